@@ -1,0 +1,32 @@
+# Two commands do everything: `make demo` and `make test` (each installs what it needs first).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DEMO_STORE := oxigraph:./demo-data
+
+.PHONY: install demo test lint clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: install
+	rm -rf demo-data
+	$(BIN)/cmo --store $(DEMO_STORE) import examples/peer-support/review.ttl --review peer-support
+	$(BIN)/cmo --store $(DEMO_STORE) reviews
+	$(BIN)/cmo --store $(DEMO_STORE) stats --review peer-support
+	$(BIN)/cmo --store $(DEMO_STORE) validate --review peer-support
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) demo-data cmo-data .pytest_cache .ruff_cache .hypothesis

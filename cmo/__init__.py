@@ -1,0 +1,125 @@
+"""realist-kg: a knowledge graph for realist reviews.
+
+Reviewers' context-mechanism-outcome configurations (CMOcs) held as RDF, one named graph per review,
+in an embedded Oxigraph store (or in memory), with SHACL validation and RDF import and export.
+
+>>> import cmo
+>>> store = cmo.open_store("memory:")
+>>> _ = cmo.create_review(store, cmo.Review(id="demo", title="Peer support"))
+>>> [r.id for r in cmo.list_reviews(store)]
+['demo']
+"""
+
+from cmo.cmocs import create_cmoc, delete_cmoc, get_cmoc, list_cmocs, replace_cmoc
+from cmo.concepts import add_concept, delete_concept, find_concept, list_concepts, update_concept
+from cmo.errors import (
+    AlreadyExists,
+    CmoError,
+    Conflict,
+    InUse,
+    InvalidInput,
+    NotFound,
+    ParseError,
+    PreconditionFailed,
+    Problem,
+    StoreError,
+    UnknownConcept,
+    UnsupportedFormat,
+    ValidationFailed,
+    Violation,
+)
+from cmo.model import (
+    CMOConfiguration,
+    Concept,
+    ConceptKind,
+    Confidence,
+    Direction,
+    Evidence,
+    ProgrammeTheory,
+    Review,
+    Study,
+    StudyDesign,
+)
+from cmo.namespace import RKG
+from cmo.rdf_io import ImportReport, export_review, import_rdf, parse_rdf, rdf_format
+from cmo.reviews import (
+    create_review,
+    delete_review,
+    ensure_review,
+    get_review,
+    list_reviews,
+    update_review,
+)
+from cmo.stats import ReviewStats, review_stats
+from cmo.store import OxigraphStore, Store, open_store
+from cmo.studies import add_study, delete_study, get_study, list_studies, update_study
+from cmo.theories import add_theory, delete_theory, get_theory, list_theories, update_theory
+from cmo.validation import validate_review, validate_triples
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "RKG",
+    "AlreadyExists",
+    "CMOConfiguration",
+    "CmoError",
+    "Concept",
+    "ConceptKind",
+    "Confidence",
+    "Conflict",
+    "Direction",
+    "Evidence",
+    "ImportReport",
+    "InUse",
+    "InvalidInput",
+    "NotFound",
+    "OxigraphStore",
+    "ParseError",
+    "PreconditionFailed",
+    "Problem",
+    "ProgrammeTheory",
+    "Review",
+    "ReviewStats",
+    "Store",
+    "StoreError",
+    "Study",
+    "StudyDesign",
+    "UnknownConcept",
+    "UnsupportedFormat",
+    "ValidationFailed",
+    "Violation",
+    "add_concept",
+    "add_study",
+    "add_theory",
+    "create_cmoc",
+    "create_review",
+    "delete_cmoc",
+    "delete_concept",
+    "delete_review",
+    "delete_study",
+    "delete_theory",
+    "ensure_review",
+    "export_review",
+    "find_concept",
+    "get_cmoc",
+    "get_review",
+    "get_study",
+    "get_theory",
+    "import_rdf",
+    "list_cmocs",
+    "list_concepts",
+    "list_reviews",
+    "list_studies",
+    "list_theories",
+    "open_store",
+    "parse_rdf",
+    "rdf_format",
+    "replace_cmoc",
+    "review_stats",
+    "update_concept",
+    "update_review",
+    "update_study",
+    "update_theory",
+    "validate_review",
+    "validate_triples",
+]

@@ -1,0 +1,151 @@
+"""The `cmo` command: import, export, validate and summarise realist reviews.
+
+The store comes from ``--store URL`` or ``$CMO_STORE`` (default ``oxigraph:./cmo-data``).
+Exit status: 0 on success, 1 when the input or the data is refused (the reason is printed),
+2 for a mistake in the command line itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from cmo.errors import CmoError, ValidationFailed
+from cmo.rdf_io import EXPORT_FORMATS, FORMATS, export_review, import_rdf, rdf_format
+from cmo.reviews import list_reviews
+from cmo.stats import review_stats
+from cmo.store import Store, open_store
+from cmo.validation import validate_review
+
+Handler = Callable[[argparse.Namespace, Store], int]
+
+
+def _print_table(rows: Sequence[Sequence[object]], header: Sequence[str]) -> None:
+    cells = [[str(c) for c in header]] + [[str(c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    for n, row in enumerate(cells):
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def cmd_import(args: argparse.Namespace, store: Store) -> int:
+    """cmo import FILE... --review ID"""
+    files = []
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            raise CmoError(f"No such file: {name}")
+        files.append((name, path.read_bytes(), rdf_format(args.format, name)))
+    report = import_rdf(store, args.review, files, validate=not args.no_validate)
+    created = " (new review)" if report.created_review else ""
+    print(f"Imported {report.triples} triples ({report.cmocs} CMOcs) from {report.files} file(s) "
+          f"into review {report.review!r}{created}.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, store: Store) -> int:
+    """cmo export --review ID --format ttl|trig|nq|jsonld [--out FILE]"""
+    data = export_review(store, args.review, args.format)
+    if args.out:
+        Path(args.out).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace, store: Store) -> int:
+    """cmo validate [--review ID]: 0 when every review checked conforms, 1 otherwise."""
+    review_ids = [args.review] if args.review else [r.id for r in list_reviews(store)]
+    status = 0
+    for review_id in review_ids:
+        violations = validate_review(store, review_id)
+        if violations:
+            print(ValidationFailed(violations, review_id).message)
+            status = 1
+        else:
+            print(f"Review {review_id!r} conforms.")
+    return status
+
+
+def cmd_stats(args: argparse.Namespace, store: Store) -> int:
+    """cmo stats [--review ID] [--format table|json]"""
+    stats = review_stats(store, args.review)
+    if args.format == "json":
+        print(json.dumps(stats.model_dump(), indent=2))
+    else:
+        _print_table(list(stats.model_dump().items()), ["what", "count"])
+    return 0
+
+
+def cmd_reviews(args: argparse.Namespace, store: Store) -> int:
+    """cmo reviews: list the reviews in the store."""
+    reviews = list_reviews(store)
+    if args.format == "json":
+        print(json.dumps([r.model_dump(mode="json") for r in reviews], indent=2))
+    else:
+        _print_table([(r.id, r.title, "public" if r.public else "private") for r in reviews],
+                     ["id", "title", "visibility"])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the `cmo` command."""
+    parser = argparse.ArgumentParser(prog="cmo", description="A knowledge graph for realist "
+                                     "reviews: CMO configurations as RDF.")
+    parser.add_argument("--store", help="oxigraph:PATH or memory: (default: $CMO_STORE, "
+                                        "else oxigraph:./cmo-data)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("import", help="import RDF files into a review (all or nothing)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--review", required=True, help="review id (created when missing)")
+    p.add_argument("--format", choices=sorted(FORMATS), help="override the file extension")
+    p.add_argument("--no-validate", action="store_true",
+                   help="skip the SHACL check before writing")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("export", help="write a review as RDF")
+    p.add_argument("--review", required=True)
+    p.add_argument("--format", choices=EXPORT_FORMATS, default="ttl")
+    p.add_argument("--out", help="file to write (default: standard output)")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("validate", help="check reviews against the SHACL shapes")
+    p.add_argument("--review", help="one review (default: all)")
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser("stats", help="count what a review holds")
+    p.add_argument("--review", help="one review (default: all)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(handler=cmd_stats)
+
+    p = sub.add_parser("reviews", help="list the reviews in the store")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(handler=cmd_reviews)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the `cmo` command; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        store = open_store(args.store)
+    except CmoError as exc:
+        print(f"cmo: {exc.message}", file=sys.stderr)
+        return 1
+    try:
+        handler: Handler = args.handler
+        return handler(args, store)
+    except CmoError as exc:
+        print(f"cmo: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""The `rkg:` vocabulary as Python terms, and the other namespaces realist-kg writes.
+
+The terms are checked against `ontology/rkg.ttl` and `ontology/vocab.ttl` by a test, so a term used
+here and missing from the ontology (or the other way round) fails the build.
+"""
+
+from __future__ import annotations
+
+from rdflib.namespace import DefinedNamespace, Namespace
+from rdflib.term import URIRef
+
+RKG_IRI = "https://w3id.org/realist-kg/ns#"
+ID_IRI = "https://w3id.org/realist-kg/id/"
+
+SKOS_IRI = "http://www.w3.org/2004/02/skos/core#"
+PROV_IRI = "http://www.w3.org/ns/prov#"
+DCTERMS_IRI = "http://purl.org/dc/terms/"
+BIBO_IRI = "http://purl.org/ontology/bibo/"
+OA_IRI = "http://www.w3.org/ns/oa#"
+RDF_IRI = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS_IRI = "http://www.w3.org/2000/01/rdf-schema#"
+XSD_IRI = "http://www.w3.org/2001/XMLSchema#"
+OWL_IRI = "http://www.w3.org/2002/07/owl#"
+
+PREFIXES: dict[str, str] = {
+    "rkg": RKG_IRI,
+    "skos": SKOS_IRI,
+    "prov": PROV_IRI,
+    "dcterms": DCTERMS_IRI,
+    "bibo": BIBO_IRI,
+    "oa": OA_IRI,
+    "rdf": RDF_IRI,
+    "rdfs": RDFS_IRI,
+    "xsd": XSD_IRI,
+    "owl": OWL_IRI,
+}
+
+
+class RKG(DefinedNamespace):
+    """The realist-kg vocabulary (`https://w3id.org/realist-kg/ns#`)."""
+
+    _fail = True
+    _NS = Namespace(RKG_IRI)
+
+    # Classes
+    Review: URIRef  # a realist review; its data lives in its own named graph
+    Study: URIRef  # a source document (a bibo:Document)
+    CMOConfiguration: URIRef  # one context-mechanism-outcome configuration
+    Context: URIRef  # conditions that switch a mechanism on or off
+    Mechanism: URIRef  # the reasoning or response a resource triggers
+    Outcome: URIRef  # what changed, intended or not
+    Intervention: URIRef  # optional part (ICAMO)
+    Actor: URIRef  # optional part (SCMO / ICAMO)
+    ProgrammeTheory: URIRef  # a version of a theory of how the programme works
+    Evidence: URIRef  # a quote with its page in a study
+    OutcomeDirection: URIRef  # class of the outcome directions
+    ConfidenceLevel: URIRef  # class of the confidence levels
+    StudyDesign: URIRef  # class of the study designs
+
+    # Properties
+    quote: URIRef  # Evidence -> verbatim passage
+    page: URIRef  # Evidence -> page or locator
+    inReview: URIRef  # CMOc -> Review
+    fromStudy: URIRef  # CMOc -> Study
+    hasContext: URIRef  # CMOc -> Context
+    hasMechanism: URIRef  # CMOc -> Mechanism
+    hasOutcome: URIRef  # CMOc -> Outcome
+    hasIntervention: URIRef  # CMOc -> Intervention
+    hasActor: URIRef  # CMOc -> Actor
+    resource: URIRef  # CMOc -> what the programme offered
+    mechanismFired: URIRef  # CMOc -> xsd:boolean
+    outcomeDirection: URIRef  # CMOc -> OutcomeDirection
+    confidence: URIRef  # CMOc -> ConfidenceLevel
+    supportedBy: URIRef  # CMOc -> Evidence
+    leadsTo: URIRef  # CMOc -> CMOc (chain)
+    partOfTheory: URIRef  # CMOc -> ProgrammeTheory
+    triggers: URIRef  # derived: Context -> Mechanism
+    generates: URIRef  # derived: Mechanism -> Outcome
+    reviewQuestion: URIRef  # Review -> its question
+    public: URIRef  # Review -> xsd:boolean
+    year: URIRef  # Study -> xsd:integer
+    studyDesign: URIRef  # Study -> StudyDesign
+    journal: URIRef  # Study -> journal name
+    statement: URIRef  # ProgrammeTheory -> "if ... then ... because ..."
+    version: URIRef  # ProgrammeTheory -> xsd:integer
+
+    # Concept sets
+    OutcomeDirections: URIRef
+    Positive: URIRef
+    Negative: URIRef
+    NoChange: URIRef
+    Mixed: URIRef
+    ConfidenceLevels: URIRef
+    High: URIRef
+    Moderate: URIRef
+    Low: URIRef
+    StudyDesigns: URIRef
+    RCT: URIRef
+    QuasiExperimental: URIRef
+    Qualitative: URIRef
+    ProcessEvaluation: URIRef
+    MixedMethods: URIRef
+    SystematicReview: URIRef
+    RealistReview: URIRef
+    GreyLiterature: URIRef
+    Commentary: URIRef

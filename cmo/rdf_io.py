@@ -1,0 +1,128 @@
+"""RDF in and out of a review: Turtle, TriG, N-Triples, N-Quads and JSON-LD.
+
+An import is all-or-nothing: every file is parsed (a syntax error names the file, line and
+column) and the result checked against the shapes before a single quad is written, and then
+everything is written in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from cmo import ids
+from cmo.errors import ParseError, Problem, UnsupportedFormat, ValidationFailed
+from cmo.model import Review
+from cmo.namespace import PREFIXES
+from cmo.rdf import P, R, review_triples
+from cmo.resources import jsonld_context
+from cmo.reviews import review_exists, review_graph_triples
+from cmo.store import Store
+from cmo.validation import validate_triples
+
+FORMATS: dict[str, ox.RdfFormat] = {
+    "ttl": ox.RdfFormat.TURTLE, "turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG,
+    "nt": ox.RdfFormat.N_TRIPLES, "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS, "nquads": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD, "json": ox.RdfFormat.JSON_LD,
+}
+EXPORT_FORMATS = ("ttl", "trig", "nq", "jsonld")
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+@dataclass
+class ImportReport:
+    """What an import added to a review."""
+
+    review: str
+    files: int
+    triples: int
+    cmocs: int
+    created_review: bool
+
+
+def rdf_format(name: str | None, path: str | None = None) -> ox.RdfFormat:
+    """The RDF format named `name`, or guessed from the file extension of `path`."""
+    key = (name or (Path(path).suffix.lstrip(".") if path else "")).lower()
+    if key in FORMATS:
+        return FORMATS[key]
+    known = ", ".join(sorted(FORMATS))
+    raise UnsupportedFormat(f"Cannot tell the RDF format of {path or name!r}.",
+                            [Problem(field="format", reason=f"use one of: {known}")])
+
+
+def parse_rdf(data: bytes, fmt: ox.RdfFormat, source: str) -> list[ox.Quad]:
+    """Parse RDF; a syntax error becomes a ParseError naming `source`, line and column."""
+    try:
+        return list(ox.parse(data, format=fmt, rename_blank_nodes=True))
+    except SyntaxError as exc:
+        raise ParseError(source, exc.msg, exc.lineno, exc.offset) from exc
+    except (ValueError, OSError) as exc:
+        raise ParseError(source, str(exc)) from exc
+
+
+def _into_review(quads: Sequence[ox.Quad], review_id: str) -> list[ox.Triple]:
+    """Triples for the review's graph: foreign review IRIs become this review; CMOcs linked."""
+    target = ox.NamedNode(ids.review_iri(review_id))
+    foreign = {q.subject for q in quads if q.predicate == P.type and q.object == R["Review"]
+               and q.subject != target}
+
+    def here(term: Term) -> Term:
+        return target if term in foreign else term
+
+    triples = {ox.Triple(here(q.subject), q.predicate, here(q.object)) for q in quads
+               if not (q.subject in foreign and q.predicate == P.identifier)}
+    cmocs = {t.subject for t in triples if t.predicate == P.type and
+             t.object == R["CMOConfiguration"]}
+    linked = {t.subject for t in triples if t.predicate == R["inReview"]}
+    triples |= {ox.Triple(c, R["inReview"], target) for c in cmocs - linked}
+    return sorted(triples, key=str)
+
+
+def import_rdf(store: Store, review_id: str, files: Sequence[tuple[str, bytes, ox.RdfFormat]],
+               *, validate: bool = True) -> ImportReport:
+    """Import RDF files into a review (created when missing): all of them, or nothing."""
+    ids.check_id(review_id, "review id")
+    quads: list[ox.Quad] = []
+    for source, data, fmt in files:
+        quads += parse_rdf(data, fmt, source)
+    triples = _into_review(quads, review_id)
+    created = not review_exists(store, review_id)
+    if created:
+        triples = review_triples(Review(id=review_id, title=review_id)) + triples
+    if validate:
+        existing = [] if created else review_graph_triples(store, review_id)
+        violations = validate_triples([*existing, *triples])
+        if violations:
+            raise ValidationFailed(violations, review_id)
+    graph = ox.NamedNode(ids.review_iri(review_id))
+    store.add_quads(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+    cmocs = sum(1 for t in triples if t.predicate == P.type and t.object == R["CMOConfiguration"])
+    return ImportReport(review_id, len(files), len(triples), cmocs, created)
+
+
+def export_review(store: Store, review_id: str, fmt: str) -> bytes:
+    """A review serialised as ttl, trig, nq or jsonld (compacted with our JSON-LD context)."""
+    if fmt not in EXPORT_FORMATS:
+        raise UnsupportedFormat(f"Cannot export as {fmt!r}.", [Problem(
+            field="format", reason=f"use one of: {', '.join(EXPORT_FORMATS)}")])
+    triples = sorted(review_graph_triples(store, review_id), key=str)
+    prefixes = {**PREFIXES, "id": ids.ID_IRI}
+    if fmt == "ttl":
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    graph = ox.NamedNode(ids.review_iri(review_id))
+    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+    if fmt == "trig":
+        return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
+    if fmt == "nq":
+        return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+    g = rdflib.Graph()
+    g.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    doc = json.loads(g.serialize(format="json-ld", context=jsonld_context(), auto_compact=True))
+    doc["@context"] = jsonld_context()
+    return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True).encode() + b"\n"

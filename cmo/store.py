@@ -1,0 +1,153 @@
+"""Graph stores: where a review's triples live, chosen by one URL-like setting.
+
+- ``oxigraph:PATH`` — embedded Oxigraph on disk (the default, ``oxigraph:./cmo-data``);
+- ``memory:`` — embedded Oxigraph in memory, for tests and notebooks.
+
+Every store answers SPARQL with values bound (never pasted into query text), applies each update
+atomically, and keeps each review in its own named graph. A remote SPARQL backend implements the
+same `Store` interface.
+
+>>> store = open_store("memory:")
+>>> store.select("SELECT ?x WHERE { VALUES ?x { 1 } }")[0]["x"].value
+'1'
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cmo.errors import InvalidInput, Problem, StoreError
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Row = dict[str, Term | None]
+
+DEFAULT_STORE = "oxigraph:./cmo-data"
+
+
+class Store(ABC):
+    """A quad store that realist-kg reads with SPARQL and writes atomically."""
+
+    url: str
+
+    @abstractmethod
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None,
+               graphs: Sequence[str] | None = None) -> list[Row]:
+        """Run a SELECT; `graphs` limits the default graph to the union of those named graphs."""
+
+    @abstractmethod
+    def construct(self, query: str, bindings: Mapping[str, Term] | None = None,
+                  graphs: Sequence[str] | None = None) -> list[ox.Triple]:
+        """Run a CONSTRUCT (or DESCRIBE) and return its triples."""
+
+    @abstractmethod
+    def update(self, update: str) -> None:
+        """Apply a SPARQL Update as one transaction: all of it or none of it."""
+
+    @abstractmethod
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads as one transaction."""
+
+    @abstractmethod
+    def dump(self, fmt: ox.RdfFormat, graph: str | None = None,
+             prefixes: Mapping[str, str] | None = None) -> bytes:
+        """Serialise one named graph (triples) or, with no graph, the whole dataset (quads)."""
+
+    @abstractmethod
+    def graphs(self) -> list[str]:
+        """The IRIs of the named graphs in the store."""
+
+    def close(self) -> None:  # noqa: B027 - optional for backends with nothing to release
+        """Release the store (files, connections)."""
+
+
+class OxigraphStore(Store):
+    """Embedded Oxigraph, on disk (durable) or in memory."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.url = f"oxigraph:{path}" if path is not None else "memory:"
+        try:
+            self._store = ox.Store(str(path)) if path is not None else ox.Store()
+        except OSError as exc:
+            hint = (" Another process (a running `cmo serve` or import?) has it open."
+                    if "lock" in str(exc).lower() else "")
+            raise StoreError(f"Cannot open the graph store at {path}: {exc}.{hint}") from exc
+
+    def _query(self, query: str, bindings: Mapping[str, Term] | None,
+               graphs: Sequence[str] | None) -> object:
+        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        if graphs is None:
+            return self._store.query(query, substitutions=substitutions,
+                                     use_default_graph_as_union=True)
+        return self._store.query(query, substitutions=substitutions,
+                                 default_graph=[ox.NamedNode(g) for g in graphs] or
+                                 [ox.NamedNode("urn:realist-kg:empty")])
+
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None,
+               graphs: Sequence[str] | None = None) -> list[Row]:
+        """Run a SELECT; `graphs` limits the default graph to the union of those named graphs."""
+        solutions = self._query(query, bindings, graphs)
+        assert isinstance(solutions, ox.QuerySolutions)
+        names = [v.value for v in solutions.variables]
+        return [{n: s[n] for n in names} for s in solutions]
+
+    def construct(self, query: str, bindings: Mapping[str, Term] | None = None,
+                  graphs: Sequence[str] | None = None) -> list[ox.Triple]:
+        """Run a CONSTRUCT (or DESCRIBE) and return its triples."""
+        triples = self._query(query, bindings, graphs)
+        assert isinstance(triples, ox.QueryTriples)
+        return list(triples)
+
+    def update(self, update: str) -> None:
+        """Apply a SPARQL Update as one transaction: all of it or none of it."""
+        try:
+            self._store.update(update)
+        except OSError as exc:
+            raise StoreError(f"The store refused an update: {exc}") from exc
+
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads as one transaction."""
+        try:
+            self._store.extend(quads)
+        except OSError as exc:
+            raise StoreError(f"The store refused a write: {exc}") from exc
+
+    def dump(self, fmt: ox.RdfFormat, graph: str | None = None,
+             prefixes: Mapping[str, str] | None = None) -> bytes:
+        """Serialise one named graph (triples) or, with no graph, the whole dataset (quads)."""
+        kwargs: dict[str, object] = {"format": fmt}
+        if graph is not None:
+            kwargs["from_graph"] = ox.NamedNode(graph)
+        if prefixes and fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+            kwargs["prefixes"] = dict(prefixes)
+        data = self._store.dump(**kwargs)  # type: ignore[arg-type]
+        assert isinstance(data, bytes)
+        return data
+
+    def graphs(self) -> list[str]:
+        """The IRIs of the named graphs in the store."""
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def close(self) -> None:
+        """Flush and drop the handle so another process may open the files."""
+        if self._store is not None:
+            self._store.flush() if self.url != "memory:" else None
+            del self._store
+            self._store = None  # type: ignore[assignment]
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open the store named by `url`, `$CMO_STORE`, or the default ``oxigraph:./cmo-data``."""
+    url = url or os.environ.get("CMO_STORE") or DEFAULT_STORE
+    scheme, _, rest = url.partition(":")
+    if scheme == "memory" and not rest:
+        return OxigraphStore(None)
+    if scheme == "oxigraph" and rest:
+        return OxigraphStore(Path(rest).expanduser())
+    raise InvalidInput(f"Unknown store {url!r}.", [Problem(
+        field="store", reason="use oxigraph:PATH for the embedded store or memory: for a "
+                              "throw-away one")])

@@ -1,0 +1,67 @@
+"""Studies: the source documents of a review, known by their key (e.g. 'Jolly 2012')."""
+
+from __future__ import annotations
+
+from pyoxigraph import NamedNode
+
+from cmo import ids
+from cmo.errors import AlreadyExists, InUse, NotFound
+from cmo.model import Study
+from cmo.names import ReviewNames
+from cmo.namespace import RKG
+from cmo.rdf import read_study, study_triples
+from cmo.sparql import query_text
+from cmo.store import Store
+from cmo.writes import describe_all, describe_one, write
+
+
+def _study_iri(store: Store, review_id: str, key: str) -> str:
+    iri = ReviewNames.load(store, review_id).studies.get(ids.normalise_label(key))
+    if iri is None:
+        raise NotFound(f"No study {key!r} in review {review_id!r}.")
+    return iri
+
+
+def list_studies(store: Store, review_id: str) -> list[Study]:
+    """Every study of a review, by key."""
+    desc = describe_all(store, review_id, str(RKG.Study))
+    studies = [read_study(desc, iri) for iri in desc]
+    return sorted(studies, key=lambda s: s.key.casefold())
+
+
+def get_study(store: Store, review_id: str, key: str) -> Study:
+    """The study with this key (any case or spacing); NotFound if there is none."""
+    iri = _study_iri(store, review_id, key)
+    return read_study(describe_one(store, review_id, iri), iri)
+
+
+def add_study(store: Store, review_id: str, study: Study) -> Study:
+    """Add a study; AlreadyExists if its key is taken."""
+    names = ReviewNames.load(store, review_id)
+    if ids.normalise_label(study.key) in names.studies:
+        raise AlreadyExists(f"Review {review_id!r} already has a study {study.key!r}.")
+    write(store, review_id, add=study_triples(study, names.study(study.key)))
+    return study
+
+
+def update_study(store: Store, review_id: str, key: str, study: Study) -> Study:
+    """Replace what is known of a study (its IRI, and so its links, stay)."""
+    iri = _study_iri(store, review_id, key)
+    write(store, review_id, remove=[iri], add=study_triples(study, iri))
+    return study
+
+
+def delete_study(store: Store, review_id: str, key: str) -> None:
+    """Delete a study; InUse while a CMOc or quote cites it."""
+    iri = _study_iri(store, review_id, key)
+    users = referrers(store, review_id, iri)
+    if users:
+        raise InUse(f"Study {key!r} is cited by {', '.join(users)}; delete or change those first.")
+    write(store, review_id, remove=[iri])
+
+
+def referrers(store: Store, review_id: str, iri: str) -> list[str]:
+    """Ids or labels of what points at `iri` in a review (at most ten)."""
+    rows = store.select(query_text("references"), {"s": NamedNode(iri)},
+                        graphs=[ids.review_iri(review_id)])
+    return [r["id"].value if r["id"] else r["x"].value for r in rows]  # type: ignore[union-attr]

@@ -1,0 +1,58 @@
+"""Programme theories: versions of a review's account of how the programme works."""
+
+from __future__ import annotations
+
+from cmo import ids
+from cmo.errors import AlreadyExists, InUse, NotFound
+from cmo.model import ProgrammeTheory
+from cmo.names import ReviewNames
+from cmo.namespace import RKG
+from cmo.rdf import read_theory, theory_triples
+from cmo.store import Store
+from cmo.studies import referrers
+from cmo.writes import describe_all, write
+
+
+def list_theories(store: Store, review_id: str) -> list[ProgrammeTheory]:
+    """Every version of every programme theory of a review, by label then version."""
+    names = ReviewNames.load(store, review_id)
+    desc = describe_all(store, review_id, str(RKG.ProgrammeTheory))
+    theories = [read_theory(desc, iri, names) for iri in desc]
+    return sorted(theories, key=lambda t: (t.label.casefold(), t.version, t.id))
+
+
+def get_theory(store: Store, review_id: str, theory_id: str) -> ProgrammeTheory:
+    """One version of a programme theory, by id; NotFound if there is none."""
+    for theory in list_theories(store, review_id):
+        if theory.id == theory_id:
+            return theory
+    raise NotFound(f"No programme theory {theory_id!r} in review {review_id!r}.")
+
+
+def add_theory(store: Store, review_id: str, theory: ProgrammeTheory) -> ProgrammeTheory:
+    """Add a theory version; the version it revises (if any) must exist."""
+    names = ReviewNames.load(store, review_id)
+    if theory.id in names.theories:
+        raise AlreadyExists(f"Review {review_id!r} already has a theory {theory.id!r}.")
+    revised = names.theory(theory.revision_of) if theory.revision_of else None
+    write(store, review_id, add=theory_triples(
+        theory, ids.theory_iri(review_id, theory.id), revised))
+    return theory
+
+
+def update_theory(store: Store, review_id: str, theory: ProgrammeTheory) -> ProgrammeTheory:
+    """Replace the label, statement, version or revision link of a theory version."""
+    names = ReviewNames.load(store, review_id)
+    iri = names.theory(theory.id)
+    revised = names.theory(theory.revision_of) if theory.revision_of else None
+    write(store, review_id, remove=[iri], add=theory_triples(theory, iri, revised))
+    return theory
+
+
+def delete_theory(store: Store, review_id: str, theory_id: str) -> None:
+    """Delete a theory version; InUse while CMOcs or later versions point at it."""
+    iri = ReviewNames.load(store, review_id).theory(theory_id)
+    users = referrers(store, review_id, iri)
+    if users:
+        raise InUse(f"Theory {theory_id!r} is used by {', '.join(users)}.")
+    write(store, review_id, remove=[iri])

@@ -1,0 +1,36 @@
+"""One write to one review: remove some resources, add some triples, as a single atomic update."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pyoxigraph import NamedNode, Triple
+
+from cmo import ids
+from cmo.rdf import Description, describe
+from cmo.sparql import insert_data, join_updates, query_text, update_text
+from cmo.store import Store
+
+
+def write(store: Store, review_id: str, *, remove: Sequence[str] = (),
+          unlink: Sequence[str] = (), add: Sequence[Triple] = ()) -> None:
+    """Delete `remove` (and their evidence), drop links to `unlink`, add `add`: all or nothing."""
+    graph = NamedNode(ids.review_iri(review_id))
+    parts = [update_text("delete_resource", {"g": graph, "s": NamedNode(s)}) for s in remove]
+    parts += [update_text("delete_references", {"g": graph, "s": NamedNode(s)}) for s in unlink]
+    if add:
+        parts.append(insert_data(graph.value, add))
+    if parts:
+        store.update(join_updates(*parts))
+
+
+def describe_one(store: Store, review_id: str, iri: str) -> Description:
+    """The triples of one resource (and of the evidence it owns) in a review."""
+    return describe(store.construct(query_text("describe_one"), {"owner": NamedNode(iri)},
+                                    graphs=[ids.review_iri(review_id)]))
+
+
+def describe_all(store: Store, review_id: str, type_iri: str) -> Description:
+    """The triples of every resource of a type (and of their evidence) in a review."""
+    return describe(store.construct(query_text("describe"), {"type": NamedNode(type_iri)},
+                                    graphs=[ids.review_iri(review_id)]))
