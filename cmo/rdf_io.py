@@ -84,6 +84,23 @@ def _into_review(quads: Sequence[ox.Quad], review_id: str) -> list[ox.Triple]:
     return sorted(triples, key=str)
 
 
+def _merge_review_description(review_id: str, current: Sequence[ox.Triple],
+                              incoming: list[ox.Triple], *, keep_defaults: bool) -> list[ox.Triple]:
+    """Incoming triples, minus any that would give the review a second title, id, etc.
+
+    For a new review, `current` holds defaults (title = id) that the file's own description
+    overrides; for an existing review, what is stored wins.
+    """
+    target = ox.NamedNode(ids.review_iri(review_id))
+    described = {t.predicate for t in current if t.subject == target}
+    from_file = {t.predicate for t in incoming if t.subject == target}
+    if keep_defaults:
+        defaults = [t for t in current if t.subject != target or t.predicate not in from_file
+                    or t.predicate == P.type]
+        return defaults + incoming
+    return [t for t in incoming if t.subject != target or t.predicate not in described]
+
+
 def import_rdf(store: Store, review_id: str, files: Sequence[tuple[str, bytes, ox.RdfFormat]],
                *, validate: bool = True) -> ImportReport:
     """Import RDF files into a review (created when missing): all of them, or nothing."""
@@ -93,10 +110,10 @@ def import_rdf(store: Store, review_id: str, files: Sequence[tuple[str, bytes, o
         quads += parse_rdf(data, fmt, source)
     triples = _into_review(quads, review_id)
     created = not review_exists(store, review_id)
-    if created:
-        triples = review_triples(Review(id=review_id, title=review_id)) + triples
+    existing = [] if created else review_graph_triples(store, review_id)
+    current = review_triples(Review(id=review_id, title=review_id)) if created else existing
+    triples = _merge_review_description(review_id, current, triples, keep_defaults=created)
     if validate:
-        existing = [] if created else review_graph_triples(store, review_id)
         violations = validate_triples([*existing, *triples])
         if violations:
             raise ValidationFailed(violations, review_id)

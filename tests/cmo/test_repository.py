@@ -58,7 +58,7 @@ def test_unknown_concept_suggests_close_labels(store: Store) -> None:
 
 def test_concept_label_taken_by_synonym_is_refused(store: Store) -> None:
     sample_review(store)
-    with pytest.raises(cmo.AlreadyExists, match="(?i)fewer than five contacts"):
+    with pytest.raises(cmo.AlreadyExists, match=r"(?i)fewer than five contacts"):
         cmo.add_concept(store, "r1", cmo.Concept(kind="context",
                                                  label="Fewer than five contacts"))
 
