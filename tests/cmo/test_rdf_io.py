@@ -96,5 +96,5 @@ def test_data_persists_across_processes(tmp_path: Path) -> None:
 
 
 def test_unknown_format_is_refused() -> None:
-    with pytest.raises(cmo.UnsupportedFormat, match="notes.docx"):
+    with pytest.raises(cmo.UnsupportedFormat, match=r"notes\.docx"):
         cmo.rdf_format(None, "notes.docx")

@@ -1,0 +1,76 @@
+"""The `cmo` command, run as a user runs it: a subprocess over a real store on disk."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLE, ROOT, run_cmo
+
+
+@pytest.fixture
+def store_url(tmp_path: Path) -> str:
+    return f"oxigraph:{tmp_path / 'store'}"
+
+
+def test_import_stats_validate_export_reviews(store_url: str, tmp_path: Path) -> None:
+    imported = run_cmo("--store", store_url, "import", str(EXAMPLE), "--review", "peer-support")
+    assert imported.returncode == 0, imported.stderr
+    assert "CMOcs" in imported.stdout
+
+    stats = run_cmo("--store", store_url, "stats", "--review", "peer-support", "--format", "json")
+    counts = json.loads(stats.stdout)
+    assert set(counts) >= {"cmocs", "studies", "contexts", "mechanisms", "outcomes", "not_fired",
+                           "chain_links", "theories", "evidence"}
+    assert counts["cmocs"] >= 25 and counts["not_fired"] >= 3 and counts["theories"] >= 2
+
+    assert run_cmo("--store", store_url, "validate", "--review", "peer-support").returncode == 0
+    out = tmp_path / "out.trig"
+    exported = run_cmo("--store", store_url, "export", "--review", "peer-support", "--format",
+                       "trig", "--out", str(out))
+    assert exported.returncode == 0 and b"peer-support" in out.read_bytes()
+    listed = run_cmo("--store", store_url, "reviews")
+    assert "peer-support" in listed.stdout
+
+
+def test_store_comes_from_environment(tmp_path: Path) -> None:
+    env = {"CMO_STORE": f"oxigraph:{tmp_path / 'env-store'}"}
+    assert run_cmo("import", str(EXAMPLE), "--review", "ps", env=env).returncode == 0
+    assert (tmp_path / "env-store").is_dir()
+
+
+def test_default_store_is_cmo_data_in_working_folder(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "CMO_STORE"}
+    result = subprocess.run([sys.executable, "-m", "cmo.cli", "import", str(EXAMPLE),
+                             "--review", "ps"], cwd=tmp_path, env={**env, "PYTHONPATH": str(ROOT)},
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "cmo-data").is_dir()
+
+
+def test_parse_error_names_file_and_line_and_exit_1(store_url: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text('@prefix x: <http://x/> .\nx:a x:b "open .\n')
+    result = run_cmo("--store", store_url, "import", str(bad), "--review", "r")
+    assert result.returncode == 1
+    assert "bad.ttl" in result.stderr and "line 2" in result.stderr
+    assert run_cmo("--store", store_url, "reviews", "--format", "json").stdout.strip() == "[]"
+
+
+def test_validate_exits_1_with_violations(store_url: str, tmp_path: Path) -> None:
+    data = tmp_path / "thin.ttl"
+    data.write_text("@prefix rkg: <https://w3id.org/realist-kg/ns#> .\n"
+                    "<http://x/c1> a rkg:CMOConfiguration .\n")
+    assert run_cmo("--store", store_url, "import", str(data), "--review", "r",
+                   "--no-validate").returncode == 0
+    result = run_cmo("--store", store_url, "validate", "--review", "r")
+    assert result.returncode == 1
+    assert "at least one context" in result.stdout
+
+
+def test_unknown_review_is_a_clear_error(store_url: str) -> None:
+    result = run_cmo("--store", store_url, "stats", "--review", "nope")
+    assert result.returncode == 1 and "No review 'nope'" in result.stderr
