@@ -83,6 +83,7 @@ class RKG(DefinedNamespace):
     journal: URIRef  # Study -> journal name
     statement: URIRef  # ProgrammeTheory -> "if ... then ... because ..."
     version: URIRef  # ProgrammeTheory -> xsd:integer
+    revision: URIRef  # Review -> token that changes on every write (cache validation)
 
     # Concept sets
     OutcomeDirections: URIRef

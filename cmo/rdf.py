@@ -106,7 +106,7 @@ R = {name: _r(getattr(RKG, name)) for name in (
     "inReview", "fromStudy", "hasContext", "hasMechanism", "hasOutcome", "hasIntervention",
     "hasActor", "resource", "mechanismFired", "outcomeDirection", "confidence", "supportedBy",
     "leadsTo", "partOfTheory", "reviewQuestion", "public", "year", "studyDesign", "journal",
-    "statement", "version")}
+    "statement", "version", "revision")}
 
 
 class Refs(Protocol):

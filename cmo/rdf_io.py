@@ -22,8 +22,10 @@ from cmo.namespace import PREFIXES
 from cmo.rdf import P, R, review_triples
 from cmo.resources import jsonld_context
 from cmo.reviews import review_exists, review_graph_triples
+from cmo.sparql import insert_data, join_updates
 from cmo.store import Store
 from cmo.validation import validate_triples
+from cmo.writes import new_revision
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE, "turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG,
@@ -118,7 +120,7 @@ def import_rdf(store: Store, review_id: str, files: Sequence[tuple[str, bytes, o
         if violations:
             raise ValidationFailed(violations, review_id)
     graph = ox.NamedNode(ids.review_iri(review_id))
-    store.add_quads(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+    store.update(join_updates(insert_data(graph.value, triples), new_revision(graph)))
     cmocs = sum(1 for t in triples if t.predicate == P.type and t.object == R["CMOConfiguration"])
     return ImportReport(review_id, len(files), len(triples), cmocs, created)
 
@@ -128,7 +130,9 @@ def export_review(store: Store, review_id: str, fmt: str) -> bytes:
     if fmt not in EXPORT_FORMATS:
         raise UnsupportedFormat(f"Cannot export as {fmt!r}.", [Problem(
             field="format", reason=f"use one of: {', '.join(EXPORT_FORMATS)}")])
-    triples = sorted(review_graph_triples(store, review_id), key=str)
+    # The revision token is the store's bookkeeping, not part of the review.
+    triples = sorted((t for t in review_graph_triples(store, review_id)
+                      if t.predicate != R["revision"]), key=str)
     prefixes = {**PREFIXES, "id": ids.ID_IRI}
     if fmt == "ttl":
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""

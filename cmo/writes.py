@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 
-from pyoxigraph import NamedNode, Triple
+from pyoxigraph import Literal, NamedNode, Triple
 
 from cmo import ids
 from cmo.rdf import Description, describe
@@ -21,7 +22,12 @@ def write(store: Store, review_id: str, *, remove: Sequence[str] = (),
     if add:
         parts.append(insert_data(graph.value, add))
     if parts:
-        store.update(join_updates(*parts))
+        store.update(join_updates(*parts, new_revision(graph)))
+
+
+def new_revision(graph: NamedNode) -> str:
+    """The update that gives a review a fresh revision token (done in every write to it)."""
+    return update_text("new_revision", {"g": graph, "token": Literal(uuid.uuid4().hex)})
 
 
 def describe_one(store: Store, review_id: str, iri: str) -> Description:
