@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from cmo.cli_query import add_query_parser
 from cmo.errors import CmoError, ValidationFailed
 from cmo.rdf_io import EXPORT_FORMATS, FORMATS, export_review, import_rdf, rdf_format
 from cmo.reviews import list_reviews
@@ -122,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--review", help="one review (default: all)")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(handler=cmd_stats)
+
+    add_query_parser(sub)
 
     p = sub.add_parser("reviews", help="list the reviews in the store")
     p.add_argument("--format", choices=("table", "json"), default="table")

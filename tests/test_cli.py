@@ -74,3 +74,36 @@ def test_validate_exits_1_with_violations(store_url: str, tmp_path: Path) -> Non
 def test_unknown_review_is_a_clear_error(store_url: str) -> None:
     result = run_cmo("--store", store_url, "stats", "--review", "nope")
     assert result.returncode == 1 and "No review 'nope'" in result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["matrix"], ["mechanisms", "--context", "Delivery"], ["mechanisms", "--context", "delivery",
+                                                           "--no-narrower"],
+    ["contexts", "--mechanism", "authentic presence"], ["outcomes", "--mechanism",
+                                                        "confidence to breastfeed"],
+    ["evidence", "--cmoc", "c10"], ["evidence", "--context", "low intensity support"],
+    ["chains"], ["patterns", "--min-studies", "1"], ["contradictions"]],
+    ids=lambda a: "-".join(a[:2]))
+def test_query_answers_every_question(store_url: str, args: list[str]) -> None:
+    assert run_cmo("--store", store_url, "import", str(EXAMPLE), "--review",
+                   "peer-support").returncode == 0
+    for fmt in ("table", "json", "csv"):
+        result = run_cmo("--store", store_url, "query", *args, "--format", fmt)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() or fmt == "csv"  # an empty answer is an empty CSV
+    data = json.loads(run_cmo("--store", store_url, "query", *args, "--format", "json").stdout)
+    if args[0] == "matrix":
+        row = data["rows"][0]
+        assert set(row) == {"context", "mechanism", "cmocs", "studies", "fired", "not_fired"}
+        assert set(row["context"]) == {"iri", "label"}
+    if args[0] == "mechanisms":
+        assert set(data) == {"context", "include_narrower", "rows"}
+        assert data["include_narrower"] is ("--no-narrower" not in args)
+        for row in data["rows"]:
+            assert set(row["outcomes"][0]) == {"outcome", "direction", "cmocs"}
+
+
+def test_query_unknown_concept_exits_1_with_suggestion(store_url: str) -> None:
+    run_cmo("--store", store_url, "import", str(EXAMPLE), "--review", "peer-support")
+    result = run_cmo("--store", store_url, "query", "mechanisms", "--context", "delivry")
+    assert result.returncode == 1 and "Did you mean: 'delivery'" in result.stderr

@@ -1,0 +1,174 @@
+"""The typed answers of the question engine; the CLI and the API return exactly these shapes."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class ConceptRef(BaseModel):
+    """A concept as answers show it: its IRI and preferred label."""
+
+    iri: str
+    label: str
+
+
+class Counts(BaseModel):
+    """How many CMOcs and distinct studies back a row, and how many fired or did not."""
+
+    cmocs: int
+    studies: int
+    fired: int
+    not_fired: int
+
+
+class MatrixCell(Counts):
+    """One (context, mechanism) pair of the matrix."""
+
+    context: ConceptRef
+    mechanism: ConceptRef
+
+
+class Matrix(BaseModel):
+    """The context x mechanism matrix, one row per pair that has at least one CMOc."""
+
+    rows: list[MatrixCell]
+
+
+class OutcomeCount(BaseModel):
+    """An outcome produced with a direction, and by how many CMOcs."""
+
+    outcome: ConceptRef
+    direction: str | None
+    cmocs: int
+
+
+class MechanismRow(Counts):
+    """A mechanism triggered (or not) in the asked context, with what it produced."""
+
+    mechanism: ConceptRef
+    outcomes: list[OutcomeCount]
+
+
+class MechanismsForContext(BaseModel):
+    """Every mechanism triggered or not in a context (and, by default, its narrower contexts)."""
+
+    context: ConceptRef
+    include_narrower: bool
+    rows: list[MechanismRow]
+
+
+class ContextRow(Counts):
+    """A context in which the asked mechanism fired, did not, or both."""
+
+    context: ConceptRef
+
+
+class ContextsForMechanism(BaseModel):
+    """Where a mechanism fired and where it did not, side by side."""
+
+    mechanism: ConceptRef
+    fired_in: list[ContextRow] = Field(description="contexts with at least one fired CMOc")
+    not_fired_in: list[ContextRow] = Field(description="contexts with at least one not fired")
+
+
+class OutcomeRow(Counts):
+    """An outcome of the asked mechanism, with one direction."""
+
+    outcome: ConceptRef
+    direction: str | None
+
+
+class OutcomesForMechanism(BaseModel):
+    """What a mechanism produces, by outcome and direction."""
+
+    mechanism: ConceptRef
+    rows: list[OutcomeRow]
+
+
+class StudyRef(BaseModel):
+    """A study as answers show it."""
+
+    iri: str
+    key: str
+    title: str | None = None
+    design: str | None = None
+
+
+class EvidenceItem(BaseModel):
+    """One quote behind a CMOc, with where it comes from."""
+
+    review: str
+    cmoc: str
+    fired: bool
+    direction: str | None
+    study: StudyRef | None
+    quote: str
+    page: str | None
+
+
+class EvidenceTrail(BaseModel):
+    """The studies, quotes and pages behind a CMOc, a concept or a matrix cell."""
+
+    cmocs: list[str]
+    studies: list[StudyRef]
+    items: list[EvidenceItem]
+
+
+class ChainLink(BaseModel):
+    """One CMOc in a chain: its id and its C, M and O by label."""
+
+    review: str
+    cmoc: str
+    contexts: list[str]
+    mechanism: str | None
+    outcomes: list[str]
+    fired: bool
+
+
+class Chains(BaseModel):
+    """CMO chains along rkg:leadsTo: the outcome of one CMOc is the context of the next."""
+
+    chains: list[list[ChainLink]]
+
+
+class Pattern(BaseModel):
+    """A demi-regularity: a context, mechanism, outcome and direction seen in several studies."""
+
+    context: ConceptRef
+    mechanism: ConceptRef
+    outcome: ConceptRef
+    direction: str | None
+    fired: bool
+    studies: int
+    cmocs: list[str]
+
+
+class Patterns(BaseModel):
+    """Recurring context-mechanism-outcome patterns, most studies first."""
+
+    min_studies: int
+    rows: list[Pattern]
+
+
+class Side(BaseModel):
+    """One side of a contradiction: a direction (or fired / not fired) and its evidence."""
+
+    claim: str
+    cmocs: list[str]
+    evidence: list[EvidenceItem]
+
+
+class Contradiction(BaseModel):
+    """Same context and mechanism: opposite directions, or fired in one study and not another."""
+
+    kind: str = Field(description="'direction' or 'firing'")
+    context: ConceptRef
+    mechanism: ConceptRef
+    outcome: ConceptRef | None = None
+    sides: list[Side]
+
+
+class Contradictions(BaseModel):
+    """Every contradiction found, each with the evidence on both sides."""
+
+    rows: list[Contradiction]

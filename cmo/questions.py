@@ -1,0 +1,418 @@
+"""The questions a realist reviewer asks of the graph, over one review, several, or all.
+
+Each answer is computed from the review indexes (`cmo.index`), which are re-read whenever a
+review's revision token changes, so answers are always those of the stored data.
+
+>>> import cmo
+>>> store = cmo.open_store("memory:")
+>>> _ = cmo.create_review(store, cmo.Review(id="r", title="R"))
+>>> _ = cmo.create_cmoc(store, "r", cmo.CMOConfiguration(id="c1", studies=["S 2020"],
+...     contexts=["rural"], mechanism="trust", outcomes=["uptake"], fired=False))
+>>> [(row.context.label, row.mechanism.label, row.not_fired)
+...  for row in context_mechanism_matrix(store).rows]
+[('rural', 'trust', 1)]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from cmo.answers import (
+    ChainLink,
+    Chains,
+    ConceptRef,
+    ContextRow,
+    ContextsForMechanism,
+    Contradiction,
+    Contradictions,
+    EvidenceItem,
+    EvidenceTrail,
+    Matrix,
+    MatrixCell,
+    MechanismRow,
+    MechanismsForContext,
+    OutcomeCount,
+    OutcomeRow,
+    OutcomesForMechanism,
+    Pattern,
+    Patterns,
+    Side,
+    StudyRef,
+)
+from cmo.errors import NotFound, UnknownConcept
+from cmo.ids import normalise_label
+from cmo.index import CmocFacts, ReviewIndex, review_indexes
+from cmo.model import Confidence, Direction, StudyDesign
+from cmo.store import Store
+
+_CONFIDENCE_RANK = {"low": 0, "moderate": 1, "high": 2}
+
+
+@dataclass(frozen=True)
+class CmocFilter:
+    """Which CMOcs count: by study design, minimum confidence, firing, direction, theory."""
+
+    design: StudyDesign | str | None = None
+    min_confidence: Confidence | str | None = None
+    fired_only: bool = False
+    direction: Direction | str | None = None
+    theory: str | None = None
+
+    def accepts(self, c: CmocFacts, index: ReviewIndex) -> bool:
+        """Whether a CMOc passes every filter that is set."""
+        if self.fired_only and not c.fired:
+            return False
+        if self.direction is not None and c.direction != str(self.direction):
+            return False
+        if self.min_confidence is not None and (
+                c.confidence is None or
+                _CONFIDENCE_RANK[c.confidence] < _CONFIDENCE_RANK[str(self.min_confidence)]):
+            return False
+        if self.design is not None and not any(
+                index.studies[s].design == str(self.design) for s in c.studies
+                if s in index.studies):
+            return False
+        if self.theory is not None:
+            wanted = normalise_label(self.theory)
+            if not any(t in index.theories and wanted in (
+                    normalise_label(index.theories[t][0]), normalise_label(index.theories[t][1]))
+                    for t in c.theories):
+                return False
+        return True
+
+
+NO_FILTER = CmocFilter()
+
+
+def _ref(index: ReviewIndex, iri: str) -> ConceptRef:
+    return ConceptRef(iri=iri, label=index.label.get(iri, iri.rsplit("/", 1)[-1]))
+
+
+def _order(ref: ConceptRef) -> tuple[str, str]:
+    return (ref.label.casefold(), ref.iri)
+
+
+class _Tally:
+    """Counts for one row: CMOcs, distinct studies, fired and not fired."""
+
+    __slots__ = ("cmocs", "fired", "not_fired", "studies")
+
+    def __init__(self) -> None:
+        self.cmocs = self.fired = self.not_fired = 0
+        self.studies: set[str] = set()
+
+    def add(self, c: CmocFacts) -> None:
+        self.cmocs += 1
+        self.studies.update(c.studies)
+        if c.fired:
+            self.fired += 1
+        else:
+            self.not_fired += 1
+
+    def counts(self) -> dict[str, int]:
+        return {"cmocs": self.cmocs, "studies": len(self.studies), "fired": self.fired,
+                "not_fired": self.not_fired}
+
+
+def _selected(indexes: Iterable[ReviewIndex],
+              filters: CmocFilter) -> Iterator[tuple[ReviewIndex, CmocFacts]]:
+    for index in indexes:
+        for c in index.cmocs:
+            if filters is NO_FILTER or filters.accepts(c, index):
+                yield index, c
+
+
+def lookup_concept(store: Store, kind: str, text: str,
+                   reviews: Sequence[str] | None = None) -> list[ConceptRef]:
+    """Concepts of `kind` named by an IRI, label or synonym (any case or spacing), per review."""
+    return [ref for _, ref in _resolve(review_indexes(store, _ids(reviews)), kind, text)]
+
+
+def _ids(reviews: Sequence[str] | None) -> list[str] | None:
+    return list(reviews) if reviews else None
+
+
+def _resolve(indexes: Sequence[ReviewIndex], kind: str,
+             text: str) -> list[tuple[ReviewIndex, ConceptRef]]:
+    found = [(ix, _ref(ix, iri)) for ix in indexes if (iri := ix.resolve(kind, text))]
+    if not found:
+        import difflib
+
+        known = {normalise_label(lbl): lbl for ix in indexes for (k, _), iri in ix.by_label.items()
+                 if k == kind for lbl in [ix.label[iri]]}
+        known |= {lbl: ix.label[iri] for ix in indexes for (k, lbl), iri in ix.by_label.items()
+                  if k == kind}
+        close = difflib.get_close_matches(normalise_label(text), list(known), n=3, cutoff=0.5)
+        raise UnknownConcept(kind, text, list(dict.fromkeys(known[c] for c in close)))
+    return found
+
+
+def context_mechanism_matrix(store: Store, reviews: Sequence[str] | None = None,
+                             filters: CmocFilter = NO_FILTER) -> Matrix:
+    """For every (context, mechanism) pair: CMOcs, distinct studies, fired and not fired."""
+    cells: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
+    refs: dict[str, ConceptRef] = {}
+    for index, c in _selected(review_indexes(store, _ids(reviews)), filters):
+        if c.mechanism is None:
+            continue
+        refs.setdefault(c.mechanism, _ref(index, c.mechanism))
+        for ctx in set(c.contexts):
+            refs.setdefault(ctx, _ref(index, ctx))
+            cells[(ctx, c.mechanism)].add(c)
+    rows = [MatrixCell(context=refs[ctx], mechanism=refs[mech], **t.counts())
+            for (ctx, mech), t in cells.items()]
+    rows.sort(key=lambda r: (_order(r.context), _order(r.mechanism)))
+    return Matrix(rows=rows)
+
+
+def mechanisms_for_context(store: Store, context: str, *, include_narrower: bool = True,
+                           reviews: Sequence[str] | None = None,
+                           filters: CmocFilter = NO_FILTER) -> MechanismsForContext:
+    """Every mechanism triggered or not in a context (or a narrower one), with its outcomes.
+
+    A CMOc counts once per mechanism even when several of its contexts fall under the context.
+    """
+    indexes = review_indexes(store, _ids(reviews))
+    resolved = _resolve(indexes, "context", context)
+    under = {ix.review_id: (ix.descendants(ref.iri) if include_narrower else {ref.iri})
+             for ix, ref in resolved}
+    tallies: dict[str, _Tally] = defaultdict(_Tally)
+    outcomes: dict[str, dict[tuple[str, str | None], int]] = defaultdict(lambda: defaultdict(int))
+    refs: dict[str, ConceptRef] = {}
+    for index, c in _selected(indexes, filters):
+        asked = under.get(index.review_id)
+        if not asked or c.mechanism is None or asked.isdisjoint(c.contexts):
+            continue
+        refs.setdefault(c.mechanism, _ref(index, c.mechanism))
+        tallies[c.mechanism].add(c)
+        for o in set(c.outcomes):
+            refs.setdefault(o, _ref(index, o))
+            outcomes[c.mechanism][(o, c.direction)] += 1
+    rows = [MechanismRow(mechanism=refs[m], **t.counts(), outcomes=sorted(
+        (OutcomeCount(outcome=refs[o], direction=d, cmocs=n) for (o, d), n in outcomes[m].items()),
+        key=lambda r: (_order(r.outcome), r.direction or ""))) for m, t in tallies.items()]
+    rows.sort(key=lambda r: _order(r.mechanism))
+    return MechanismsForContext(context=resolved[0][1], include_narrower=include_narrower,
+                                rows=rows)
+
+
+def _mechanism_cmocs(store: Store, mechanism: str, reviews: Sequence[str] | None,
+                     include_narrower: bool, filters: CmocFilter
+                     ) -> tuple[ConceptRef, list[tuple[ReviewIndex, CmocFacts]]]:
+    indexes = review_indexes(store, _ids(reviews))
+    resolved = _resolve(indexes, "mechanism", mechanism)
+    under = {ix.review_id: (ix.descendants(ref.iri) if include_narrower else {ref.iri})
+             for ix, ref in resolved}
+    chosen = [(ix, c) for ix, c in _selected(indexes, filters)
+              if c.mechanism in under.get(ix.review_id, ())]
+    return resolved[0][1], chosen
+
+
+def contexts_for_mechanism(store: Store, mechanism: str, *, include_narrower: bool = True,
+                           reviews: Sequence[str] | None = None,
+                           filters: CmocFilter = NO_FILTER) -> ContextsForMechanism:
+    """The contexts where a mechanism fired and those where it did not, side by side."""
+    ref, chosen = _mechanism_cmocs(store, mechanism, reviews, include_narrower, filters)
+    tallies: dict[str, _Tally] = defaultdict(_Tally)
+    refs: dict[str, ConceptRef] = {}
+    for index, c in chosen:
+        for ctx in set(c.contexts):
+            refs.setdefault(ctx, _ref(index, ctx))
+            tallies[ctx].add(c)
+    rows = sorted((ContextRow(context=refs[k], **t.counts()) for k, t in tallies.items()),
+                  key=lambda r: _order(r.context))
+    return ContextsForMechanism(mechanism=ref, fired_in=[r for r in rows if r.fired],
+                                not_fired_in=[r for r in rows if r.not_fired])
+
+
+def outcomes_for_mechanism(store: Store, mechanism: str, *, include_narrower: bool = True,
+                           reviews: Sequence[str] | None = None,
+                           filters: CmocFilter = NO_FILTER) -> OutcomesForMechanism:
+    """What a mechanism produces: each outcome and direction, with its counts."""
+    ref, chosen = _mechanism_cmocs(store, mechanism, reviews, include_narrower, filters)
+    tallies: dict[tuple[str, str | None], _Tally] = defaultdict(_Tally)
+    refs: dict[str, ConceptRef] = {}
+    for index, c in chosen:
+        for o in set(c.outcomes):
+            refs.setdefault(o, _ref(index, o))
+            tallies[(o, c.direction)].add(c)
+    rows = sorted((OutcomeRow(outcome=refs[o], direction=d, **t.counts())
+                   for (o, d), t in tallies.items()),
+                  key=lambda r: (_order(r.outcome), r.direction or ""))
+    return OutcomesForMechanism(mechanism=ref, rows=rows)
+
+
+def _study_ref(index: ReviewIndex, iri: str) -> StudyRef:
+    s = index.studies.get(iri)
+    return StudyRef(iri=iri, key=s.key if s else iri.rsplit("/", 1)[-1],
+                    title=s.title if s else None, design=s.design if s else None)
+
+
+def _evidence(index: ReviewIndex, c: CmocFacts) -> list[EvidenceItem]:
+    items = []
+    for ev in c.evidence:
+        e = index.evidence.get(ev)
+        if e is None:
+            continue
+        source = e.source or (c.studies[0] if len(c.studies) == 1 else None)
+        items.append(EvidenceItem(review=index.review_id, cmoc=c.id, fired=c.fired,
+                                  direction=c.direction, quote=e.quote, page=e.page,
+                                  study=_study_ref(index, source) if source else None))
+    return items
+
+
+def _trail(pairs: Iterable[tuple[ReviewIndex, CmocFacts]]) -> EvidenceTrail:
+    pairs = sorted(pairs, key=lambda p: (p[0].review_id, p[1].id))
+    studies = {s: _study_ref(ix, s) for ix, c in pairs for s in c.studies}
+    return EvidenceTrail(cmocs=[c.id for _, c in pairs],
+                         studies=sorted(studies.values(), key=lambda s: (s.key.casefold(), s.iri)),
+                         items=[item for ix, c in pairs for item in _evidence(ix, c)])
+
+
+def evidence_trail(store: Store, *, cmoc: str | None = None, concept: str | None = None,
+                   kind: str = "context", context: str | None = None,
+                   mechanism: str | None = None, include_narrower: bool = True,
+                   reviews: Sequence[str] | None = None,
+                   filters: CmocFilter = NO_FILTER) -> EvidenceTrail:
+    """The studies, quotes and pages behind a CMOc, a concept, or a matrix cell (context and
+    mechanism given together; a cell is exact, as in the matrix)."""
+    indexes = review_indexes(store, _ids(reviews))
+    if cmoc is not None:
+        pairs = [(ix, ix.cmoc_by_id[cmoc]) for ix in indexes if cmoc in ix.cmoc_by_id]
+        if not pairs:
+            raise NotFound(f"No CMOc {cmoc!r}.")
+        return _trail(pairs)
+    if context is not None and mechanism is not None:
+        ctxs = {ix.review_id: ref.iri for ix, ref in _resolve(indexes, "context", context)}
+        mechs = {ix.review_id: ref.iri for ix, ref in _resolve(indexes, "mechanism", mechanism)}
+        return _trail((ix, c) for ix, c in _selected(indexes, filters)
+                      if c.mechanism == mechs.get(ix.review_id)
+                      and ctxs.get(ix.review_id) in c.contexts)
+    if concept is None:
+        raise NotFound("Ask for the evidence of a CMOc, a concept, or a context and mechanism.")
+    under = {ix.review_id: (ix.descendants(ref.iri) if include_narrower else {ref.iri})
+             for ix, ref in _resolve(indexes, kind, concept)}
+
+    def links(c: CmocFacts) -> Iterable[str]:
+        if kind == "context":
+            return c.contexts
+        if kind == "outcome":
+            return c.outcomes
+        return (c.mechanism,) if c.mechanism else ()
+
+    return _trail((ix, c) for ix, c in _selected(indexes, filters)
+                  if not under.get(ix.review_id, set()).isdisjoint(links(c)))
+
+
+def _link(index: ReviewIndex, c: CmocFacts) -> ChainLink:
+    return ChainLink(review=index.review_id, cmoc=c.id,
+                     contexts=sorted((index.label.get(x, x) for x in c.contexts), key=str.casefold),
+                     mechanism=index.label.get(c.mechanism) if c.mechanism else None,
+                     outcomes=sorted((index.label.get(x, x) for x in c.outcomes), key=str.casefold),
+                     fired=c.fired)
+
+
+def chains(store: Store, start: str | None = None, *, max_depth: int = 10,
+           reviews: Sequence[str] | None = None) -> Chains:
+    """CMO chains along rkg:leadsTo, from `start` (a CMOc id) or from every chain head.
+
+    Each chain is a longest path (cycles are cut) of at most `max_depth` links.
+    """
+    out: list[list[ChainLink]] = []
+    for index in review_indexes(store, _ids(reviews)):
+        by_iri = {c.iri: c for c in index.cmocs}
+        if start is not None:
+            heads = [index.cmoc_by_id[start]] if start in index.cmoc_by_id else []
+        else:
+            targets = {t for c in index.cmocs for t in c.leads_to}
+            heads = [c for c in index.cmocs if c.leads_to and c.iri not in targets]
+        for head in heads:
+            for path in _paths(head, by_iri, max_depth):
+                out.append([_link(index, c) for c in path])
+    if start is not None and not out:
+        raise NotFound(f"No CMOc {start!r}.")
+    return Chains(chains=out)
+
+
+def _paths(head: CmocFacts, by_iri: dict[str, CmocFacts], max_depth: int) -> list[list[CmocFacts]]:
+    paths: list[list[CmocFacts]] = []
+
+    def walk(path: list[CmocFacts]) -> None:
+        nexts = [by_iri[t] for t in sorted(path[-1].leads_to)
+                 if t in by_iri and by_iri[t] not in path]
+        if not nexts or len(path) > max_depth:
+            paths.append(list(path))
+            return
+        for n in nexts:
+            walk([*path, n])
+
+    walk([head])
+    return paths
+
+
+def recurring_patterns(store: Store, min_studies: int = 2, *,
+                       reviews: Sequence[str] | None = None,
+                       filters: CmocFilter = NO_FILTER) -> Patterns:
+    """Demi-regularities: context-mechanism-outcome patterns (same direction and firing)
+    supported by at least `min_studies` distinct studies."""
+    groups: dict[tuple[str, str, str, str | None, bool], tuple[set[str], list[str]]] = {}
+    refs: dict[str, ConceptRef] = {}
+    for index, c in _selected(review_indexes(store, _ids(reviews)), filters):
+        if c.mechanism is None:
+            continue
+        for x in (*c.contexts, c.mechanism, *c.outcomes):
+            refs.setdefault(x, _ref(index, x))
+        for ctx in set(c.contexts):
+            for o in set(c.outcomes):
+                studies, cmocs = groups.setdefault((ctx, c.mechanism, o, c.direction, c.fired),
+                                                   (set(), []))
+                studies.update(c.studies)
+                cmocs.append(c.id)
+    rows = [Pattern(context=refs[ctx], mechanism=refs[m], outcome=refs[o], direction=d, fired=f,
+                    studies=len(s), cmocs=sorted(set(ids)))
+            for (ctx, m, o, d, f), (s, ids) in groups.items() if len(s) >= min_studies]
+    rows.sort(key=lambda r: (-r.studies, _order(r.context), _order(r.mechanism),
+                             _order(r.outcome), r.direction or "", not r.fired))
+    return Patterns(min_studies=min_studies, rows=rows)
+
+
+def contradictions(store: Store, *, reviews: Sequence[str] | None = None,
+                   filters: CmocFilter = NO_FILTER) -> Contradictions:
+    """Same context and mechanism with opposite outcome directions (positive vs negative), or
+    fired in one study and not in another; each with the evidence on both sides."""
+    cells: dict[tuple[str, str], list[tuple[ReviewIndex, CmocFacts]]] = defaultdict(list)
+    for index, c in _selected(review_indexes(store, _ids(reviews)), filters):
+        for ctx in set(c.contexts):
+            if c.mechanism is not None:
+                cells[(ctx, c.mechanism)].append((index, c))
+    rows: list[Contradiction] = []
+    for (ctx, mech), pairs in cells.items():
+        index = pairs[0][0]
+        base = {"context": _ref(index, ctx), "mechanism": _ref(index, mech)}
+        fired = [p for p in pairs if p[1].fired]
+        not_fired = [p for p in pairs if not p[1].fired]
+        studies = {s for _, c in pairs for s in c.studies}
+        if fired and not_fired and len(studies) > 1:
+            rows.append(Contradiction(kind="firing", **base, sides=[
+                _side("fired", fired), _side("not fired", not_fired)]))
+        by_outcome: dict[str, list[tuple[ReviewIndex, CmocFacts]]] = defaultdict(list)
+        for p in pairs:
+            for o in set(p[1].outcomes):
+                by_outcome[o].append(p)
+        for o, opairs in by_outcome.items():
+            pos = [p for p in opairs if p[1].direction == "positive"]
+            neg = [p for p in opairs if p[1].direction == "negative"]
+            if pos and neg:
+                rows.append(Contradiction(kind="direction", **base, outcome=_ref(index, o),
+                                          sides=[_side("positive", pos), _side("negative", neg)]))
+    rows.sort(key=lambda r: (r.kind, _order(r.context), _order(r.mechanism),
+                             _order(r.outcome) if r.outcome else ("", "")))
+    return Contradictions(rows=rows)
+
+
+def _side(claim: str, pairs: list[tuple[ReviewIndex, CmocFacts]]) -> Side:
+    pairs = sorted(pairs, key=lambda p: (p[0].review_id, p[1].id))
+    return Side(claim=claim, cmocs=[c.id for _, c in pairs],
+                evidence=[e for ix, c in pairs for e in _evidence(ix, c)])

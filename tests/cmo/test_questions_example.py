@@ -1,0 +1,55 @@
+"""Worked examples on the peer-support review that a realist reviewer would recognise."""
+
+import pytest
+
+import cmo
+from cmo import questions as q
+from cmo.store import Store
+
+
+def test_what_fires_under_delivery_and_what_does_not(example_store: Store) -> None:
+    answer = q.mechanisms_for_context(example_store, "delivery")
+    rows = {r.mechanism.label: r for r in answer.rows}
+    assert answer.include_narrower and answer.context.label == "delivery"
+    trust = rows["trusting relationship with the peer"]
+    assert trust.fired >= 4 and trust.not_fired >= 1  # fires face-to-face, not at low intensity
+    assert rows["mothers seek help when they need it"].fired == 0  # reactive support
+    only_delivery = q.mechanisms_for_context(example_store, "delivery", include_narrower=False)
+    assert sum(r.cmocs for r in only_delivery.rows) < sum(r.cmocs for r in answer.rows)
+
+
+def test_trust_does_not_fire_with_low_intensity_support(example_store: Store) -> None:
+    answer = q.contexts_for_mechanism(example_store, "authentic presence")  # a synonym
+    assert answer.mechanism.label == "trusting relationship with the peer"
+    assert "low intensity support" in {r.context.label for r in answer.not_fired_in}
+    assert "face-to-face" in {r.context.label for r in answer.fired_in}
+
+
+def test_uk_null_result_traces_to_its_quote(example_store: Store) -> None:
+    trail = q.evidence_trail(example_store, cmoc="c10")
+    assert [s.key for s in trail.studies] == ["Jolly 2012"]
+    assert "failed to demonstrate" in trail.items[0].quote
+
+
+def test_chain_from_trained_peers_to_continued_breastfeeding(example_store: Store) -> None:
+    answer = q.chains(example_store, "c15")
+    assert [link.cmoc for link in answer.chains[0]] == ["c15", "c16", "c11", "c08"]
+
+
+def test_unknown_context_suggests_the_closest_labels(example_store: Store) -> None:
+    with pytest.raises(cmo.UnknownConcept) as caught:
+        q.mechanisms_for_context(example_store, "delivry")
+    assert caught.value.suggestions[0] == "delivery"
+
+
+def test_answer_reflects_a_write_made_after_it_was_cached(example_store: Store) -> None:
+    before = q.context_mechanism_matrix(example_store, ["peer-support"])
+    cmo.create_cmoc(example_store, "peer-support", cmo.CMOConfiguration(
+        id="c99", studies=["Jolly 2012"], contexts=["low intensity support"],
+        mechanism="trusting relationship with the peer", outcomes=["breastfeeding duration"],
+        fired=False))
+    after = q.context_mechanism_matrix(example_store, ["peer-support"])
+    cell = {(r.context.label, r.mechanism.label): r.not_fired for r in after.rows}
+    old = {(r.context.label, r.mechanism.label): r.not_fired for r in before.rows}
+    key = ("low intensity support", "trusting relationship with the peer")
+    assert cell[key] == old.get(key, 0) + 1
