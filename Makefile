@@ -21,6 +21,7 @@ demo: install
 	$(BIN)/cmo --store $(DEMO_STORE) reviews
 	$(BIN)/cmo --store $(DEMO_STORE) stats --review peer-support
 	$(BIN)/cmo --store $(DEMO_STORE) validate --review peer-support
+	$(BIN)/cmo --store $(DEMO_STORE) query mechanisms --context delivery --review peer-support
 
 lint: install
 	$(BIN)/ruff check .
