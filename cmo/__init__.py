@@ -1,7 +1,8 @@
 """realist-kg: a knowledge graph for realist reviews.
 
 Reviewers' context-mechanism-outcome configurations (CMOcs) held as RDF, one named graph per review,
-in an embedded Oxigraph store (or in memory), with SHACL validation and RDF import and export.
+in an embedded Oxigraph store (or in memory), with SHACL validation, RDF import and export,
+and the questions a realist reviewer asks (`context_mechanism_matrix`, `mechanisms_for_context`, …).
 
 >>> import cmo
 >>> store = cmo.open_store("memory:")
@@ -41,6 +42,18 @@ from cmo.model import (
     StudyDesign,
 )
 from cmo.namespace import RKG
+from cmo.questions import (
+    CmocFilter,
+    chains,
+    context_mechanism_matrix,
+    contexts_for_mechanism,
+    contradictions,
+    evidence_trail,
+    lookup_concept,
+    mechanisms_for_context,
+    outcomes_for_mechanism,
+    recurring_patterns,
+)
 from cmo.rdf_io import ImportReport, export_review, import_rdf, parse_rdf, rdf_format
 from cmo.reviews import (
     create_review,
@@ -48,6 +61,8 @@ from cmo.reviews import (
     ensure_review,
     get_review,
     list_reviews,
+    review_exists,
+    review_graph_triples,
     update_review,
 )
 from cmo.stats import ReviewStats, review_stats
@@ -63,6 +78,7 @@ __all__ = [
     "AlreadyExists",
     "CMOConfiguration",
     "CmoError",
+    "CmocFilter",
     "Concept",
     "ConceptKind",
     "Confidence",
@@ -91,6 +107,10 @@ __all__ = [
     "add_concept",
     "add_study",
     "add_theory",
+    "chains",
+    "context_mechanism_matrix",
+    "contexts_for_mechanism",
+    "contradictions",
     "create_cmoc",
     "create_review",
     "delete_cmoc",
@@ -99,6 +119,7 @@ __all__ = [
     "delete_study",
     "delete_theory",
     "ensure_review",
+    "evidence_trail",
     "export_review",
     "find_concept",
     "get_cmoc",
@@ -111,10 +132,16 @@ __all__ = [
     "list_reviews",
     "list_studies",
     "list_theories",
+    "lookup_concept",
+    "mechanisms_for_context",
     "open_store",
+    "outcomes_for_mechanism",
     "parse_rdf",
     "rdf_format",
+    "recurring_patterns",
     "replace_cmoc",
+    "review_exists",
+    "review_graph_triples",
     "review_stats",
     "update_concept",
     "update_review",

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from cmo.cli_query import add_query_parser
+from cmo.cli_query import add_query_parser, print_table
 from cmo.errors import CmoError, ValidationFailed
 from cmo.rdf_io import EXPORT_FORMATS, FORMATS, export_review, import_rdf, rdf_format
 from cmo.reviews import list_reviews
@@ -22,15 +22,6 @@ from cmo.store import Store, open_store
 from cmo.validation import validate_review
 
 Handler = Callable[[argparse.Namespace, Store], int]
-
-
-def _print_table(rows: Sequence[Sequence[object]], header: Sequence[str]) -> None:
-    cells = [[str(c) for c in header]] + [[str(c) for c in r] for r in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    for n, row in enumerate(cells):
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-        if n == 0:
-            print("  ".join("-" * w for w in widths))
 
 
 def cmd_import(args: argparse.Namespace, store: Store) -> int:
@@ -78,7 +69,7 @@ def cmd_stats(args: argparse.Namespace, store: Store) -> int:
     if args.format == "json":
         print(json.dumps(stats.model_dump(), indent=2))
     else:
-        _print_table(list(stats.model_dump().items()), ["what", "count"])
+        print_table(list(stats.model_dump().items()), ["what", "count"])
     return 0
 
 
@@ -88,7 +79,7 @@ def cmd_reviews(args: argparse.Namespace, store: Store) -> int:
     if args.format == "json":
         print(json.dumps([r.model_dump(mode="json") for r in reviews], indent=2))
     else:
-        _print_table([(r.id, r.title, "public" if r.public else "private") for r in reviews],
+        print_table([(r.id, r.title, "public" if r.public else "private") for r in reviews],
                      ["id", "title", "visibility"])
     return 0
 

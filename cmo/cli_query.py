@@ -125,15 +125,17 @@ def cmd_query(args: argparse.Namespace, store: Store) -> int:
         writer.writerows(rows)
         sys.stdout.write(out.getvalue())
         return 0
-    _table(rows, header)
+    print_table([[r.get(h, "") for h in header] for r in rows], header)
     return 0
 
 
-def _table(rows: Sequence[dict[str, str]], header: list[str], width: int = 60) -> None:
-    def cut(text: str) -> str:
+def print_table(rows: Sequence[Sequence[object]], header: Sequence[str], width: int = 60) -> None:
+    """Print rows as aligned columns under a header, cutting cells longer than `width`."""
+    def cut(value: object) -> str:
+        text = str(value)
         return text if len(text) <= width else text[: width - 1] + "…"
 
-    cells = [header] + [[cut(r.get(h, "")) for h in header] for r in rows]
+    cells = [[cut(h) for h in header]] + [[cut(c) for c in r] for r in rows]
     widths = [max(len(c[i]) for c in cells) for i in range(len(header))]
     for n, row in enumerate(cells):
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())

@@ -11,8 +11,7 @@ from cmo.model import Concept, ConceptKind
 from cmo.names import ReviewNames
 from cmo.rdf import KIND_CLASS, concept_triples, read_concept
 from cmo.store import Store
-from cmo.studies import referrers
-from cmo.writes import describe_all, describe_one, write
+from cmo.writes import describe_all, describe_one, referrers, write
 
 
 def find_concept(store: Store, review_id: str, kind: ConceptKind, label: str) -> Concept:

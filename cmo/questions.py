@@ -15,6 +15,7 @@ review's revision token changes, so answers are always those of the stored data.
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -138,12 +139,9 @@ def _resolve(indexes: Sequence[ReviewIndex], kind: str,
              text: str) -> list[tuple[ReviewIndex, ConceptRef]]:
     found = [(ix, _ref(ix, iri)) for ix in indexes if (iri := ix.resolve(kind, text))]
     if not found:
-        import difflib
-
-        known = {normalise_label(lbl): lbl for ix in indexes for (k, _), iri in ix.by_label.items()
-                 if k == kind for lbl in [ix.label[iri]]}
-        known |= {lbl: ix.label[iri] for ix in indexes for (k, lbl), iri in ix.by_label.items()
-                  if k == kind}
+        # Every known label and synonym, normalised, pointing at the preferred label to suggest.
+        known = {name: ix.label[iri] for ix in indexes for (k, name), iri in ix.by_label.items()
+                 if k == kind}
         close = difflib.get_close_matches(normalise_label(text), list(known), n=3, cutoff=0.5)
         raise UnknownConcept(kind, text, list(dict.fromkeys(known[c] for c in close)))
     return found

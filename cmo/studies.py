@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from pyoxigraph import NamedNode
-
 from cmo import ids
 from cmo.errors import AlreadyExists, InUse, NotFound
 from cmo.model import Study
 from cmo.names import ReviewNames
 from cmo.namespace import RKG
 from cmo.rdf import read_study, study_triples
-from cmo.sparql import query_text
 from cmo.store import Store
-from cmo.writes import describe_all, describe_one, write
+from cmo.writes import describe_all, describe_one, referrers, write
 
 
 def _study_iri(store: Store, review_id: str, key: str) -> str:
@@ -59,9 +56,3 @@ def delete_study(store: Store, review_id: str, key: str) -> None:
         raise InUse(f"Study {key!r} is cited by {', '.join(users)}; delete or change those first.")
     write(store, review_id, remove=[iri])
 
-
-def referrers(store: Store, review_id: str, iri: str) -> list[str]:
-    """Ids or labels of what points at `iri` in a review (at most ten)."""
-    rows = store.select(query_text("references"), {"s": NamedNode(iri)},
-                        graphs=[ids.review_iri(review_id)])
-    return [r["id"].value if r["id"] else r["x"].value for r in rows]  # type: ignore[union-attr]

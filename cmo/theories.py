@@ -9,8 +9,7 @@ from cmo.names import ReviewNames
 from cmo.namespace import RKG
 from cmo.rdf import read_theory, theory_triples
 from cmo.store import Store
-from cmo.studies import referrers
-from cmo.writes import describe_all, write
+from cmo.writes import describe_all, referrers, write
 
 
 def list_theories(store: Store, review_id: str) -> list[ProgrammeTheory]:

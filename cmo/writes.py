@@ -40,3 +40,10 @@ def describe_all(store: Store, review_id: str, type_iri: str) -> Description:
     """The triples of every resource of a type (and of their evidence) in a review."""
     return describe(store.construct(query_text("describe"), {"type": NamedNode(type_iri)},
                                     graphs=[ids.review_iri(review_id)]))
+
+
+def referrers(store: Store, review_id: str, iri: str) -> list[str]:
+    """Ids or labels of what points at `iri` in a review (at most ten): who still uses it."""
+    rows = store.select(query_text("references"), {"s": NamedNode(iri)},
+                        graphs=[ids.review_iri(review_id)])
+    return [r["id"].value if r["id"] else r["x"].value for r in rows]  # type: ignore[union-attr]

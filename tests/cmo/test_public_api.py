@@ -1,0 +1,22 @@
+"""`cmo/__init__.py` is the public API: everything in `__all__` exists and says what it does."""
+
+import inspect
+
+import cmo
+
+
+def test_every_exported_name_exists_and_has_a_docstring() -> None:
+    for name in cmo.__all__:
+        member = getattr(cmo, name)
+        if inspect.isfunction(member) or inspect.isclass(member):
+            assert inspect.getdoc(member), f"{name} has no docstring"
+
+
+def test_public_functions_are_exported() -> None:
+    modules = ["cmocs", "concepts", "reviews", "studies", "theories", "questions", "stats"]
+    for module in modules:
+        mod = getattr(cmo, module)
+        for name, member in vars(mod).items():
+            if inspect.isfunction(member) and member.__module__ == mod.__name__ \
+                    and not name.startswith("_"):
+                assert name in cmo.__all__, f"cmo.{module}.{name} is public but not exported"
