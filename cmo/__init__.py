@@ -11,7 +11,15 @@ and the questions a realist reviewer asks (`context_mechanism_matrix`, `mechanis
 ['demo']
 """
 
-from cmo.cmocs import create_cmoc, delete_cmoc, get_cmoc, list_cmocs, replace_cmoc
+from cmo.cmocs import (
+    cmoc_etag,
+    create_cmoc,
+    delete_cmoc,
+    get_cmoc,
+    list_cmocs,
+    next_cmoc_id,
+    replace_cmoc,
+)
 from cmo.concepts import add_concept, delete_concept, find_concept, list_concepts, update_concept
 from cmo.errors import (
     AlreadyExists,
@@ -36,12 +44,14 @@ from cmo.model import (
     Confidence,
     Direction,
     Evidence,
+    NewCMOc,
     ProgrammeTheory,
     Review,
     Study,
     StudyDesign,
 )
 from cmo.namespace import RKG
+from cmo.provenance import acting_as
 from cmo.questions import (
     CmocFilter,
     chains,
@@ -68,7 +78,15 @@ from cmo.reviews import (
 from cmo.stats import ReviewStats, review_stats
 from cmo.store import OxigraphStore, Store, open_store
 from cmo.studies import add_study, delete_study, get_study, list_studies, update_study
-from cmo.theories import add_theory, delete_theory, get_theory, list_theories, update_theory
+from cmo.theories import (
+    add_theory,
+    delete_theory,
+    get_theory,
+    list_theories,
+    resolve_theory,
+    update_theory,
+)
+from cmo.tokens import Principal, authenticate, create_token
 from cmo.validation import validate_review, validate_triples
 
 __version__ = "0.1.0"
@@ -88,10 +106,12 @@ __all__ = [
     "ImportReport",
     "InUse",
     "InvalidInput",
+    "NewCMOc",
     "NotFound",
     "OxigraphStore",
     "ParseError",
     "PreconditionFailed",
+    "Principal",
     "Problem",
     "ProgrammeTheory",
     "Review",
@@ -104,15 +124,19 @@ __all__ = [
     "UnsupportedFormat",
     "ValidationFailed",
     "Violation",
+    "acting_as",
     "add_concept",
     "add_study",
     "add_theory",
+    "authenticate",
     "chains",
+    "cmoc_etag",
     "context_mechanism_matrix",
     "contexts_for_mechanism",
     "contradictions",
     "create_cmoc",
     "create_review",
+    "create_token",
     "delete_cmoc",
     "delete_concept",
     "delete_review",
@@ -134,12 +158,14 @@ __all__ = [
     "list_theories",
     "lookup_concept",
     "mechanisms_for_context",
+    "next_cmoc_id",
     "open_store",
     "outcomes_for_mechanism",
     "parse_rdf",
     "rdf_format",
     "recurring_patterns",
     "replace_cmoc",
+    "resolve_theory",
     "review_exists",
     "review_graph_triples",
     "review_stats",

@@ -6,19 +6,22 @@ a label that names nothing yet becomes a new concept in the same atomic write, a
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import UTC, datetime
 
 from pyoxigraph import Triple
 
 from cmo import ids
-from cmo.errors import AlreadyExists, NotFound
-from cmo.model import CMOConfiguration, Concept, Study
+from cmo.errors import AlreadyExists, PreconditionFailed
+from cmo.model import CMOConfiguration, Concept, NewCMOc, Study
 from cmo.names import ReviewNames
 from cmo.namespace import RKG
-from cmo.rdf import cmoc_triples, concept_triples, read_cmoc, study_triples
+from cmo.provenance import current_agent
+from cmo.rdf import Description, cmoc_triples, concept_triples, read_cmoc, study_triples
 from cmo.reviews import get_review
 from cmo.store import Store
-from cmo.writes import describe_all, describe_one, write
+from cmo.writes import describe_all, describe_one, write, write_lock
 
 
 def _new_resources(review_id: str, names: ReviewNames) -> list[Triple]:
@@ -38,16 +41,52 @@ def _triples(review_id: str, cmoc: CMOConfiguration, names: ReviewNames) -> list
     return triples + _new_resources(review_id, names)
 
 
-def create_cmoc(store: Store, review_id: str, cmoc: CMOConfiguration) -> CMOConfiguration:
-    """Store a new CMOc; AlreadyExists if its id is taken, NotFound for unknown links."""
+def next_cmoc_id(names: ReviewNames) -> str:
+    """The next free id in the review's `c<number>` sequence (c01, c02, ... c44)."""
+    numbered = [m for i in names.cmocs if (m := re.fullmatch(r"c(\d+)", i))]
+    if not numbered:
+        return "c01"
+    widest = max(numbered, key=lambda m: int(m.group(1)))
+    return f"c{int(widest.group(1)) + 1:0{len(widest.group(1))}d}"
+
+
+def create_cmoc(store: Store, review_id: str, cmoc: CMOConfiguration | NewCMOc
+                ) -> CMOConfiguration:
+    """Store a new CMOc (an id is assigned when it has none); AlreadyExists if the id is taken.
+
+    Unknown concept labels and study keys become new concepts and studies; a `leads_to` or
+    theory id that does not exist is NotFound, and nothing is written.
+    """
     get_review(store, review_id)
-    names = ReviewNames.load(store, review_id)
-    if cmoc.id in names.cmocs:
-        raise AlreadyExists(f"Review {review_id!r} already has a CMOc {cmoc.id!r}.")
-    cmoc = cmoc.model_copy(update={"created": cmoc.created or datetime.now(UTC)})
-    names.cmocs.setdefault(cmoc.id, ids.cmoc_iri(review_id, cmoc.id))
-    write(store, review_id, add=_triples(review_id, cmoc, names))
+    with write_lock(store):
+        names = ReviewNames.load(store, review_id)
+        if not isinstance(cmoc, CMOConfiguration):
+            cmoc = CMOConfiguration(id=next_cmoc_id(names), **cmoc.model_dump())
+        if cmoc.id in names.cmocs:
+            raise AlreadyExists(f"Review {review_id!r} already has a CMOc {cmoc.id!r}.")
+        cmoc = cmoc.model_copy(update={"created": cmoc.created or datetime.now(UTC),
+                                       "reviewer": cmoc.reviewer or current_agent()})
+        names.cmocs.setdefault(cmoc.id, ids.cmoc_iri(review_id, cmoc.id))
+        write(store, review_id, add=_triples(review_id, cmoc, names))
     return get_cmoc(store, review_id, cmoc.id)
+
+
+def cmoc_etag(store: Store, review_id: str, cmoc_id: str) -> str:
+    """A version tag derived from the CMOc's stored triples: any change to it changes the tag."""
+    names = ReviewNames.load(store, review_id)
+    return _etag(describe_one(store, review_id, names.cmoc(cmoc_id)))
+
+
+def _etag(desc: Description) -> str:
+    lines = sorted(f"{s} {p} {o}" for s, d in desc.items() for p, objs in d.items()
+                   for o in objs)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:32]
+
+
+def _check_version(store: Store, review_id: str, cmoc_id: str, if_match: str | None) -> None:
+    if if_match is not None and cmoc_etag(store, review_id, cmoc_id) != if_match.strip('"'):
+        raise PreconditionFailed(f"CMOc {cmoc_id!r} has changed since version {if_match}; "
+                                 "read it again and reapply your change.")
 
 
 def get_cmoc(store: Store, review_id: str, cmoc_id: str) -> CMOConfiguration:
@@ -65,20 +104,31 @@ def list_cmocs(store: Store, review_id: str) -> list[CMOConfiguration]:
                   key=lambda c: c.id)
 
 
-def replace_cmoc(store: Store, review_id: str, cmoc: CMOConfiguration) -> CMOConfiguration:
-    """Replace a CMOc with a new version (same id); its creation time stays."""
-    names = ReviewNames.load(store, review_id)
-    iri = names.cmoc(cmoc.id)
-    old = read_cmoc(describe_one(store, review_id, iri), iri, names)
-    cmoc = cmoc.model_copy(update={"created": old.created, "modified": datetime.now(UTC)})
-    write(store, review_id, remove=[iri], add=_triples(review_id, cmoc, names))
+def replace_cmoc(store: Store, review_id: str, cmoc: CMOConfiguration, *,
+                 if_match: str | None = None) -> CMOConfiguration:
+    """Replace a CMOc with a new version (same id); its creation time stays.
+
+    With `if_match` (an ETag from `cmoc_etag`), PreconditionFailed if it has changed since.
+    """
+    with write_lock(store):
+        names = ReviewNames.load(store, review_id)
+        iri = names.cmoc(cmoc.id)
+        desc = describe_one(store, review_id, iri)
+        if if_match is not None and _etag(desc) != if_match.strip('"'):
+            raise PreconditionFailed(f"CMOc {cmoc.id!r} has changed since version {if_match}; "
+                                     "read it again and reapply your change.")
+        old = read_cmoc(desc, iri, names)
+        cmoc = cmoc.model_copy(update={"created": old.created, "modified": datetime.now(UTC),
+                                       "reviewer": cmoc.reviewer or old.reviewer})
+        write(store, review_id, remove=[iri], add=_triples(review_id, cmoc, names))
     return get_cmoc(store, review_id, cmoc.id)
 
 
-def delete_cmoc(store: Store, review_id: str, cmoc_id: str) -> None:
+def delete_cmoc(store: Store, review_id: str, cmoc_id: str, *,
+                if_match: str | None = None) -> None:
     """Delete a CMOc, its evidence, and the chain links that point at it."""
-    names = ReviewNames.load(store, review_id)
-    if cmoc_id not in names.cmocs:
-        raise NotFound(f"No CMOc {cmoc_id!r} in review {review_id!r}.")
-    iri = names.cmocs[cmoc_id]
-    write(store, review_id, remove=[iri], unlink=[iri])
+    with write_lock(store):
+        names = ReviewNames.load(store, review_id)
+        iri = names.cmoc(cmoc_id)
+        _check_version(store, review_id, cmoc_id, if_match)
+        write(store, review_id, remove=[iri], unlink=[iri])

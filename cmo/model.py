@@ -118,10 +118,9 @@ class Evidence(_Model):
     study: str | None = Field(default=None, description="key of the study quoted")
 
 
-class CMOConfiguration(_Model):
-    """One context-mechanism-outcome configuration; concepts are given by label."""
+class NewCMOc(_Model):
+    """A CMOc to create, before the review gives it an id; concepts are given by label."""
 
-    id: Identifier
     studies: list[Label] = Field(min_length=1)
     contexts: list[Label] = Field(min_length=1)
     mechanism: Label
@@ -149,6 +148,12 @@ class CMOConfiguration(_Model):
     @classmethod
     def _collapse_spaces(cls, value: str | None) -> str | None:
         return clean_label(value) if value is not None else None
+
+
+class CMOConfiguration(NewCMOc):
+    """One context-mechanism-outcome configuration; concepts are given by label."""
+
+    id: Identifier
 
 
 class ProgrammeTheory(_Model):

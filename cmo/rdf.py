@@ -153,7 +153,8 @@ def _lit(value: str) -> Literal:
     return Literal(value)
 
 
-def _datetime(value: datetime) -> Literal:
+def datetime_literal(value: datetime) -> Literal:
+    """An xsd:dateTime literal (UTC when the value has no time zone)."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return Literal(value.isoformat().replace("+00:00", "Z"),
@@ -183,7 +184,7 @@ def review_triples(review: Review) -> list[Triple]:
     t.add(P.title, review.title)
     t.add(R["reviewQuestion"], review.question)
     t.add(R["public"], Literal(review.public))
-    t.add(P.created, _datetime(review.created) if review.created else None)
+    t.add(P.created, datetime_literal(review.created) if review.created else None)
     scheme = _Triples(ids.scheme_iri(review.id))
     scheme.add(P.type, P.concept_scheme)
     scheme.add(P.title, f"Concepts of review {review.id}")
@@ -262,8 +263,8 @@ def cmoc_triples(review_id: str, cmoc: CMOConfiguration, refs: Refs) -> list[Tri
         t.add(R["leadsTo"], refs.cmoc(later), iri=True)
     if cmoc.reviewer:
         t.add(P.attributed_to, ids.agent_iri(cmoc.reviewer), iri=True)
-    t.add(P.created, _datetime(cmoc.created) if cmoc.created else None)
-    t.add(P.modified, _datetime(cmoc.modified) if cmoc.modified else None)
+    t.add(P.created, datetime_literal(cmoc.created) if cmoc.created else None)
+    t.add(P.modified, datetime_literal(cmoc.modified) if cmoc.modified else None)
     t.add(P.note, cmoc.notes)
     out = t.out
     for n, evidence in enumerate(cmoc.evidence, start=1):

@@ -55,3 +55,18 @@ def delete_theory(store: Store, review_id: str, theory_id: str) -> None:
     if users:
         raise InUse(f"Theory {theory_id!r} is used by {', '.join(users)}.")
     write(store, review_id, remove=[iri])
+
+
+def resolve_theory(store: Store, review_id: str, text: str) -> str:
+    """The id of the theory named by an id or a label (its latest version), created as a first
+    version when no theory has that label — how a sheet or form names a programme theory."""
+    theories = list_theories(store, review_id)
+    for theory in theories:
+        if theory.id == text:
+            return theory.id
+    wanted = ids.normalise_label(text)
+    versions = [t for t in theories if ids.normalise_label(t.label) == wanted]
+    if versions:
+        return max(versions, key=lambda t: t.version).id
+    return add_theory(store, review_id, ProgrammeTheory(
+        id=f"{ids.slugify(text)}-v1", label=ids.clean_label(text))).id

@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
+import re
+import threading
 import uuid
+import weakref
 from collections.abc import Sequence
 
 from pyoxigraph import Literal, NamedNode, Triple
 
 from cmo import ids
+from cmo.provenance import activity_triples
 from cmo.rdf import Description, describe
 from cmo.sparql import insert_data, join_updates, query_text, update_text
 from cmo.store import Store
+
+_BOOKKEEPING = re.compile(r"/evidence/|/agent/")
+_LOCKS: weakref.WeakKeyDictionary[Store, threading.RLock] = weakref.WeakKeyDictionary()
+_LOCKS_GUARD = threading.Lock()
+
+
+def write_lock(store: Store) -> threading.RLock:
+    """The lock that makes a read-check-write sequence atomic within this process."""
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(store, threading.RLock())
 
 
 def write(store: Store, review_id: str, *, remove: Sequence[str] = (),
           unlink: Sequence[str] = (), add: Sequence[Triple] = ()) -> None:
     """Delete `remove` (and their evidence), drop links to `unlink`, add `add`: all or nothing."""
     graph = NamedNode(ids.review_iri(review_id))
+    subjects = list(dict.fromkeys(t.subject.value for t in add
+                                  if isinstance(t.subject, NamedNode)
+                                  and not _BOOKKEEPING.search(t.subject.value)))
+    add = [*add, *activity_triples(review_id, subjects, [*remove, *unlink])]
     parts = [update_text("delete_resource", {"g": graph, "s": NamedNode(s)}) for s in remove]
     parts += [update_text("delete_references", {"g": graph, "s": NamedNode(s)}) for s in unlink]
     if add:
