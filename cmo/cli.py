@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,6 +20,7 @@ from cmo.rdf_io import EXPORT_FORMATS, FORMATS, export_review, import_rdf, rdf_f
 from cmo.reviews import list_reviews
 from cmo.stats import review_stats
 from cmo.store import Store, open_store
+from cmo.tokens import create_token, has_admin_token
 from cmo.validation import validate_review
 
 Handler = Callable[[argparse.Namespace, Store], int]
@@ -84,6 +86,31 @@ def cmd_reviews(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, store: Store) -> int:
+    """cmo serve [--host] [--port] [--workers]: run the HTTP service over the store."""
+    import uvicorn
+
+    if args.workers > 1 and store.url.startswith("oxigraph:"):
+        raise CmoError("The embedded store can be opened by one process only: run one worker, "
+                       "or serve a SPARQL server's store (see 'Running for a team').")
+    if not os.environ.get("CMO_ADMIN_TOKEN") and not has_admin_token(store):
+        secret = create_token(store, "admin", name="admin")
+        print(f"Admin token (shown once; only its hash is stored):\n    {secret}\n")
+    store.close()  # the service opens it again, in its own process
+    os.environ["CMO_STORE"] = store.url
+    print(f"Serving http://{args.host}:{args.port}/docs (API docs), /sparql, /reviews")
+    uvicorn.run("api.main:app_from_environment", factory=True, host=args.host, port=args.port,
+                workers=args.workers, log_level="warning")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace, store: Store) -> int:
+    """cmo token create --role admin|editor|viewer [--review ID] [--name NAME]"""
+    secret = create_token(store, args.role, args.review, args.name)
+    print(secret)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `cmo` command."""
     parser = argparse.ArgumentParser(prog="cmo", description="A knowledge graph for realist "
@@ -116,6 +143,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_stats)
 
     add_query_parser(sub)
+
+    p = sub.add_parser("serve", help="run the HTTP API, SPARQL endpoint and views")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1)
+    p.set_defaults(handler=cmd_serve)
+
+    p = sub.add_parser("token", help="issue an access token for the API")
+    p.add_argument("action", choices=["create"])
+    p.add_argument("--role", choices=["admin", "editor", "viewer"], required=True)
+    p.add_argument("--review", help="limit the token to one review")
+    p.add_argument("--name", help="who the token is for (recorded with their writes)")
+    p.set_defaults(handler=cmd_token)
 
     p = sub.add_parser("reviews", help="list the reviews in the store")
     p.add_argument("--format", choices=("table", "json"), default="table")

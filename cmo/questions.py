@@ -42,7 +42,7 @@ from cmo.answers import (
     Side,
     StudyRef,
 )
-from cmo.errors import NotFound, UnknownConcept
+from cmo.errors import InvalidInput, NotFound, Problem, UnknownConcept
 from cmo.ids import normalise_label
 from cmo.index import CmocFacts, ReviewIndex, review_indexes
 from cmo.model import Confidence, Direction, StudyDesign
@@ -289,7 +289,9 @@ def evidence_trail(store: Store, *, cmoc: str | None = None, concept: str | None
                       if c.mechanism == mechs.get(ix.review_id)
                       and ctxs.get(ix.review_id) in c.contexts)
     if concept is None:
-        raise NotFound("Ask for the evidence of a CMOc, a concept, or a context and mechanism.")
+        raise InvalidInput("Ask for the evidence of a CMOc, a concept, or a context and mechanism.",
+                           [Problem(field="cmoc", reason="give a CMOc id, a concept, or both "
+                                                         "a context and a mechanism")])
     under = {ix.review_id: (ix.descendants(ref.iri) if include_narrower else {ref.iri})
              for ix, ref in _resolve(indexes, kind, concept)}
 

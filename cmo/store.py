@@ -45,6 +45,11 @@ class Store(ABC):
         """Run a CONSTRUCT (or DESCRIBE) and return its triples."""
 
     @abstractmethod
+    def protocol_query(self, query: str, graphs: Sequence[str]
+                       ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a caller's query with both the default and the named graphs set to `graphs`."""
+
+    @abstractmethod
     def update(self, update: str) -> None:
         """Apply a SPARQL Update as one transaction: all of it or none of it."""
 
@@ -101,6 +106,14 @@ class OxigraphStore(Store):
         triples = self._query(query, bindings, graphs)
         assert isinstance(triples, ox.QueryTriples)
         return list(triples)
+
+    def protocol_query(self, query: str, graphs: Sequence[str]
+                       ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a caller's query with both the default and the named graphs set to `graphs`."""
+        nodes = [ox.NamedNode(g) for g in graphs] or [ox.NamedNode("urn:realist-kg:empty")]
+        result = self._store.query(query, default_graph=list(nodes), named_graphs=list(nodes))
+        assert isinstance(result, ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples)
+        return result
 
     def update(self, update: str) -> None:
         """Apply a SPARQL Update as one transaction: all of it or none of it."""

@@ -1,0 +1,1 @@
+"""The realist-kg HTTP service: thin FastAPI routers over the `cmo` library."""

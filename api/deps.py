@@ -1,0 +1,88 @@
+"""Dependencies shared by the routers: the store, the caller, and the review they may use."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+import cmo
+from api.problems import ApiError
+from api.settings import Settings
+from cmo.tokens import ANONYMOUS, Principal
+
+
+def get_store(request: Request) -> cmo.Store:
+    """The store the service was started with."""
+    store: cmo.Store = request.app.state.store
+    return store
+
+
+def get_settings(request: Request) -> Settings:
+    """The service settings."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+StoreDep = Annotated[cmo.Store, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_principal(request: Request, store: StoreDep, settings: SettingsDep) -> Principal:
+    """Who is calling: the bearer token's principal, or anonymous without a token."""
+    header = request.headers.get("authorization")
+    if not header:
+        return ANONYMOUS
+    scheme, _, secret = header.partition(" ")
+    challenge = {"WWW-Authenticate": 'Bearer realm="realist-kg"'}
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise ApiError(401, "Unauthorized", "Use 'Authorization: Bearer <token>'.", challenge)
+    principal = cmo.authenticate(store, secret.strip(), settings.admin_token)
+    if principal is None:
+        raise ApiError(401, "Unauthorized", "This token is not known.", challenge)
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def refuse(principal: Principal, what: str) -> ApiError:
+    """401 for an anonymous caller, 403 for a known one without the right."""
+    if principal is ANONYMOUS:
+        return ApiError(401, "Unauthorized", f"Sign in with a token to {what}.",
+                        {"WWW-Authenticate": 'Bearer realm="realist-kg"'})
+    return ApiError(403, "Forbidden", f"Token {principal.name!r} may not {what}.")
+
+
+def readable_review(review_id: str, store: StoreDep, principal: PrincipalDep) -> cmo.Review:
+    """The review in the path, if the caller may read it; a private one is hidden (404)."""
+    review = cmo.get_review(store, review_id)
+    if not principal.can_read(review.id, review.public):
+        raise cmo.NotFound(f"No review {review_id!r}.")
+    return review
+
+
+ReadableReview = Annotated[cmo.Review, Depends(readable_review)]
+
+
+def writable_review(review: ReadableReview, principal: PrincipalDep) -> cmo.Review:
+    """The review in the path, if the caller may change it."""
+    if not principal.can_write(review.id):
+        raise refuse(principal, f"change review {review.id!r}")
+    return review
+
+
+WritableReview = Annotated[cmo.Review, Depends(writable_review)]
+
+
+def readable_review_ids(store: cmo.Store, principal: Principal,
+                        asked: list[str] | None) -> list[str]:
+    """The asked reviews (or all) the caller may read; an unreadable asked one is NotFound."""
+    reviews = {r.id: r for r in cmo.list_reviews(store)}
+    visible = [rid for rid, r in reviews.items() if principal.can_read(rid, r.public)]
+    if not asked:
+        return visible
+    for rid in asked:
+        if rid not in visible:
+            raise cmo.NotFound(f"No review {rid!r}.")
+    return list(dict.fromkeys(asked))

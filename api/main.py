@@ -1,0 +1,108 @@
+"""The FastAPI application: routers, error handling, limits, offline docs."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
+
+import cmo
+from api import problems
+from api.routes import (
+    cmocs,
+    concepts,
+    linked_data,
+    questions,
+    reviews,
+    sparql,
+    studies,
+    theories,
+    transfer,
+)
+from api.settings import Settings
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]],
+                   Awaitable[None]]
+
+DESCRIPTION = """A knowledge graph for realist reviews: which mechanisms fire in which contexts,
+for whom, and why. Send `Authorization: Bearer <token>`; public reviews can be read without one.
+Errors are `application/problem+json` naming the field or line at fault."""
+
+
+class BodyLimit:
+    """Refuse request bodies over `limit` bytes with 413, before a route reads them."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Message]],
+                       send: Callable[[Message], Awaitable[None]]) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Callable[[], Awaitable[Message]],
+                      send: Callable[[Message], Awaitable[None]]) -> None:
+        response = problems.problem(413, "ContentTooLarge",
+                                    f"The request body is over {self.limit} bytes.")
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app(settings: Settings | None = None, store: cmo.Store | None = None) -> FastAPI:
+    """The service over `store` (or the store `settings` name, opened at start-up)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.store = store or cmo.open_store(settings.store)
+        app.state.sparql_gate = asyncio.Semaphore(settings.sparql_concurrency)
+        try:
+            yield
+        finally:
+            if store is None:
+                app.state.store.close()
+
+    app = FastAPIOffline(title="realist-kg", version=cmo.__version__, description=DESCRIPTION,
+                         lifespan=lifespan,
+                         license_info={"name": "Apache-2.0",
+                                       "url": "https://www.apache.org/licenses/LICENSE-2.0"})
+    app.state.settings = settings
+    for module in (reviews, cmocs, studies, concepts, theories, questions, transfer, sparql,
+                   linked_data):
+        app.include_router(module.router)
+    problems.install(app)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)  # type: ignore[arg-type]
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app as `cmo serve` runs it: settings from CMO_* environment variables."""
+    return create_app(Settings())

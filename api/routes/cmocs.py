@@ -1,0 +1,103 @@
+"""CMOcs: create, list, read, replace, patch and delete, with ETags and If-Match."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response, status
+
+import cmo
+from api.deps import PrincipalDep, ReadableReview, StoreDep, WritableReview
+from api.problems import ApiError
+from api.schemas import CMOcCreate, CMOcFields, CMOcOut, CMOcPage, merge_cmoc
+
+router = APIRouter(prefix="/reviews/{review_id}/cmocs", tags=["cmocs"])
+IfMatch = Annotated[str | None, Header(description="the ETag of the version you edited")]
+
+
+def _tagged(response: Response, store: cmo.Store, review_id: str,
+            c: cmo.CMOConfiguration) -> CMOcOut:
+    response.headers["ETag"] = f'"{cmo.cmoc_etag(store, review_id, c.id)}"'
+    return CMOcOut.of(review_id, c)
+
+
+def _need_if_match(if_match: str | None) -> str:
+    if not if_match:
+        raise ApiError(428, "PreconditionRequired", "Send If-Match with the ETag of the CMOc "
+                       "you edited, so that nobody's change is lost.")
+    return if_match
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=CMOcOut)
+def create_cmoc(review: WritableReview, body: CMOcCreate, store: StoreDep,
+                principal: PrincipalDep, response: Response) -> CMOcOut:
+    """Tag a new CMOc; labels resolve to existing concepts (any case, or a synonym) or new ones."""
+    with cmo.acting_as(principal.name):
+        created = cmo.create_cmoc(store, review.id, merge_cmoc(store, review.id, body))
+    response.headers["Location"] = f"/reviews/{review.id}/cmocs/{created.id}"
+    return _tagged(response, store, review.id, created)
+
+
+@router.get("", response_model=CMOcPage)
+def list_cmocs(review: ReadableReview, store: StoreDep,
+               context: str | None = None, mechanism: str | None = None,
+               outcome: str | None = None, study: str | None = None,
+               fired: bool | None = None,
+               limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+               offset: Annotated[int, Query(ge=0)] = 0) -> CMOcPage:
+    """The review's CMOcs by id, filtered by concept label, study key or firing; paginated."""
+    norm = cmo.ids.normalise_label
+    items = [c for c in cmo.list_cmocs(store, review.id)
+             if (context is None or norm(context) in map(norm, c.contexts))
+             and (mechanism is None or norm(mechanism) == norm(c.mechanism))
+             and (outcome is None or norm(outcome) in map(norm, c.outcomes))
+             and (study is None or norm(study) in map(norm, c.studies))
+             and (fired is None or c.fired == fired)]
+    page = items[offset: offset + limit]
+    return CMOcPage(items=[CMOcOut.of(review.id, c) for c in page], total=len(items),
+                    limit=limit, offset=offset)
+
+
+@router.get("/{cmoc_id}", response_model=CMOcOut)
+def get_cmoc(review: ReadableReview, cmoc_id: str, store: StoreDep,
+             response: Response) -> CMOcOut:
+    """One CMOc, with its ETag."""
+    return _tagged(response, store, review.id, cmo.get_cmoc(store, review.id, cmoc_id))
+
+
+@router.put("/{cmoc_id}", response_model=CMOcOut)
+def replace_cmoc(review: WritableReview, cmoc_id: str, body: CMOcCreate, store: StoreDep,
+                 principal: PrincipalDep, response: Response,
+                 if_match: IfMatch = None) -> CMOcOut:
+    """Replace a CMOc with the JSON GET returned, edited; needs If-Match (412 if stale)."""
+    tag = _need_if_match(if_match)
+    with cmo.acting_as(principal.name):
+        new = merge_cmoc(store, review.id, body)
+        saved = cmo.replace_cmoc(store, review.id,
+                                 cmo.CMOConfiguration(id=cmoc_id, **new.model_dump()),
+                                 if_match=tag)
+    return _tagged(response, store, review.id, saved)
+
+
+@router.patch("/{cmoc_id}", response_model=CMOcOut)
+def patch_cmoc(review: WritableReview, cmoc_id: str, body: CMOcFields, store: StoreDep,
+               principal: PrincipalDep, response: Response,
+               if_match: IfMatch = None) -> CMOcOut:
+    """Change some fields of a CMOc; needs If-Match (412 if stale)."""
+    tag = _need_if_match(if_match)
+    current = cmo.get_cmoc(store, review.id, cmoc_id)
+    with cmo.acting_as(principal.name):
+        new = merge_cmoc(store, review.id, body, base=current)
+        saved = cmo.replace_cmoc(store, review.id,
+                                 cmo.CMOConfiguration(id=cmoc_id, **new.model_dump()),
+                                 if_match=tag)
+    return _tagged(response, store, review.id, saved)
+
+
+@router.delete("/{cmoc_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_cmoc(review: WritableReview, cmoc_id: str, store: StoreDep,
+                principal: PrincipalDep, if_match: IfMatch = None) -> Response:
+    """Delete a CMOc and the chain links to it; needs If-Match (412 if stale)."""
+    with cmo.acting_as(principal.name):
+        cmo.delete_cmoc(store, review.id, cmoc_id, if_match=_need_if_match(if_match))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

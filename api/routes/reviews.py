@@ -1,0 +1,52 @@
+"""Reviews: create, list, read, change and delete."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+import cmo
+from api.deps import PrincipalDep, ReadableReview, StoreDep, WritableReview, refuse
+from api.schemas import ReviewCreate, ReviewUpdate
+
+router = APIRouter(prefix="/reviews", tags=["reviews"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=cmo.Review)
+def create_review(body: ReviewCreate, store: StoreDep, principal: PrincipalDep,
+                  response: Response) -> cmo.Review:
+    """Start a review (admins and editors not tied to one review)."""
+    if not principal.can_create_reviews:
+        raise refuse(principal, "create reviews")
+    with cmo.acting_as(principal.name):
+        review = cmo.create_review(store, cmo.Review(**body.model_dump()))
+    response.headers["Location"] = f"/reviews/{review.id}"
+    return review
+
+
+@router.get("", response_model=list[cmo.Review])
+def list_reviews(store: StoreDep, principal: PrincipalDep) -> list[cmo.Review]:
+    """The reviews the caller may read (public ones, and those their token opens)."""
+    return [r for r in cmo.list_reviews(store) if principal.can_read(r.id, r.public)]
+
+
+@router.get("/{review_id}", response_model=cmo.Review)
+def get_review(review: ReadableReview) -> cmo.Review:
+    """One review."""
+    return review
+
+
+@router.patch("/{review_id}", response_model=cmo.Review)
+def update_review(review: WritableReview, body: ReviewUpdate, store: StoreDep,
+                  principal: PrincipalDep) -> cmo.Review:
+    """Change a review's title, question or visibility."""
+    with cmo.acting_as(principal.name):
+        return cmo.update_review(store, review.id, **body.model_dump(exclude_unset=True))
+
+
+@router.delete("/{review_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_review(review: ReadableReview, store: StoreDep, principal: PrincipalDep) -> Response:
+    """Delete a review and everything in it (admins only)."""
+    if principal.role != "admin":
+        raise refuse(principal, "delete reviews")
+    cmo.delete_review(store, review.id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,56 @@
+"""Import into and export out of a review, in the RDF formats (and, later, sheets)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+import cmo
+from api.deps import PrincipalDep, ReadableReview, StoreDep, WritableReview
+from cmo.errors import Problem, UnsupportedFormat
+from cmo.sparql_protocol import choose_media
+
+router = APIRouter(prefix="/reviews/{review_id}", tags=["import and export"])
+
+IMPORT_TYPES = {"text/turtle": "ttl", "application/trig": "trig", "application/n-quads": "nq",
+                "application/n-triples": "nt", "application/ld+json": "jsonld"}
+EXPORT_TYPES = {"text/turtle": "ttl", "application/trig": "trig", "application/n-quads": "nq",
+                "application/ld+json": "jsonld"}
+
+
+@router.post("/import", response_model=None, openapi_extra={"requestBody": {"content": {
+    **{t: {"schema": {"type": "string"}} for t in IMPORT_TYPES},
+    "multipart/form-data": {"schema": {"type": "object", "properties": {
+        "file": {"type": "string", "format": "binary"},
+        "concepts": {"type": "string", "format": "binary"}}, "required": ["file"]}}}}})
+async def import_into_review(review: WritableReview, request: Request, store: StoreDep,
+                             principal: PrincipalDep) -> dict[str, object]:
+    """Import a file into the review: all of it or nothing (raw body or multipart `file`)."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media == "multipart/form-data":
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise cmo.InvalidInput("No file to import.", [Problem(field="file",
+                                   reason="send the file in the multipart field 'file'")])
+        name = upload.filename or "upload"
+        data = await upload.read()
+        fmt = IMPORT_TYPES.get((upload.content_type or "").lower())
+        rdf_format = cmo.rdf_format(fmt, None if fmt else name)
+    elif media in IMPORT_TYPES:
+        name, data = "request body", await request.body()
+        rdf_format = cmo.rdf_format(IMPORT_TYPES[media])
+    else:
+        raise UnsupportedFormat(f"Cannot import {media or 'a body without Content-Type'}.",
+                                [Problem(field="Content-Type", reason="use one of: " + ", ".join(
+                                    [*IMPORT_TYPES, "multipart/form-data"]))])
+    with cmo.acting_as(principal.name):
+        report = cmo.import_rdf(store, review.id, [(name, data, rdf_format)])
+    return {"review": report.review, "triples": report.triples, "cmocs": report.cmocs}
+
+
+@router.get("/export", responses={200: {"content": {t: {} for t in EXPORT_TYPES}}},
+            response_class=Response)
+def export_review(review: ReadableReview, request: Request, store: StoreDep) -> Response:
+    """The review as RDF, in the format the Accept header asks for (Turtle by default)."""
+    media = choose_media(request.headers.get("accept", ""), list(EXPORT_TYPES), "text/turtle")
+    return Response(cmo.export_review(store, review.id, EXPORT_TYPES[media]), media_type=media)

@@ -1,0 +1,159 @@
+"""Request and response bodies: the JSON shapes of the API (typed at the boundary)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+import cmo
+from cmo.model import Confidence, Direction, Evidence, Identifier, Label
+
+
+class ReviewCreate(BaseModel):
+    """A new review."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"id": "peer-support", "title": "Peer support for breastfeeding",
+         "question": "What works, for whom, in what circumstances?", "public": False}]})
+
+    id: Identifier
+    title: Label
+    question: str | None = None
+    public: bool = False
+
+
+class ReviewUpdate(BaseModel):
+    """Changes to a review; fields left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Label | None = None
+    question: str | None = None
+    public: bool | None = None
+
+
+class CMOcFields(BaseModel):
+    """What a reviewer writes about a CMOc. Singular shorthands (`study`, `quote`, `page`,
+    `programme_theory`) may be used instead of the lists; read-only fields are ignored."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"study": "Jolly 2012", "contexts": ["low intensity support"],
+         "mechanism": "trusting relationship with the peer",
+         "outcomes": ["breastfeeding duration"], "resource": "fewer than five peer contacts",
+         "mechanism_fired": False, "outcome_direction": "none", "confidence": "moderate",
+         "quote": "Breastfeeding peer support interventions of low intensity (fewer than five "
+                  "contacts) tend not to be effective.", "page": "Table 1",
+         "programme_theory": "How peer support works", "leads_to": []}]})
+
+    study: Label | None = None
+    studies: list[Label] | None = None
+    contexts: list[Label] | None = None
+    mechanism: Label | None = None
+    outcomes: list[Label] | None = None
+    resource: str | None = None
+    intervention: Label | None = None
+    actor: Label | None = None
+    mechanism_fired: bool | None = None
+    outcome_direction: Direction | None = None
+    confidence: Confidence | None = None
+    quote: str | None = None
+    page: str | None = None
+    evidence: list[Evidence] | None = None
+    programme_theory: str | None = None
+    theories: list[str] | None = None
+    leads_to: list[Identifier] | None = None
+    notes: str | None = None
+    # Read-only: accepted so that a GET body can be sent back, and ignored.
+    id: str | None = Field(default=None, description="read-only, ignored")
+    iri: str | None = Field(default=None, description="read-only, ignored")
+    review: str | None = Field(default=None, description="read-only, ignored")
+    reviewer: str | None = Field(default=None, description="read-only, ignored")
+    created: datetime | None = Field(default=None, description="read-only, ignored")
+    modified: datetime | None = Field(default=None, description="read-only, ignored")
+
+
+class CMOcCreate(CMOcFields):
+    """A new CMOc: a study, contexts, a mechanism and outcomes are required."""
+
+    @model_validator(mode="after")
+    def _required(self) -> CMOcCreate:
+        missing = [name for name, value in [
+            ("study", self.study or self.studies), ("contexts", self.contexts),
+            ("mechanism", self.mechanism), ("outcomes", self.outcomes)] if not value]
+        if missing:
+            raise ValueError(f"missing required field(s): {', '.join(missing)}")
+        return self
+
+
+class CMOcOut(BaseModel):
+    """A CMOc as the API returns it; PUT accepts this same JSON back."""
+
+    id: str
+    iri: str
+    review: str
+    studies: list[str]
+    contexts: list[str]
+    mechanism: str
+    outcomes: list[str]
+    resource: str | None
+    intervention: str | None
+    actor: str | None
+    mechanism_fired: bool
+    outcome_direction: Direction | None
+    confidence: Confidence | None
+    evidence: list[Evidence]
+    theories: list[str]
+    leads_to: list[str]
+    notes: str | None
+    reviewer: str | None
+    created: datetime | None
+    modified: datetime | None
+
+    @classmethod
+    def of(cls, review_id: str, c: cmo.CMOConfiguration) -> CMOcOut:
+        """The API shape of a stored CMOc."""
+        return cls(id=c.id, iri=cmo.ids.cmoc_iri(review_id, c.id), review=review_id,
+                   studies=c.studies, contexts=c.contexts, mechanism=c.mechanism,
+                   outcomes=c.outcomes, resource=c.resource, intervention=c.intervention,
+                   actor=c.actor, mechanism_fired=c.fired, outcome_direction=c.direction,
+                   confidence=c.confidence, evidence=c.evidence, theories=c.theories,
+                   leads_to=c.leads_to, notes=c.notes, reviewer=c.reviewer, created=c.created,
+                   modified=c.modified)
+
+
+class CMOcPage(BaseModel):
+    """One page of CMOcs."""
+
+    items: list[CMOcOut]
+    total: int
+    limit: int
+    offset: int
+
+
+def merge_cmoc(store: cmo.Store, review_id: str, body: CMOcFields,
+               base: cmo.CMOConfiguration | None = None) -> cmo.NewCMOc:
+    """The library's CMOc from a request body, over `base` (PATCH) or on its own (POST/PUT)."""
+    data = base.model_dump(exclude={"id", "created", "modified"}) if base else {}
+    given = body.model_dump(exclude_unset=True)
+    studies = given.get("studies") or ([body.study] if body.study else None)
+    if studies is not None:
+        data["studies"] = list(dict.fromkeys(studies))
+    for src, dst in [("contexts", "contexts"), ("mechanism", "mechanism"),
+                     ("outcomes", "outcomes"), ("resource", "resource"),
+                     ("intervention", "intervention"), ("actor", "actor"),
+                     ("mechanism_fired", "fired"), ("outcome_direction", "direction"),
+                     ("confidence", "confidence"), ("leads_to", "leads_to"), ("notes", "notes")]:
+        if src in given:
+            data[dst] = given[src]
+    if "evidence" in given:
+        data["evidence"] = given["evidence"]
+    elif body.quote:
+        first = (data.get("studies") or [None])[0]
+        data["evidence"] = [{"quote": body.quote, "page": body.page, "study": first}]
+    theories = list(given.get("theories") or [])
+    if body.programme_theory:
+        theories.append(body.programme_theory)
+    if "theories" in given or body.programme_theory:
+        data["theories"] = [cmo.resolve_theory(store, review_id, t) for t in theories]
+    return cmo.NewCMOc.model_validate(data)

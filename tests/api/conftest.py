@@ -1,0 +1,78 @@
+"""A real HTTP service for the API tests: uvicorn on a free loopback port, over a real store."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+import uvicorn
+
+import cmo
+from api.main import create_app
+from api.settings import Settings
+from tests.conftest import EXAMPLE
+
+ADMIN = "test-admin-secret"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Service:
+    """A running service and clients for each kind of caller."""
+
+    url: str
+    store: cmo.Store
+    admin: httpx.Client
+    anonymous: httpx.Client
+    clients: list[httpx.Client] = field(default_factory=list)
+
+    def client(self, token: str) -> httpx.Client:
+        """A client that sends `token` (closed when the service stops)."""
+        client = httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {token}"},
+                              timeout=30)
+        self.clients.append(client)
+        return client
+
+    def token(self, role: str, review: str | None = None) -> httpx.Client:
+        """A client with a fresh token of `role` (for one review, or all)."""
+        return self.client(cmo.create_token(self.store, role, review, name=f"{role}-{review}"))
+
+
+@pytest.fixture(scope="module")
+def service() -> Iterator[Service]:
+    """The service over an in-memory store holding the peer-support example (private)."""
+    store = cmo.open_store("memory:")
+    cmo.import_rdf(store, "peer-support", [("review.ttl", EXAMPLE.read_bytes(),
+                                            cmo.rdf_format("ttl"))])
+    cmo.update_review(store, "peer-support", public=False)
+    settings = Settings(admin_token=ADMIN, max_body_bytes=200_000, sparql_timeout_seconds=5)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, store), host="127.0.0.1",
+                                           port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test service did not start")
+        time.sleep(0.02)
+    url = f"http://127.0.0.1:{port}"
+    svc = Service(url, store, httpx.Client(base_url=url, headers={
+        "Authorization": f"Bearer {ADMIN}"}, timeout=30), httpx.Client(base_url=url, timeout=30))
+    yield svc
+    for client in [svc.admin, svc.anonymous, *svc.clients]:
+        client.close()
+    server.should_exit = True
+    thread.join(timeout=10)
+    store.close()
