@@ -43,9 +43,14 @@ def slugify(text: str) -> str:
     return slug
 
 
+def is_id(value: str) -> bool:
+    """Whether `value` can serve as an id inside an IRI."""
+    return bool(_ID.fullmatch(value))
+
+
 def check_id(value: str, field: str) -> str:
     """Return `value` if it can serve as an id inside an IRI, else raise InvalidInput."""
-    if not _ID.match(value):
+    if not _ID.fullmatch(value):
         raise InvalidInput(
             f"Invalid {field} {value!r}.",
             [Problem(field=field, reason="use letters, digits, '.', '_' or '-', starting with a "

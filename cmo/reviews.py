@@ -34,11 +34,13 @@ def list_reviews(store: Store) -> list[Review]:
 
 def review_exists(store: Store, review_id: str) -> bool:
     """Whether a review with this id is in the store."""
-    return ids.review_iri(review_id) in store.graphs()
+    return ids.is_id(review_id) and ids.review_iri(review_id) in store.graphs()
 
 
 def get_review(store: Store, review_id: str) -> Review:
     """The review with this id; NotFound if there is none."""
+    if not ids.is_id(review_id):  # no review can have an id that is not a valid IRI segment
+        raise NotFound(f"No review {review_id!r}.")
     iri = ids.review_iri(review_id)
     desc = describe_one(store, review_id, iri)
     if iri not in desc:

@@ -71,7 +71,12 @@ def run_protocol_query(store: Store, query: str, graphs: Sequence[str],
     try:
         result = store.protocol_query(query, graphs)
     except SyntaxError as exc:
-        raise ParseError("query", exc.msg, exc.lineno, exc.offset) from exc
+        # Oxigraph puts the position of a query error in the message: "error at 3:1: ...".
+        where = re.match(r"error at (\d+):(\d+): (.*)", exc.msg, re.DOTALL)
+        line, column = (int(where[1]), int(where[2])) if where else (exc.lineno, exc.offset)
+        reason = where[3] if where else exc.msg
+        reason = reason if len(reason) <= 200 else reason[:200] + "…"
+        raise ParseError("query", reason, line, column) from exc
     if isinstance(result, ox.QueryTriples):
         media = choose_media(accept, list(GRAPH_TYPES), "text/turtle")
         data = ox.serialize(list(result), format=GRAPH_TYPES[media]) or b""

@@ -27,14 +27,14 @@ async def import_into_review(review: WritableReview, request: Request, store: St
     """Import a file into the review: all of it or nothing (raw body or multipart `file`)."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media == "multipart/form-data":
-        form = await request.form()
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise cmo.InvalidInput("No file to import.", [Problem(field="file",
-                                   reason="send the file in the multipart field 'file'")])
-        name = upload.filename or "upload"
-        data = await upload.read()
-        fmt = IMPORT_TYPES.get((upload.content_type or "").lower())
+        async with request.form() as form:
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise cmo.InvalidInput("No file to import.", [Problem(
+                    field="file", reason="send the file in the multipart field 'file'")])
+            name = upload.filename or "upload"
+            data = await upload.read()
+            fmt = IMPORT_TYPES.get((upload.content_type or "").lower())
         rdf_format = cmo.rdf_format(fmt, None if fmt else name)
     elif media in IMPORT_TYPES:
         name, data = "request body", await request.body()
