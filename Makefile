@@ -1,4 +1,5 @@
 # Two commands do everything: `make demo` and `make test` (each installs what it needs first).
+# `make demo` loads the example review and serves the API on 127.0.0.1:8000 until Ctrl-C.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -22,6 +23,11 @@ demo: install
 	$(BIN)/cmo --store $(DEMO_STORE) stats --review peer-support
 	$(BIN)/cmo --store $(DEMO_STORE) validate --review peer-support
 	$(BIN)/cmo --store $(DEMO_STORE) query mechanisms --context delivery --review peer-support
+	@echo
+	@echo "Open http://127.0.0.1:8000/docs (API), or ask with one request:"
+	@echo "  curl 'http://127.0.0.1:8000/reviews/peer-support/mechanisms?context=delivery'"
+	@echo "SPARQL: http://127.0.0.1:8000/sparql   Stop with Ctrl-C."
+	$(BIN)/cmo --store $(DEMO_STORE) serve --host 127.0.0.1 --port 8000
 
 lint: install
 	$(BIN)/ruff check .
