@@ -13,7 +13,7 @@ import uvicorn
 import cmo
 from api.main import create_app
 from api.settings import Settings
-from tests.api.conftest import Service, free_port
+from tests.api.conftest import ADMIN, Service, free_port
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 TITLES = "SELECT ?t WHERE { ?r a <https://w3id.org/realist-kg/ns#Review> ; " \
@@ -118,3 +118,16 @@ def test_slow_query_times_out_with_503() -> None:
     assert r.status_code == 503 and r.json()["title"] == "QueryTimeout"
     server.should_exit = True
     thread.join(timeout=60)
+
+
+def test_a_standard_sparql_client_works(service: Service) -> None:
+    from rdflib import Graph
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    store = SPARQLStore(f"{service.url}/sparql", method="POST_FORM",
+                        headers={"Authorization": f"Bearer {ADMIN}"})
+    graph = Graph(store=store)
+    rows = list(graph.query(TITLES))
+    assert any("Peer support" in str(row[0]) for row in rows)
+    assert graph.query("ASK { ?s ?p ?o }").askAnswer is True
+    store.close()
