@@ -12,7 +12,9 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from pyoxigraph import Literal, NamedNode
 
@@ -20,9 +22,11 @@ from cmo import ids
 from cmo.errors import NotFound
 from cmo.ids import normalise_label
 from cmo.rdf import _CONFIDENCE_OF, _DESIGN_OF, _DIRECTION_OF, CLASS_KIND, P, R
+from cmo.reviews import review_exists
 from cmo.sparql import query_text
 from cmo.store import Store
 
+T = TypeVar("T")
 _TYPE, _CMOC, _STUDY = P.type.value, R["CMOConfiguration"].value, R["Study"].value
 _THEORY = R["ProgrammeTheory"].value
 
@@ -101,13 +105,22 @@ class ReviewIndex:
         return self.by_label.get((kind, normalise_label(text)))
 
 
-def build_index(review_id: str, rows: list[dict[str, NamedNode | Literal | None]]) -> ReviewIndex:
-    """A ReviewIndex from the rows of `review_facts.rq`."""
+_WANTED = frozenset(p.value for p in (
+    P.type, P.identifier, R["fromStudy"], R["hasContext"], R["hasMechanism"], R["hasOutcome"],
+    R["mechanismFired"], R["outcomeDirection"], R["confidence"], R["partOfTheory"],
+    R["leadsTo"], R["supportedBy"], P.pref_label, P.alt_label, P.broader, P.definition, P.label,
+    P.title, R["year"], R["studyDesign"], R["version"], R["quote"], R["page"], P.source,
+    R["revision"]))
+
+
+def build_index(review_id: str,
+                triples: Iterable[tuple[object, NamedNode, NamedNode | Literal]]) -> ReviewIndex:
+    """A ReviewIndex from the triples of the review's graph (one scan)."""
     props: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for row in rows:
-        s, p, o = row["s"], row["p"], row["o"]
-        if isinstance(s, NamedNode) and p is not None and o is not None:
-            props[s.value][p.value].append(o.value)
+    for s, p, o in triples:
+        predicate = p.value
+        if predicate in _WANTED and isinstance(s, NamedNode):
+            props[s.value][predicate].append(o.value)
     index = ReviewIndex(review_id, None)
     review_iri = ids.review_iri(review_id)
     index.revision = next(iter(props.get(review_iri, {}).get(R["revision"].value, [])), None)
@@ -171,11 +184,41 @@ def _add_cmoc(index: ReviewIndex, s: str, d: dict[str, list[str]], review_id: st
 
 
 _CACHES: weakref.WeakKeyDictionary[Store, dict[str, ReviewIndex]] = weakref.WeakKeyDictionary()
+_ANSWERS: weakref.WeakKeyDictionary[Store, dict[Hashable, Any]] = weakref.WeakKeyDictionary()
+_MAX_ANSWERS = 64
+
+
+def remembered(store: Store, indexes: Sequence[ReviewIndex], question: Hashable,
+               compute: Callable[[], T]) -> T:
+    """The answer to `question` over these indexes, computed once per set of revisions.
+
+    The key holds every review's revision token, so any write to any of them makes a new key;
+    reviews without a token (loaded by other tools) are never remembered.
+    """
+    versions = tuple((ix.review_id, ix.revision) for ix in indexes)
+    if any(rev is None for _, rev in versions):
+        return compute()
+    key = (question, versions)
+    with _LOCK:
+        answers = _ANSWERS.setdefault(store, {})
+        if key in answers:
+            return answers[key]  # type: ignore[no-any-return]
+    answer = compute()
+    with _LOCK:
+        if len(answers) >= _MAX_ANSWERS:
+            answers.pop(next(iter(answers)))
+        answers[key] = answer
+    return answer
 _LOCK = threading.Lock()
 
 
-def review_revisions(store: Store) -> dict[str, str | None]:
-    """Review id -> current revision token, for every review graph in the store."""
+def review_revisions(store: Store, review_ids: list[str] | None = None) -> dict[str, str | None]:
+    """Review id -> current revision token, for the given reviews (or every review graph)."""
+    if review_ids is not None and len(review_ids) <= 8:
+        # A few reviews: one bound lookup each, cheaper than listing every graph.
+        found = {rid: _revision_of(store, rid) for rid in review_ids if ids.is_id(rid)}
+        return {rid: rev for rid, rev in found.items()
+                if rev is not None or review_exists(store, rid)}
     prefix = ids.review_iri("")
     out: dict[str, str | None] = {g[len(prefix):]: None for g in store.graphs()
                                   if g.startswith(prefix)}
@@ -186,9 +229,14 @@ def review_revisions(store: Store) -> dict[str, str | None]:
     return out
 
 
+def _revision_of(store: Store, review_id: str) -> str | None:
+    rows = store.select(query_text("revisions"), {"g": NamedNode(ids.review_iri(review_id))})
+    return rows[0]["revision"].value if rows else None  # type: ignore[union-attr]
+
+
 def review_indexes(store: Store, review_ids: list[str] | None = None) -> list[ReviewIndex]:
     """Current indexes of the given reviews (all when None), re-reading only the changed ones."""
-    current = review_revisions(store)
+    current = review_revisions(store, review_ids)
     wanted = sorted(current) if review_ids is None else review_ids
     with _LOCK:
         cache = _CACHES.setdefault(store, {})
@@ -198,10 +246,10 @@ def review_indexes(store: Store, review_ids: list[str] | None = None) -> list[Re
             raise NotFound(f"No review {review_id!r}.")
         cached = cache.get(review_id)
         if cached is None or cached.revision is None or cached.revision != current[review_id]:
-            cached = build_index(review_id, store.select(
-                query_text("review_facts"), graphs=[ids.review_iri(review_id)]))
+            cached = build_index(review_id, store.graph_triples(ids.review_iri(review_id)))
             cache[review_id] = cached
         out.append(cached)
-    for gone in set(cache) - set(current):
-        cache.pop(gone, None)
+    if review_ids is None:
+        for gone in set(cache) - set(current):
+            cache.pop(gone, None)
     return out

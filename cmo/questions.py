@@ -44,7 +44,7 @@ from cmo.answers import (
 )
 from cmo.errors import InvalidInput, NotFound, Problem, UnknownConcept
 from cmo.ids import normalise_label
-from cmo.index import CmocFacts, ReviewIndex, review_indexes
+from cmo.index import CmocFacts, ReviewIndex, remembered, review_indexes
 from cmo.model import Confidence, Direction, StudyDesign
 from cmo.store import Store
 
@@ -149,20 +149,33 @@ def _resolve(indexes: Sequence[ReviewIndex], kind: str,
 
 def context_mechanism_matrix(store: Store, reviews: Sequence[str] | None = None,
                              filters: CmocFilter = NO_FILTER) -> Matrix:
-    """For every (context, mechanism) pair: CMOcs, distinct studies, fired and not fired."""
+    """For every (context, mechanism) pair: CMOcs, distinct studies, fired and not fired.
+
+    The answer is remembered per set of review revisions, so asking again after no write is
+    a lookup; any write to one of the reviews makes it be computed afresh.
+    """
+    indexes = review_indexes(store, _ids(reviews))
+    return remembered(store, indexes, ("matrix", filters),
+                      lambda: _matrix(indexes, filters))
+
+
+def _matrix(indexes: Sequence[ReviewIndex], filters: CmocFilter) -> Matrix:
     cells: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
-    refs: dict[str, ConceptRef] = {}
-    for index, c in _selected(review_indexes(store, _ids(reviews)), filters):
+    owner: dict[str, ReviewIndex] = {}
+    for index, c in _selected(indexes, filters):
         if c.mechanism is None:
             continue
-        refs.setdefault(c.mechanism, _ref(index, c.mechanism))
+        owner.setdefault(c.mechanism, index)
         for ctx in set(c.contexts):
-            refs.setdefault(ctx, _ref(index, ctx))
+            owner.setdefault(ctx, index)
             cells[(ctx, c.mechanism)].add(c)
-    rows = [MatrixCell(context=refs[ctx], mechanism=refs[mech], **t.counts())
+    # Validated once per concept, then assembled without re-validation: 100k cells otherwise
+    # spend most of their time in pydantic.
+    refs = {iri: _ref(index, iri) for iri, index in owner.items()}
+    rows = [MatrixCell.model_construct(context=refs[ctx], mechanism=refs[mech], **t.counts())
             for (ctx, mech), t in cells.items()]
     rows.sort(key=lambda r: (_order(r.context), _order(r.mechanism)))
-    return Matrix(rows=rows)
+    return Matrix.model_construct(rows=rows)
 
 
 def mechanisms_for_context(store: Store, context: str, *, include_narrower: bool = True,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -43,6 +43,10 @@ class Store(ABC):
     def construct(self, query: str, bindings: Mapping[str, Term] | None = None,
                   graphs: Sequence[str] | None = None) -> list[ox.Triple]:
         """Run a CONSTRUCT (or DESCRIBE) and return its triples."""
+
+    @abstractmethod
+    def graph_triples(self, graph: str) -> Iterator[tuple[Term, ox.NamedNode, Term]]:
+        """Every triple of one named graph, as fast as the backend can scan it."""
 
     @abstractmethod
     def protocol_query(self, query: str, graphs: Sequence[str]
@@ -106,6 +110,11 @@ class OxigraphStore(Store):
         triples = self._query(query, bindings, graphs)
         assert isinstance(triples, ox.QueryTriples)
         return list(triples)
+
+    def graph_triples(self, graph: str) -> Iterator[tuple[Term, ox.NamedNode, Term]]:
+        """Every triple of one named graph (a direct index scan, no SPARQL)."""
+        for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+            yield quad.subject, quad.predicate, quad.object  # type: ignore[misc]
 
     def protocol_query(self, query: str, graphs: Sequence[str]
                        ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
