@@ -21,7 +21,14 @@ from cmo.provenance import current_agent
 from cmo.rdf import Description, cmoc_triples, concept_triples, read_cmoc, study_triples
 from cmo.reviews import get_review
 from cmo.store import Store
-from cmo.writes import describe_all, describe_one, write, write_lock
+from cmo.writes import (
+    current_revision,
+    describe_all,
+    describe_one,
+    retrying,
+    write,
+    write_lock,
+)
 
 
 def _new_resources(review_id: str, names: ReviewNames) -> list[Triple]:
@@ -58,17 +65,24 @@ def create_cmoc(store: Store, review_id: str, cmoc: CMOConfiguration | NewCMOc
     theory id that does not exist is NotFound, and nothing is written.
     """
     get_review(store, review_id)
-    with write_lock(store):
+
+    def attempt() -> str:
+        # Read the token first: if anyone writes after it, the guarded write does nothing.
+        expected = current_revision(store, review_id)
         names = ReviewNames.load(store, review_id)
-        if not isinstance(cmoc, CMOConfiguration):
-            cmoc = CMOConfiguration(id=next_cmoc_id(names), **cmoc.model_dump())
-        if cmoc.id in names.cmocs:
-            raise AlreadyExists(f"Review {review_id!r} already has a CMOc {cmoc.id!r}.")
-        cmoc = cmoc.model_copy(update={"created": cmoc.created or datetime.now(UTC),
-                                       "reviewer": cmoc.reviewer or current_agent()})
-        names.cmocs.setdefault(cmoc.id, ids.cmoc_iri(review_id, cmoc.id))
-        write(store, review_id, add=_triples(review_id, cmoc, names))
-    return get_cmoc(store, review_id, cmoc.id)
+        new = (cmoc if isinstance(cmoc, CMOConfiguration)
+               else CMOConfiguration(id=next_cmoc_id(names), **cmoc.model_dump()))
+        if new.id in names.cmocs:
+            raise AlreadyExists(f"Review {review_id!r} already has a CMOc {new.id!r}.")
+        new = new.model_copy(update={"created": new.created or datetime.now(UTC),
+                                     "reviewer": new.reviewer or current_agent()})
+        names.cmocs.setdefault(new.id, ids.cmoc_iri(review_id, new.id))
+        write(store, review_id, add=_triples(review_id, new, names), expected=expected)
+        return new.id
+
+    with write_lock(store):
+        cmoc_id = retrying(attempt)
+    return get_cmoc(store, review_id, cmoc_id)
 
 
 def cmoc_etag(store: Store, review_id: str, cmoc_id: str) -> str:
@@ -110,7 +124,8 @@ def replace_cmoc(store: Store, review_id: str, cmoc: CMOConfiguration, *,
 
     With `if_match` (an ETag from `cmoc_etag`), PreconditionFailed if it has changed since.
     """
-    with write_lock(store):
+    def attempt() -> None:
+        expected = current_revision(store, review_id)
         names = ReviewNames.load(store, review_id)
         iri = names.cmoc(cmoc.id)
         desc = describe_one(store, review_id, iri)
@@ -118,17 +133,24 @@ def replace_cmoc(store: Store, review_id: str, cmoc: CMOConfiguration, *,
             raise PreconditionFailed(f"CMOc {cmoc.id!r} has changed since version {if_match}; "
                                      "read it again and reapply your change.")
         old = read_cmoc(desc, iri, names)
-        cmoc = cmoc.model_copy(update={"created": old.created, "modified": datetime.now(UTC),
-                                       "reviewer": cmoc.reviewer or old.reviewer})
-        write(store, review_id, remove=[iri], add=_triples(review_id, cmoc, names))
+        new = cmoc.model_copy(update={"created": old.created, "modified": datetime.now(UTC),
+                                      "reviewer": cmoc.reviewer or old.reviewer})
+        write(store, review_id, remove=[iri], add=_triples(review_id, new, names),
+              expected=expected)
+
+    with write_lock(store):
+        retrying(attempt)
     return get_cmoc(store, review_id, cmoc.id)
 
 
 def delete_cmoc(store: Store, review_id: str, cmoc_id: str, *,
                 if_match: str | None = None) -> None:
     """Delete a CMOc, its evidence, and the chain links that point at it."""
-    with write_lock(store):
-        names = ReviewNames.load(store, review_id)
-        iri = names.cmoc(cmoc_id)
+    def attempt() -> None:
+        expected = current_revision(store, review_id)
+        iri = ReviewNames.load(store, review_id).cmoc(cmoc_id)
         _check_version(store, review_id, cmoc_id, if_match)
-        write(store, review_id, remove=[iri], unlink=[iri])
+        write(store, review_id, remove=[iri], unlink=[iri], expected=expected)
+
+    with write_lock(store):
+        retrying(attempt)

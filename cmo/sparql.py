@@ -21,7 +21,9 @@ from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, seriali
 from cmo.namespace import PREFIXES
 
 QUERY_DIR = Path(__file__).parent / "queries"
-PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+# `sys:` names the service's own bookkeeping (tokens, write receipts), never review data.
+PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in {
+    **PREFIXES, "sys": "https://w3id.org/realist-kg/system#"}.items())
 
 
 @cache
@@ -43,16 +45,24 @@ def bind_update(update: str, bindings: Mapping[str, NamedNode | Literal | BlankN
     return re.sub(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", term, update)
 
 
-def insert_data(graph: str, triples: Iterable[Triple]) -> str:
-    """An INSERT DATA update putting `triples` into the named graph `graph`."""
+def insert_data(graph: str, triples: Iterable[Triple], where: str | None = None) -> str:
+    """An update putting `triples` into the named graph `graph` (only if `where` holds)."""
     body = serialize(list(triples), format=RdfFormat.N_TRIPLES)
     assert body is not None
-    return f"INSERT DATA {{ GRAPH {NamedNode(graph)} {{\n{body.decode()}}} }}"
+    block = f"GRAPH {NamedNode(graph)} {{\n{body.decode()}}}"
+    if where is None:
+        return f"INSERT DATA {{ {block} }}"
+    return f"INSERT {{ {block} }} WHERE {{ {where} }}"
 
 
 def update_text(name: str, bindings: Mapping[str, NamedNode | Literal | BlankNode]) -> str:
-    """The update in `cmo/queries/{name}.rq` with its variables bound (no prefixes yet)."""
-    return bind_update(_body(name), bindings)
+    """The update in `cmo/queries/{name}.rq` with its variables bound (no prefixes yet).
+
+    Comment lines are dropped: the update is spliced into a larger request.
+    """
+    body = "\n".join(line for line in _body(name).splitlines()
+                     if not line.lstrip().startswith("#"))
+    return bind_update(body, bindings)
 
 
 def join_updates(*parts: str) -> str:

@@ -77,7 +77,7 @@ def run_protocol_query(store: Store, query: str, graphs: Sequence[str],
         reason = where[3] if where else exc.msg
         reason = reason if len(reason) <= 200 else reason[:200] + "…"
         raise ParseError("query", reason, line, column) from exc
-    if isinstance(result, ox.QueryTriples):
+    if isinstance(result, ox.QueryTriples | list):
         media = choose_media(accept, list(GRAPH_TYPES), "text/turtle")
         data = ox.serialize(list(result), format=GRAPH_TYPES[media]) or b""
         return data, media

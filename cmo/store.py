@@ -1,7 +1,8 @@
 """Graph stores: where a review's triples live, chosen by one URL-like setting.
 
 - ``oxigraph:PATH`` — embedded Oxigraph on disk (the default, ``oxigraph:./cmo-data``);
-- ``memory:`` — embedded Oxigraph in memory, for tests and notebooks.
+- ``memory:`` — embedded Oxigraph in memory, for tests and notebooks;
+- ``sparql+http://host:port[/path]`` — a SPARQL server shared by a team (`cmo.remote`).
 
 Every store answers SPARQL with values bound (never pasted into query text), applies each update
 atomically, and keeps each review in its own named graph. A remote SPARQL backend implements the
@@ -50,7 +51,7 @@ class Store(ABC):
 
     @abstractmethod
     def protocol_query(self, query: str, graphs: Sequence[str]
-                       ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+                       ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]:
         """Run a caller's query with both the default and the named graphs set to `graphs`."""
 
     @abstractmethod
@@ -170,6 +171,10 @@ def open_store(url: str | None = None) -> Store:
         return OxigraphStore(None)
     if scheme == "oxigraph" and rest:
         return OxigraphStore(Path(rest).expanduser())
+    if scheme in ("sparql+http", "sparql+https"):
+        from cmo.remote import SparqlStore
+
+        return SparqlStore(url)
     raise InvalidInput(f"Unknown store {url!r}.", [Problem(
-        field="store", reason="use oxigraph:PATH for the embedded store or memory: for a "
-                              "throw-away one")])
+        field="store", reason="use oxigraph:PATH (embedded), memory: (throw-away) or "
+                              "sparql+http://host:port (a SPARQL server)")])

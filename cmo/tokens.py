@@ -32,9 +32,9 @@ from cmo.rdf import P, datetime_literal
 from cmo.reviews import get_review
 from cmo.sparql import PROLOGUE, insert_data, query_text
 from cmo.store import Store
+from cmo.writes import SYSTEM_GRAPH
 
 SYS = "https://w3id.org/realist-kg/system#"
-SYSTEM_GRAPH = f"{ids.ID_IRI}system"
 Role = Lit["admin", "editor", "viewer"]
 ROLES: tuple[Role, ...] = ("admin", "editor", "viewer")
 

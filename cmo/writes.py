@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import random
 import re
 import threading
+import time
 import uuid
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from pyoxigraph import Literal, NamedNode, Triple
 
 from cmo import ids
+from cmo.errors import Conflict
 from cmo.provenance import activity_triples
 from cmo.rdf import Description, describe
 from cmo.sparql import insert_data, join_updates, query_text, update_text
 from cmo.store import Store
 
+T = TypeVar("T")
+SYSTEM_GRAPH = f"{ids.ID_IRI}system"
 _BOOKKEEPING = re.compile(r"/evidence/|/agent/")
 _LOCKS: weakref.WeakKeyDictionary[Store, threading.RLock] = weakref.WeakKeyDictionary()
 _LOCKS_GUARD = threading.Lock()
@@ -27,25 +33,85 @@ def write_lock(store: Store) -> threading.RLock:
         return _LOCKS.setdefault(store, threading.RLock())
 
 
+class WriteConflict(Conflict):
+    """Another writer changed the review between our read and our write (retry)."""
+
+
+def current_revision(store: Store, review_id: str) -> str:
+    """The review's revision token now ("" when it has none yet)."""
+    rows = store.select(query_text("revisions"), {"g": NamedNode(ids.review_iri(review_id))})
+    return rows[0]["revision"].value if rows else ""  # type: ignore[union-attr]
+
+
+def _guard(graph: NamedNode, expected: str | None) -> str:
+    if expected is None:
+        return ""
+    if expected == "":
+        return update_text("guard_no_token", {"g": graph})
+    return update_text("guard_token", {"g": graph, "expected": Literal(expected)})
+
+
 def write(store: Store, review_id: str, *, remove: Sequence[str] = (),
-          unlink: Sequence[str] = (), add: Sequence[Triple] = ()) -> None:
-    """Delete `remove` (and their evidence), drop links to `unlink`, add `add`: all or nothing."""
+          unlink: Sequence[str] = (), add: Sequence[Triple] = (),
+          expected: str | None = None) -> None:
+    """Delete `remove` (and their evidence), drop links to `unlink`, add `add`: all or nothing.
+
+    With `expected` (a token from `current_revision`), the write applies only if no one else
+    has written to the review since that token was read; otherwise WriteConflict, and nothing
+    was written. Every write renews the token in the same transaction.
+    """
     graph = NamedNode(ids.review_iri(review_id))
+    guard = _guard(graph, expected)
     subjects = list(dict.fromkeys(t.subject.value for t in add
                                   if isinstance(t.subject, NamedNode)
                                   and not _BOOKKEEPING.search(t.subject.value)))
     add = [*add, *activity_triples(review_id, subjects, [*remove, *unlink])]
-    parts = [update_text("delete_resource", {"g": graph, "s": NamedNode(s)}) for s in remove]
-    parts += [update_text("delete_references", {"g": graph, "s": NamedNode(s)}) for s in unlink]
+    parts = [_guarded("delete_resource", guard, {"g": graph, "s": NamedNode(s)})
+             for s in remove]
+    parts += [_guarded("delete_references", guard, {"g": graph, "s": NamedNode(s)})
+              for s in unlink]
     if add:
-        parts.append(insert_data(graph.value, add))
-    if parts:
-        store.update(join_updates(*parts, new_revision(graph)))
+        parts.append(insert_data(graph.value, add, where=guard if guard else None))
+    receipt = NamedNode(f"urn:realist-kg:receipt:{uuid.uuid4().hex}")
+    if guard:
+        parts.append(_guarded("receipt", guard, {"system": NamedNode(SYSTEM_GRAPH),
+                                                  "receipt": receipt}))
+    if not parts:
+        return
+    store.update(join_updates(*parts, new_revision(graph, guard)))
+    if guard:
+        _collect_receipt(store, receipt)
 
 
-def new_revision(graph: NamedNode) -> str:
+def _guarded(name: str, guard: str, bindings: dict[str, NamedNode | Literal]) -> str:
+    return update_text(name, bindings).replace("GUARD", guard)
+
+
+def _collect_receipt(store: Store, receipt: NamedNode) -> None:
+    found = store.select(query_text("find_receipt"), {"receipt": receipt},
+                         graphs=[SYSTEM_GRAPH])
+    if not found:
+        raise WriteConflict("Someone else changed this review at the same moment; "
+                            "nothing was written.")
+    store.update(join_updates(update_text("drop_receipt", {
+        "system": NamedNode(SYSTEM_GRAPH), "receipt": receipt})))
+
+
+def retrying(attempt: Callable[[], T], tries: int = 8) -> T:
+    """Run `attempt` again while it meets a WriteConflict (with a short random back-off)."""
+    for n in range(tries):
+        try:
+            return attempt()
+        except WriteConflict:
+            if n == tries - 1:
+                raise
+            time.sleep(random.uniform(0.005, 0.05) * (n + 1))
+    raise AssertionError("unreachable")
+
+
+def new_revision(graph: NamedNode, guard: str = "") -> str:
     """The update that gives a review a fresh revision token (done in every write to it)."""
-    return update_text("new_revision", {"g": graph, "token": Literal(uuid.uuid4().hex)})
+    return _guarded("new_revision", guard, {"g": graph, "token": Literal(uuid.uuid4().hex)})
 
 
 def describe_one(store: Store, review_id: str, iri: str) -> Description:

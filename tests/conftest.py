@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 import cmo
@@ -19,14 +22,6 @@ ONTOLOGY = ROOT / "ontology"
 
 
 @pytest.fixture
-def store() -> Iterator[Store]:
-    """An empty in-memory store."""
-    s = cmo.open_store("memory:")
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def disk_store(tmp_path: Path) -> Iterator[Store]:
     """An empty embedded on-disk store in a temporary folder."""
     s = cmo.open_store(f"oxigraph:{tmp_path / 'store'}")
@@ -34,13 +29,58 @@ def disk_store(tmp_path: Path) -> Iterator[Store]:
     s.close()
 
 
-@pytest.fixture(params=["memory", "disk"])
-def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """Each embedded backend in turn."""
-    url = "memory:" if request.param == "memory" else f"oxigraph:{tmp_path / 'store'}"
-    s = cmo.open_store(url)
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `oxigraph serve` process on a free loopback port; yields its store URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    binary = Path(sys.executable).parent / "oxigraph"
+    location = tmp_path_factory.mktemp("oxigraph-server")
+    proc = subprocess.Popen([str(binary), "serve", "--location", str(location), "--bind",
+                             f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/query", params={"query": "ASK {}"}, timeout=1)
+            break
+        except httpx.TransportError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("oxigraph serve did not start") from None
+            time.sleep(0.05)
+    yield f"sparql+http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture
+def remote_store(oxigraph_server: str) -> Iterator[Store]:
+    """An emptied store on the shared Oxigraph server."""
+    s = cmo.open_store(oxigraph_server)
+    s.update("DROP ALL")
     yield s
     s.close()
+
+
+@pytest.fixture(params=["memory", "disk", "remote"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """Each backend in turn: in memory, embedded on disk, and an Oxigraph server."""
+    if request.param == "remote":
+        s = cmo.open_store(request.getfixturevalue("oxigraph_server"))
+        s.update("DROP ALL")
+    else:
+        s = cmo.open_store("memory:" if request.param == "memory"
+                           else f"oxigraph:{tmp_path / 'store'}")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """An empty store, on each backend in turn."""
+    return any_store
 
 
 @pytest.fixture(scope="session")

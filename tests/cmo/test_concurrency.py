@@ -1,0 +1,64 @@
+"""Several writers on one shared store lose nothing: guarded writes and ETags across clients."""
+
+import threading
+
+import pytest
+
+import cmo
+from cmo.store import Store
+from tests.builders import sample_cmoc, sample_review
+
+
+def test_concurrent_creates_from_two_clients_all_land(remote_store: Store,
+                                                      oxigraph_server: str) -> None:
+    sample_review(remote_store)
+    other = cmo.open_store(oxigraph_server)  # a second client: its own caches and locks
+    errors: list[BaseException] = []
+
+    def tag(store: Store, who: str) -> None:
+        try:
+            for n in range(8):
+                new = sample_cmoc("x").model_dump(exclude={"id"})
+                new["notes"] = f"{who}-{n}"
+                cmo.create_cmoc(store, "r1", cmo.NewCMOc.model_validate(new))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=tag, args=(s, w))
+               for s, w in [(remote_store, "a"), (other, "b")]]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    other.close()
+    assert not errors
+    cmocs = cmo.list_cmocs(remote_store, "r1")
+    notes = sorted(c.notes for c in cmocs if c.notes)
+    assert notes == sorted([f"a-{n}" for n in range(8)] + [f"b-{n}" for n in range(8)])
+    assert len({c.id for c in cmocs}) == len(cmocs) == 18
+    assert all(len(c.evidence) == 1 for c in cmocs)  # no two CMOcs merged under one id
+
+
+def test_stale_etag_from_another_client_is_refused(remote_store: Store,
+                                                   oxigraph_server: str) -> None:
+    sample_review(remote_store)
+    other = cmo.open_store(oxigraph_server)
+    seen = cmo.cmoc_etag(remote_store, "r1", "c1")
+    changed = cmo.get_cmoc(other, "r1", "c1").model_copy(update={"notes": "changed elsewhere"})
+    cmo.replace_cmoc(other, "r1", changed, if_match=cmo.cmoc_etag(other, "r1", "c1"))
+    other.close()
+    mine = cmo.get_cmoc(remote_store, "r1", "c1").model_copy(update={"notes": "mine"})
+    with pytest.raises(cmo.PreconditionFailed):
+        cmo.replace_cmoc(remote_store, "r1", mine, if_match=seen)
+    assert cmo.get_cmoc(remote_store, "r1", "c1").notes == "changed elsewhere"
+
+
+def test_guarded_write_after_someone_else_wrote_is_a_conflict(store: Store) -> None:
+    from cmo.writes import WriteConflict, current_revision, write
+
+    sample_review(store)
+    before = current_revision(store, "r1")
+    cmo.update_review(store, "r1", title="changed in between")
+    with pytest.raises(WriteConflict):
+        write(store, "r1", remove=[cmo.ids.cmoc_iri("r1", "c1")], expected=before)
+    assert cmo.get_cmoc(store, "r1", "c1").id == "c1"  # nothing was written
