@@ -83,9 +83,13 @@ class OxigraphStore(Store):
         try:
             self._store = ox.Store(str(path)) if path is not None else ox.Store()
         except OSError as exc:
-            hint = (" Another process (a running `cmo serve` or import?) has it open."
-                    if "lock" in str(exc).lower() else "")
-            raise StoreError(f"Cannot open the graph store at {path}: {exc}.{hint}") from exc
+            if "lock" in str(exc).lower():
+                raise StoreError(
+                    f"The store at {path} is open in another process (a running `cmo serve` "
+                    "or import). An embedded store has one writer: stop the other process, or "
+                    "share a SPARQL server between processes (README: Running for a team)."
+                ) from exc
+            raise StoreError(f"Cannot open the graph store at {path}: {exc}") from exc
 
     def _query(self, query: str, bindings: Mapping[str, Term] | None,
                graphs: Sequence[str] | None) -> object:

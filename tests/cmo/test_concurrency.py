@@ -21,7 +21,7 @@ def test_concurrent_creates_from_two_clients_all_land(remote_store: Store,
                 new = sample_cmoc("x").model_dump(exclude={"id"})
                 new["notes"] = f"{who}-{n}"
                 cmo.create_cmoc(store, "r1", cmo.NewCMOc.model_validate(new))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=tag, args=(s, w))
