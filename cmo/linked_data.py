@@ -41,6 +41,21 @@ def describe_resource(store: Store, iri: str) -> tuple[str, list[ox.Triple]]:
     return review_id, triples
 
 
+def describe_agent(store: Store, iri: str, graphs: list[str]) -> list[ox.Triple]:
+    """What the given review graphs say about a reviewer (a prov:Agent minted under id:agent/)."""
+    if not iri.startswith(f"{ids.ID_IRI}agent/"):
+        raise NotFound(f"{iri} is not a reviewer.")
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError as exc:
+        raise NotFound(f"{iri!r} is not an IRI.") from exc
+    triples = store.construct(query_text("describe_one"), {"owner": node}, graphs=graphs) \
+        if graphs else []
+    if not triples:
+        raise NotFound(f"Nothing is known about {iri}.")
+    return sorted(set(triples), key=str)
+
+
 def render(triples: list[ox.Triple], media: str) -> bytes:
     """Triples as Turtle, JSON-LD (compacted with our context) or plain JSON."""
     if media == "text/turtle":

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 import cmo
-from api.deps import PrincipalDep, StoreDep
-from cmo.linked_data import describe_resource, render, review_of
+from api.deps import PrincipalDep, StoreDep, readable_review_ids
+from cmo.linked_data import describe_agent, describe_resource, render, review_of
 from cmo.sparql_protocol import choose_media
 
 router = APIRouter(tags=["linked data"])
@@ -24,4 +24,15 @@ def dereference(path: str, request: Request, store: StoreDep,
         raise cmo.NotFound(f"No review {review.id!r}.")
     media = choose_media(request.headers.get("accept", ""), TYPES, "application/json")
     _, triples = describe_resource(store, iri)
+    return Response(render(triples, media), media_type=media)
+
+
+@router.get("/id/agent/{name}", response_class=Response,
+            responses={200: {"content": {t: {} for t in TYPES}}})
+def dereference_agent(name: str, request: Request, store: StoreDep,
+                      principal: PrincipalDep) -> Response:
+    """What the reviews the caller may read say about a reviewer."""
+    graphs = [cmo.ids.review_iri(r) for r in readable_review_ids(store, principal, None)]
+    triples = describe_agent(store, f"{cmo.ids.ID_IRI}agent/{name}", graphs)
+    media = choose_media(request.headers.get("accept", ""), TYPES, "application/json")
     return Response(render(triples, media), media_type=media)

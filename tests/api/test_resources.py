@@ -86,3 +86,9 @@ def test_minted_iris_dereference(service: Service) -> None:
     assert "resources" in viewer.get(path).json()
     assert service.anonymous.get(path).status_code == 404  # a private review stays hidden
     assert viewer.get("/id/review/peer-support/cmoc/nope").status_code == 404
+
+
+def test_reviewer_iri_dereferences(service: Service) -> None:
+    r = service.admin.get("/id/agent/example-reviewer", headers={"accept": "text/turtle"})
+    assert r.status_code == 200 and "Example reviewer" in r.text
+    assert service.admin.get("/id/agent/nobody").status_code == 404
