@@ -164,21 +164,29 @@ def build_index(review_id: str,
     return index
 
 
+_K = {name: R[name].value for name in (
+    "outcomeDirection", "confidence", "hasContext", "hasMechanism", "hasOutcome", "fromStudy",
+    "mechanismFired", "partOfTheory", "leadsTo", "supportedBy")}
+_ID = P.identifier.value
+_EMPTY: list[str] = []
+
+
 def _add_cmoc(index: ReviewIndex, s: str, d: dict[str, list[str]], review_id: str) -> None:
-    direction = next(iter(d.get(R["outcomeDirection"].value, [])), None)
-    confidence = next(iter(d.get(R["confidence"].value, [])), None)
+    direction = (d.get(_K["outcomeDirection"]) or [None])[0]
+    confidence = (d.get(_K["confidence"]) or [None])[0]
+    identifier = d.get(_ID)
     facts = CmocFacts(
-        iri=s, id=next(iter(d.get(P.identifier.value, [])), ids.local_id(s)), review=review_id,
-        contexts=tuple(d.get(R["hasContext"].value, ())),
-        mechanism=next(iter(d.get(R["hasMechanism"].value, [])), None),
-        outcomes=tuple(d.get(R["hasOutcome"].value, ())),
-        studies=tuple(d.get(R["fromStudy"].value, ())),
-        fired=d.get(R["mechanismFired"].value, ["true"])[0] not in ("false", "0"),
+        iri=s, id=identifier[0] if identifier else ids.local_id(s), review=review_id,
+        contexts=tuple(d.get(_K["hasContext"], _EMPTY)),
+        mechanism=(d.get(_K["hasMechanism"]) or [None])[0],
+        outcomes=tuple(d.get(_K["hasOutcome"], _EMPTY)),
+        studies=tuple(d.get(_K["fromStudy"], _EMPTY)),
+        fired=(d.get(_K["mechanismFired"]) or ["true"])[0] not in ("false", "0"),
         direction=_DIRECTION_OF[direction].value if direction in _DIRECTION_OF else None,
         confidence=_CONFIDENCE_OF[confidence].value if confidence in _CONFIDENCE_OF else None,
-        theories=tuple(d.get(R["partOfTheory"].value, ())),
-        leads_to=tuple(d.get(R["leadsTo"].value, ())),
-        evidence=tuple(sorted(d.get(R["supportedBy"].value, ()))))
+        theories=tuple(d.get(_K["partOfTheory"], _EMPTY)),
+        leads_to=tuple(d.get(_K["leadsTo"], _EMPTY)),
+        evidence=tuple(sorted(d.get(_K["supportedBy"], _EMPTY))))
     index.cmocs.append(facts)
     index.cmoc_by_id[facts.id] = facts
 
