@@ -87,6 +87,8 @@ class ReviewIndex:
     studies: dict[str, StudyFacts] = field(default_factory=dict)
     theories: dict[str, tuple[str, str, int]] = field(default_factory=dict)
     evidence: dict[str, EvidenceFacts] = field(default_factory=dict)
+    # Answers computed from this review alone; a write replaces the index, and so clears them.
+    memo: dict[Hashable, Any] = field(default_factory=dict)
 
     def descendants(self, iri: str) -> set[str]:
         """The concept and every concept narrower than it, transitively."""

@@ -16,6 +16,7 @@ review's revision token changes, so answers are always those of the stored data.
 from __future__ import annotations
 
 import difflib
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -160,6 +161,23 @@ def context_mechanism_matrix(store: Store, reviews: Sequence[str] | None = None,
 
 
 def _matrix(indexes: Sequence[ReviewIndex], filters: CmocFilter) -> Matrix:
+    # Each review's cells are kept with its index (a write to one review recomputes only its
+    # part); the parts are then merged in order. Concepts are minted per review, so parts
+    # rarely share a cell; when they do (shared IRIs in imported data), count them together.
+    parts = [ix.memo.get(("matrix", filters)) or ix.memo.setdefault(
+        ("matrix", filters), _cells([ix], filters)) for ix in indexes]
+    keys: set[tuple[str, str]] = set()
+    for tallies, _ in parts:
+        if not keys.isdisjoint(tallies):
+            return Matrix.model_construct(rows=[row for _, row in _cells(indexes, filters)[1]])
+        keys.update(tallies)
+    return Matrix.model_construct(rows=[row for _, row in heapq.merge(
+        *(rows for _, rows in parts), key=lambda pair: pair[0])])
+
+
+def _cells(indexes: Sequence[ReviewIndex], filters: CmocFilter
+           ) -> tuple[dict[tuple[str, str], _Tally], list[tuple[tuple[str, ...], MatrixCell]]]:
+    """The matrix cells of some reviews, as tallies and as rows sorted by concept labels."""
     cells: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
     owner: dict[str, ReviewIndex] = {}
     for index, c in _selected(indexes, filters):
@@ -172,10 +190,11 @@ def _matrix(indexes: Sequence[ReviewIndex], filters: CmocFilter) -> Matrix:
     # Validated once per concept, then assembled without re-validation: 100k cells otherwise
     # spend most of their time in pydantic.
     refs = {iri: _ref(index, iri) for iri, index in owner.items()}
-    rows = [MatrixCell.model_construct(context=refs[ctx], mechanism=refs[mech], **t.counts())
+    rows = [((*_order(refs[ctx]), *_order(refs[mech])),
+             MatrixCell.model_construct(context=refs[ctx], mechanism=refs[mech], **t.counts()))
             for (ctx, mech), t in cells.items()]
-    rows.sort(key=lambda r: (_order(r.context), _order(r.mechanism)))
-    return Matrix.model_construct(rows=rows)
+    rows.sort(key=lambda pair: pair[0])
+    return cells, rows
 
 
 def mechanisms_for_context(store: Store, context: str, *, include_narrower: bool = True,

@@ -53,3 +53,21 @@ def test_answer_reflects_a_write_made_after_it_was_cached(example_store: Store) 
     old = {(r.context.label, r.mechanism.label): r.not_fired for r in before.rows}
     key = ("low intensity support", "trusting relationship with the peer")
     assert cell[key] == old.get(key, 0) + 1
+
+
+def test_cross_review_matrix_merges_in_order_and_counts_shared_cells(store: Store) -> None:
+    from tests.builders import sample_review
+    from tests.cmo.test_rdf_io import GOOD_TTL
+
+    sample_review(store, "a")
+    sample_review(store, "b")
+    both = q.context_mechanism_matrix(store, ["a", "b"]).rows
+    keys = [(r.context.label.casefold(), r.context.iri, r.mechanism.label.casefold(),
+             r.mechanism.iri) for r in both]
+    assert keys == sorted(keys) and len(both) == 2 * len(q.context_mechanism_matrix(
+        store, ["a"]).rows)
+    # The same foreign concept IRIs imported into two reviews: one cell, counted from both.
+    for review in ("x", "y"):
+        cmo.import_rdf(store, review, [("g.ttl", GOOD_TTL, cmo.rdf_format("ttl"))])
+    shared = q.context_mechanism_matrix(store, ["x", "y"]).rows
+    assert [(r.context.label, r.cmocs) for r in shared] == [("rural setting", 2)]
