@@ -99,7 +99,7 @@ def create_app(settings: Settings | None = None, store: cmo.Store | None = None)
                    linked_data):
         app.include_router(module.router)
     problems.install(app)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)  # type: ignore[arg-type]
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import NamedNode
 
 from cmo import ids
 from cmo.errors import NotFound
@@ -24,7 +24,7 @@ from cmo.ids import normalise_label
 from cmo.rdf import _CONFIDENCE_OF, _DESIGN_OF, _DIRECTION_OF, CLASS_KIND, P, R
 from cmo.reviews import review_exists
 from cmo.sparql import query_text
-from cmo.store import Store
+from cmo.store import Store, Term
 
 T = TypeVar("T")
 _TYPE, _CMOC, _STUDY = P.type.value, R["CMOConfiguration"].value, R["Study"].value
@@ -116,13 +116,13 @@ _WANTED = frozenset(p.value for p in (
 
 
 def build_index(review_id: str,
-                triples: Iterable[tuple[object, NamedNode, NamedNode | Literal]]) -> ReviewIndex:
+                triples: Iterable[tuple[Term, NamedNode, Term]]) -> ReviewIndex:
     """A ReviewIndex from the triples of the review's graph (one scan)."""
     props: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for s, p, o in triples:
+    for subject, p, o in triples:
         predicate = p.value
-        if predicate in _WANTED and isinstance(s, NamedNode):
-            props[s.value][predicate].append(o.value)
+        if predicate in _WANTED and isinstance(subject, NamedNode):
+            props[subject.value][predicate].append(o.value)
     index = ReviewIndex(review_id, None)
     review_iri = ids.review_iri(review_id)
     index.revision = next(iter(props.get(review_iri, {}).get(R["revision"].value, [])), None)
@@ -158,8 +158,8 @@ def build_index(review_id: str,
                                               next(iter(d.get(P.source.value, [])), None))
     for s, alt in alts:
         index.by_label.setdefault((index.kind[s], normalise_label(alt)), s)
-    for s, kind in index.kind.items():  # preferred labels win over synonyms
-        index.by_label[(kind, normalise_label(index.label[s]))] = s
+    for s, kind_name in index.kind.items():  # preferred labels win over synonyms
+        index.by_label[(kind_name, normalise_label(index.label[s]))] = s
         for parent in index.broader[s]:
             index.narrower.setdefault(parent, []).append(s)
     index.cmocs.sort(key=lambda c: c.id)
@@ -171,16 +171,17 @@ _K = {name: R[name].value for name in (
     "mechanismFired", "partOfTheory", "leadsTo", "supportedBy")}
 _ID = P.identifier.value
 _EMPTY: list[str] = []
+_NONE: list[str | None] = [None]
 
 
 def _add_cmoc(index: ReviewIndex, s: str, d: dict[str, list[str]], review_id: str) -> None:
-    direction = (d.get(_K["outcomeDirection"]) or [None])[0]
-    confidence = (d.get(_K["confidence"]) or [None])[0]
+    direction = (d.get(_K["outcomeDirection"]) or _NONE)[0]
+    confidence = (d.get(_K["confidence"]) or _NONE)[0]
     identifier = d.get(_ID)
     facts = CmocFacts(
         iri=s, id=identifier[0] if identifier else ids.local_id(s), review=review_id,
         contexts=tuple(d.get(_K["hasContext"], _EMPTY)),
-        mechanism=(d.get(_K["hasMechanism"]) or [None])[0],
+        mechanism=(d.get(_K["hasMechanism"]) or _NONE)[0],
         outcomes=tuple(d.get(_K["hasOutcome"], _EMPTY)),
         studies=tuple(d.get(_K["fromStudy"], _EMPTY)),
         fired=(d.get(_K["mechanismFired"]) or ["true"])[0] not in ("false", "0"),

@@ -10,7 +10,7 @@ import rdflib
 
 from cmo import ids
 from cmo.errors import NotFound
-from cmo.namespace import PREFIXES
+from cmo.namespace import ID_IRI, PREFIXES
 from cmo.resources import jsonld_context
 from cmo.reviews import review_exists
 from cmo.sparql import query_text
@@ -43,7 +43,7 @@ def describe_resource(store: Store, iri: str) -> tuple[str, list[ox.Triple]]:
 
 def describe_agent(store: Store, iri: str, graphs: list[str]) -> list[ox.Triple]:
     """What the given review graphs say about a reviewer (a prov:Agent minted under id:agent/)."""
-    if not iri.startswith(f"{ids.ID_IRI}agent/"):
+    if not iri.startswith(f"{ID_IRI}agent/"):
         raise NotFound(f"{iri} is not a reviewer.")
     try:
         node = ox.NamedNode(iri)
@@ -60,7 +60,7 @@ def render(triples: list[ox.Triple], media: str) -> bytes:
     """Triples as Turtle, JSON-LD (compacted with our context) or plain JSON."""
     if media == "text/turtle":
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE,
-                            prefixes={**PREFIXES, "id": ids.ID_IRI}) or b""
+                            prefixes={**PREFIXES, "id": ID_IRI}) or b""
     if media == "application/ld+json":
         g = rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
                                  format="nt")
@@ -69,8 +69,9 @@ def render(triples: list[ox.Triple], media: str) -> bytes:
         return json.dumps(doc, ensure_ascii=False).encode()
     subjects: dict[str, dict[str, list[Any]]] = {}
     for t in triples:
-        props = subjects.setdefault(t.subject.value, {})
+        props = subjects.setdefault(str(getattr(t.subject, "value", t.subject)), {})
         obj = t.object
-        value: Any = {"iri": obj.value} if isinstance(obj, ox.NamedNode) else obj.value
+        value: Any = ({"iri": obj.value} if isinstance(obj, ox.NamedNode)
+                      else str(getattr(obj, "value", obj)))
         props.setdefault(t.predicate.value, []).append(value)
     return json.dumps({"resources": subjects}, ensure_ascii=False).encode()

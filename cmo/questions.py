@@ -176,7 +176,8 @@ def _matrix(indexes: Sequence[ReviewIndex], filters: CmocFilter) -> Matrix:
 
 
 def _cells(indexes: Sequence[ReviewIndex], filters: CmocFilter
-           ) -> tuple[dict[tuple[str, str], _Tally], list[tuple[tuple[str, ...], MatrixCell]]]:
+           ) -> tuple[dict[tuple[str, str], _Tally], list[tuple[tuple[str, str, str, str],
+                                                               MatrixCell]]]:
     """The matrix cells of some reviews, as tallies and as rows sorted by concept labels."""
     cells: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
     owner: dict[str, ReviewIndex] = {}
@@ -191,7 +192,8 @@ def _cells(indexes: Sequence[ReviewIndex], filters: CmocFilter
     # spend most of their time in pydantic.
     refs = {iri: _ref(index, iri) for iri, index in owner.items()}
     rows = [((*_order(refs[ctx]), *_order(refs[mech])),
-             MatrixCell.model_construct(context=refs[ctx], mechanism=refs[mech], **t.counts()))
+             MatrixCell.model_construct(None, context=refs[ctx], mechanism=refs[mech],
+                                       **t.counts()))
             for (ctx, mech), t in cells.items()]
     rows.sort(key=lambda pair: pair[0])
     return cells, rows

@@ -18,7 +18,7 @@ import rdflib
 from cmo import ids
 from cmo.errors import ParseError, Problem, UnsupportedFormat, ValidationFailed
 from cmo.model import Review
-from cmo.namespace import PREFIXES
+from cmo.namespace import ID_IRI, PREFIXES
 from cmo.rdf import P, R, review_triples
 from cmo.resources import jsonld_context
 from cmo.reviews import review_exists, review_graph_triples
@@ -77,7 +77,8 @@ def _into_review(quads: Sequence[ox.Quad], review_id: str) -> list[ox.Triple]:
     def here(term: Term) -> Term:
         return target if term in foreign else term
 
-    triples = {ox.Triple(here(q.subject), q.predicate, here(q.object)) for q in quads
+    triples = {ox.Triple(here(q.subject), q.predicate, here(q.object))  # type: ignore[arg-type]
+               for q in quads
                if not (q.subject in foreign and q.predicate == P.identifier)}
     cmocs = {t.subject for t in triples if t.predicate == P.type and
              t.object == R["CMOConfiguration"]}
@@ -133,7 +134,7 @@ def export_review(store: Store, review_id: str, fmt: str) -> bytes:
     # The revision token is the store's bookkeeping, not part of the review.
     triples = sorted((t for t in review_graph_triples(store, review_id)
                       if t.predicate != R["revision"]), key=str)
-    prefixes = {**PREFIXES, "id": ids.ID_IRI}
+    prefixes = {**PREFIXES, "id": ID_IRI}
     if fmt == "ttl":
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
     graph = ox.NamedNode(ids.review_iri(review_id))

@@ -93,7 +93,8 @@ class OxigraphStore(Store):
 
     def _query(self, query: str, bindings: Mapping[str, Term] | None,
                graphs: Sequence[str] | None) -> object:
-        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): v for k, v in (bindings or {}).items()}
         if graphs is None:
             return self._store.query(query, substitutions=substitutions,
                                      use_default_graph_as_union=True)

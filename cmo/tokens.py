@@ -31,7 +31,7 @@ from cmo.errors import InvalidInput, Problem
 from cmo.rdf import P, datetime_literal
 from cmo.reviews import get_review
 from cmo.sparql import PROLOGUE, insert_data, query_text
-from cmo.store import Store
+from cmo.store import Row, Store
 from cmo.writes import SYSTEM_GRAPH
 
 SYS = "https://w3id.org/realist-kg/system#"
@@ -96,7 +96,7 @@ def has_admin_token(store: Store) -> bool:
     return any(row["role"].value == "admin" for row in _rows(store))  # type: ignore[union-attr]
 
 
-def _rows(store: Store) -> list[dict[str, NamedNode | Literal | None]]:
+def _rows(store: Store) -> list[Row]:
     return store.select(query_text("tokens"), graphs=[SYSTEM_GRAPH])
 
 

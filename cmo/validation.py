@@ -79,6 +79,8 @@ def validate_triples(triples: Iterable[ox.Triple]) -> list[Violation]:
     violations = []
     for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
+        if focus is None:
+            continue
         value = results.value(result, SH.value)
         severity = results.value(result, SH.resultSeverity)
         violations.append(Violation(

@@ -15,13 +15,14 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from cmo import ids
 from cmo.errors import Conflict
+from cmo.namespace import ID_IRI
 from cmo.provenance import activity_triples
 from cmo.rdf import Description, describe
 from cmo.sparql import insert_data, join_updates, query_text, update_text
 from cmo.store import Store
 
 T = TypeVar("T")
-SYSTEM_GRAPH = f"{ids.ID_IRI}system"
+SYSTEM_GRAPH = f"{ID_IRI}system"
 _BOOKKEEPING = re.compile(r"/evidence/|/agent/")
 _LOCKS: weakref.WeakKeyDictionary[Store, threading.RLock] = weakref.WeakKeyDictionary()
 _LOCKS_GUARD = threading.Lock()

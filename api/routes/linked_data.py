@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 import cmo
 from api.deps import PrincipalDep, StoreDep, readable_review_ids
 from cmo.linked_data import describe_agent, describe_resource, render, review_of
+from cmo.namespace import ID_IRI
 from cmo.sparql_protocol import choose_media
 
 router = APIRouter(tags=["linked data"])
@@ -33,6 +34,6 @@ def dereference_agent(name: str, request: Request, store: StoreDep,
                       principal: PrincipalDep) -> Response:
     """What the reviews the caller may read say about a reviewer."""
     graphs = [cmo.ids.review_iri(r) for r in readable_review_ids(store, principal, None)]
-    triples = describe_agent(store, f"{cmo.ids.ID_IRI}agent/{name}", graphs)
+    triples = describe_agent(store, f"{ID_IRI}agent/{name}", graphs)
     media = choose_media(request.headers.get("accept", ""), TYPES, "application/json")
     return Response(render(triples, media), media_type=media)
