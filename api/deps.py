@@ -12,13 +12,13 @@ from api.settings import Settings
 from cmo.tokens import ANONYMOUS, Principal
 
 
-def get_store(request: Request) -> cmo.Store:
+async def get_store(request: Request) -> cmo.Store:
     """The store the service was started with."""
     store: cmo.Store = request.app.state.store
     return store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The service settings."""
     settings: Settings = request.app.state.settings
     return settings

@@ -80,7 +80,7 @@ def create_cmoc(store: Store, review_id: str, cmoc: CMOConfiguration | NewCMOc
         write(store, review_id, add=_triples(review_id, new, names), expected=expected)
         return new.id
 
-    with write_lock(store):
+    with write_lock(store, review_id):
         cmoc_id = retrying(attempt)
     return get_cmoc(store, review_id, cmoc_id)
 
@@ -138,7 +138,7 @@ def replace_cmoc(store: Store, review_id: str, cmoc: CMOConfiguration, *,
         write(store, review_id, remove=[iri], add=_triples(review_id, new, names),
               expected=expected)
 
-    with write_lock(store):
+    with write_lock(store, review_id):
         retrying(attempt)
     return get_cmoc(store, review_id, cmoc.id)
 
@@ -152,5 +152,5 @@ def delete_cmoc(store: Store, review_id: str, cmoc_id: str, *,
         _check_version(store, review_id, cmoc_id, if_match)
         write(store, review_id, remove=[iri], unlink=[iri], expected=expected)
 
-    with write_lock(store):
+    with write_lock(store, review_id):
         retrying(attempt)

@@ -11,7 +11,7 @@ from cmo.model import Concept, ConceptKind
 from cmo.names import ReviewNames
 from cmo.rdf import KIND_CLASS, concept_triples, read_concept
 from cmo.store import Store
-from cmo.writes import describe_all, describe_one, referrers, write
+from cmo.writes import describe_all, describe_one, locked, referrers, write
 
 
 def find_concept(store: Store, review_id: str, kind: ConceptKind, label: str) -> Concept:
@@ -53,6 +53,7 @@ def _broader_iri(names: ReviewNames, concept: Concept, own_iri: str) -> str | No
     return parent
 
 
+@locked
 def add_concept(store: Store, review_id: str, concept: Concept) -> Concept:
     """Add a concept; AlreadyExists if its label or a synonym already names one of that kind."""
     names = ReviewNames.load(store, review_id)
@@ -63,6 +64,7 @@ def add_concept(store: Store, review_id: str, concept: Concept) -> Concept:
     return concept.model_copy(update={"iri": iri})
 
 
+@locked
 def update_concept(store: Store, review_id: str, kind: ConceptKind, label: str,
                    concept: Concept) -> Concept:
     """Replace a concept's labels, synonyms, parent and definition (its IRI stays)."""
@@ -78,6 +80,7 @@ def update_concept(store: Store, review_id: str, kind: ConceptKind, label: str,
     return concept.model_copy(update={"iri": iri})
 
 
+@locked
 def delete_concept(store: Store, review_id: str, kind: ConceptKind, label: str) -> None:
     """Delete a concept; InUse while a CMOc or a narrower concept points at it."""
     names = ReviewNames.load(store, review_id)

@@ -22,7 +22,6 @@ from cmo import ids
 from cmo.errors import NotFound
 from cmo.ids import normalise_label
 from cmo.rdf import _CONFIDENCE_OF, _DESIGN_OF, _DIRECTION_OF, CLASS_KIND, P, R
-from cmo.reviews import review_exists
 from cmo.sparql import query_text
 from cmo.store import Store, Term
 
@@ -224,25 +223,24 @@ _LOCK = threading.Lock()
 
 
 def review_revisions(store: Store, review_ids: list[str] | None = None) -> dict[str, str | None]:
-    """Review id -> current revision token, for the given reviews (or every review graph)."""
-    if review_ids is not None and len(review_ids) <= 8:
-        # A few reviews: one bound lookup each, cheaper than listing every graph.
-        found = {rid: _revision_of(store, rid) for rid in review_ids if ids.is_id(rid)}
-        return {rid: rev for rid, rev in found.items()
-                if rev is not None or review_exists(store, rid)}
+    """Review id -> current revision token (None if it has none), for the given reviews or all.
+
+    One index-backed query: neither this nor anything a question asks first scans review data.
+    """
     prefix = ids.review_iri("")
-    out: dict[str, str | None] = {g[len(prefix):]: None for g in store.graphs()
-                                  if g.startswith(prefix)}
-    for row in store.select(query_text("revisions")):
-        g = row["g"].value  # type: ignore[union-attr]
-        if g.startswith(prefix):
-            out[g[len(prefix):]] = row["revision"].value  # type: ignore[union-attr]
+    if review_ids is not None and len(review_ids) <= 8:
+        # A few reviews: one bound lookup each, cheaper than listing every review.
+        rows = [row for rid in review_ids if ids.is_id(rid)
+                for row in store.select(query_text("revisions"),
+                                        {"g": NamedNode(ids.review_iri(rid))})]
+    else:
+        rows = store.select(query_text("revisions"))
+    out: dict[str, str | None] = {}
+    for row in rows:
+        g, revision = row["g"], row["revision"]
+        if isinstance(g, NamedNode) and g.value.startswith(prefix):
+            out[g.value[len(prefix):]] = revision.value if revision is not None else None
     return out
-
-
-def _revision_of(store: Store, review_id: str) -> str | None:
-    rows = store.select(query_text("revisions"), {"g": NamedNode(ids.review_iri(review_id))})
-    return rows[0]["revision"].value if rows else None  # type: ignore[union-attr]
 
 
 def review_indexes(store: Store, review_ids: list[str] | None = None) -> list[ReviewIndex]:

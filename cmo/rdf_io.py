@@ -25,7 +25,7 @@ from cmo.reviews import review_exists, review_graph_triples
 from cmo.sparql import insert_data, join_updates
 from cmo.store import Store
 from cmo.validation import validate_triples
-from cmo.writes import new_revision
+from cmo.writes import locked, new_revision
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE, "turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG,
@@ -104,6 +104,7 @@ def _merge_review_description(review_id: str, current: Sequence[ox.Triple],
     return [t for t in incoming if t.subject != target or t.predicate not in described]
 
 
+@locked
 def import_rdf(store: Store, review_id: str, files: Sequence[tuple[str, bytes, ox.RdfFormat]],
                *, validate: bool = True) -> ImportReport:
     """Import RDF files into a review (created when missing): all of them, or nothing."""

@@ -43,6 +43,8 @@ def bind_query(query: str, bindings: Mapping[str, Term] | None) -> str:
 class SparqlStore(Store):
     """A store behind the SPARQL 1.1 Protocol (queries, updates) on another server."""
 
+    shared = True
+
     def __init__(self, url: str, *, query_url: str | None = None, update_url: str | None = None,
                  token: str | None = None, timeout: float = 60.0) -> None:
         self.url = url

@@ -12,7 +12,7 @@ from cmo.model import Review
 from cmo.rdf import read_review, review_triples
 from cmo.sparql import join_updates, query_text, update_text
 from cmo.store import Store
-from cmo.writes import describe_one, write
+from cmo.writes import describe_one, locked, write
 
 
 def list_reviews(store: Store) -> list[Review]:
@@ -34,7 +34,9 @@ def list_reviews(store: Store) -> list[Review]:
 
 def review_exists(store: Store, review_id: str) -> bool:
     """Whether a review with this id is in the store."""
-    return ids.is_id(review_id) and ids.review_iri(review_id) in store.graphs()
+    if not ids.is_id(review_id):
+        return False
+    return bool(store.select(query_text("revisions"), {"g": NamedNode(ids.review_iri(review_id))}))
 
 
 def get_review(store: Store, review_id: str) -> Review:
@@ -66,6 +68,7 @@ def ensure_review(store: Store, review_id: str, title: str | None = None) -> Rev
         return create_review(store, Review(id=review_id, title=title or review_id))
 
 
+@locked
 def update_review(store: Store, review_id: str, *, title: str | None = None,
                   question: str | None = None, public: bool | None = None) -> Review:
     """Change a review's title, question or visibility."""

@@ -34,6 +34,8 @@ class Store(ABC):
     """A quad store that realist-kg reads with SPARQL and writes atomically."""
 
     url: str
+    #: Whether other processes may write to the same data (then writers lock across processes).
+    shared: bool = False
 
     @abstractmethod
     def select(self, query: str, bindings: Mapping[str, Term] | None = None,

@@ -9,7 +9,7 @@ from cmo.names import ReviewNames
 from cmo.namespace import RKG
 from cmo.rdf import read_study, study_triples
 from cmo.store import Store
-from cmo.writes import describe_all, describe_one, referrers, write
+from cmo.writes import describe_all, describe_one, locked, referrers, write
 
 
 def _study_iri(store: Store, review_id: str, key: str) -> str:
@@ -32,6 +32,7 @@ def get_study(store: Store, review_id: str, key: str) -> Study:
     return read_study(describe_one(store, review_id, iri), iri)
 
 
+@locked
 def add_study(store: Store, review_id: str, study: Study) -> Study:
     """Add a study; AlreadyExists if its key is taken."""
     names = ReviewNames.load(store, review_id)
@@ -41,6 +42,7 @@ def add_study(store: Store, review_id: str, study: Study) -> Study:
     return study
 
 
+@locked
 def update_study(store: Store, review_id: str, key: str, study: Study) -> Study:
     """Replace what is known of a study (its IRI, and so its links, stay)."""
     iri = _study_iri(store, review_id, key)
@@ -48,6 +50,7 @@ def update_study(store: Store, review_id: str, key: str, study: Study) -> Study:
     return study
 
 
+@locked
 def delete_study(store: Store, review_id: str, key: str) -> None:
     """Delete a study; InUse while a CMOc or quote cites it."""
     iri = _study_iri(store, review_id, key)

@@ -9,7 +9,7 @@ from cmo.names import ReviewNames
 from cmo.namespace import RKG
 from cmo.rdf import read_theory, theory_triples
 from cmo.store import Store
-from cmo.writes import describe_all, referrers, write
+from cmo.writes import describe_all, locked, referrers, write
 
 
 def list_theories(store: Store, review_id: str) -> list[ProgrammeTheory]:
@@ -28,6 +28,7 @@ def get_theory(store: Store, review_id: str, theory_id: str) -> ProgrammeTheory:
     raise NotFound(f"No programme theory {theory_id!r} in review {review_id!r}.")
 
 
+@locked
 def add_theory(store: Store, review_id: str, theory: ProgrammeTheory) -> ProgrammeTheory:
     """Add a theory version; the version it revises (if any) must exist."""
     names = ReviewNames.load(store, review_id)
@@ -39,6 +40,7 @@ def add_theory(store: Store, review_id: str, theory: ProgrammeTheory) -> Program
     return theory
 
 
+@locked
 def update_theory(store: Store, review_id: str, theory: ProgrammeTheory) -> ProgrammeTheory:
     """Replace the label, statement, version or revision link of a theory version."""
     names = ReviewNames.load(store, review_id)
@@ -48,6 +50,7 @@ def update_theory(store: Store, review_id: str, theory: ProgrammeTheory) -> Prog
     return theory
 
 
+@locked
 def delete_theory(store: Store, review_id: str, theory_id: str) -> None:
     """Delete a theory version; InUse while CMOcs or later versions point at it."""
     iri = ReviewNames.load(store, review_id).theory(theory_id)
@@ -57,6 +60,7 @@ def delete_theory(store: Store, review_id: str, theory_id: str) -> None:
     write(store, review_id, remove=[iri])
 
 
+@locked
 def resolve_theory(store: Store, review_id: str, text: str) -> str:
     """The id of the theory named by an id or a label (its latest version), created as a first
     version when no theory has that label — how a sheet or form names a programme theory."""

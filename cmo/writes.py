@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import threading
 import time
 import uuid
 import weakref
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Concatenate, ParamSpec, TypeVar
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -28,10 +30,93 @@ _LOCKS: weakref.WeakKeyDictionary[Store, threading.RLock] = weakref.WeakKeyDicti
 _LOCKS_GUARD = threading.Lock()
 
 
-def write_lock(store: Store) -> threading.RLock:
-    """The lock that makes a read-check-write sequence atomic within this process."""
+def _thread_lock(store: Store) -> threading.RLock:
     with _LOCKS_GUARD:
         return _LOCKS.setdefault(store, threading.RLock())
+
+
+@contextmanager
+def write_lock(store: Store, review_id: str | None = None,
+               timeout: float = 30.0) -> Iterator[None]:
+    """Make a read-check-write sequence on a review atomic: within this process always, and
+    across processes when the store is shared (a SPARQL server).
+
+    SPARQL servers such as Oxigraph's run concurrent updates under snapshot isolation, so a
+    guarded update alone cannot stop two writers that read the same state (measured: both
+    applied). Across processes, a writer therefore claims the review in the system graph, then
+    reads every claim: it holds the lock only if its claim is the only live one, otherwise it
+    withdraws and tries again. Of two writers, the later reader always sees the earlier claim,
+    so at most one proceeds. Claims older than `STALE_CLAIM_SECONDS` (a crashed writer) are
+    ignored and cleared.
+    """
+    with _thread_lock(store):
+        held = _held()
+        key = (id(store), review_id or "")
+        if not store.shared or review_id is None or key in held:
+            yield  # an embedded store has one process; a held lock is re-entered
+            return
+        claim = _claim(store, review_id, timeout)
+        held.add(key)
+        try:
+            yield
+        finally:
+            held.discard(key)
+            _withdraw(store, claim)
+
+
+_HELD = threading.local()
+
+
+def _held() -> set[tuple[int, str]]:
+    """The reviews this thread holds the cross-process lock of."""
+    if not hasattr(_HELD, "keys"):
+        _HELD.keys = set()
+    keys: set[tuple[int, str]] = _HELD.keys
+    return keys
+P = ParamSpec("P")
+
+
+def locked(fn: Callable[Concatenate[Store, str, P], T]) -> Callable[Concatenate[Store, str, P], T]:
+    """Run a repository function (store, review_id, ...) under the review's write lock."""
+    @functools.wraps(fn)
+    def run(store: Store, review_id: str, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        with write_lock(store, review_id):
+            return fn(store, review_id, *args, **kwargs)
+
+    return run
+
+
+STALE_CLAIM_SECONDS = 60.0
+
+
+def _claim(store: Store, review_id: str, timeout: float) -> NamedNode:
+    review = NamedNode(ids.review_iri(review_id))
+    system = NamedNode(SYSTEM_GRAPH)
+    deadline = time.monotonic() + timeout
+    while True:
+        claim = NamedNode(f"urn:realist-kg:claim:{uuid.uuid4().hex}")
+        store.update(join_updates(update_text("lock_take", {
+            "system": system, "claim": claim, "review": review,
+            "at": Literal(repr(time.time()))})))
+        now = time.time()
+        rivals = [row for row in store.select(query_text("lock_claims"), {"review": review},
+                                              graphs=[SYSTEM_GRAPH])
+                  if row["claim"] != claim]
+        live = [r for r in rivals if now - float(r["at"].value) < STALE_CLAIM_SECONDS]  # type: ignore[union-attr]
+        for stale in (r for r in rivals if r not in live):
+            _withdraw(store, stale["claim"])  # type: ignore[arg-type]
+        if not live:
+            return claim
+        _withdraw(store, claim)
+        if time.monotonic() > deadline:
+            raise WriteConflict(f"Review {review_id!r} is busy: another writer has held it for "
+                                f"{timeout:g} s.")
+        time.sleep(random.uniform(0.002, 0.03))
+
+
+def _withdraw(store: Store, claim: NamedNode) -> None:
+    store.update(join_updates(update_text("lock_drop", {"system": NamedNode(SYSTEM_GRAPH),
+                                                        "claim": claim})))
 
 
 class WriteConflict(Conflict):
@@ -41,7 +126,8 @@ class WriteConflict(Conflict):
 def current_revision(store: Store, review_id: str) -> str:
     """The review's revision token now ("" when it has none yet)."""
     rows = store.select(query_text("revisions"), {"g": NamedNode(ids.review_iri(review_id))})
-    return rows[0]["revision"].value if rows else ""  # type: ignore[union-attr]
+    revision = rows[0]["revision"] if rows else None
+    return revision.value if revision is not None else ""
 
 
 def _guard(graph: NamedNode, expected: str | None) -> str:

@@ -62,3 +62,25 @@ def test_guarded_write_after_someone_else_wrote_is_a_conflict(store: Store) -> N
     with pytest.raises(WriteConflict):
         write(store, "r1", remove=[cmo.ids.cmoc_iri("r1", "c1")], expected=before)
     assert cmo.get_cmoc(store, "r1", "c1").id == "c1"  # nothing was written
+
+
+def test_write_lock_excludes_other_processes(remote_store: Store, oxigraph_server: str) -> None:
+    """Read-modify-write under the lock from two clients: no increment is lost."""
+    from cmo.writes import write_lock
+
+    cmo.create_review(remote_store, cmo.Review(id="counter", title="0"))
+    clients = [remote_store, cmo.open_store(oxigraph_server)]
+
+    def bump(store: Store) -> None:
+        for _ in range(15):
+            with write_lock(store, "counter"):
+                n = int(cmo.get_review(store, "counter").title)
+                cmo.update_review(store, "counter", title=str(n + 1))
+
+    threads = [threading.Thread(target=bump, args=(s,)) for s in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    clients[1].close()
+    assert cmo.get_review(remote_store, "counter").title == "30"
