@@ -7,8 +7,9 @@ trail; ``quotes`` counts them), and a missing value is left out.
 >>> import networkx as nx
 >>> g = nx.MultiDiGraph()
 >>> _ = g.add_edge("a", "b", key="fired", relation="triggers", studies=2, study_keys=["X", "Y"])
->>> nx.read_graphml(io.BytesIO(graph_bytes(g, "graphml"))).edges["a", "b", "fired"]["study_keys"]
-'X; Y'
+>>> back = nx.read_graphml(io.BytesIO(graph_bytes(g, "graphml")))
+>>> [(u, v, a["study_keys"], a["studies"]) for u, v, a in back.edges(data=True)]
+[('a', 'b', 'X; Y', 2)]
 """
 
 from __future__ import annotations
