@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_STORE := oxigraph:./demo-data
 
-.PHONY: install demo test lint clean
+.PHONY: install browser demo test lint clean
 
 install: $(STAMP)
 
@@ -26,7 +26,11 @@ demo: install
 lint: install
 	$(BIN)/ruff check .
 
-test: install lint
+# The view tests drive Debian's Chromium (never a downloaded browser); CI runs as root.
+browser:
+	command -v chromium || (apt-get update && apt-get install -y chromium)
+
+test: install browser lint
 	$(BIN)/pytest
 
 clean:

@@ -20,6 +20,7 @@ from cmo.reviews import list_reviews
 from cmo.stats import review_stats
 from cmo.store import Store, open_store
 from cmo.validation import validate_review
+from cmo.views.cli import GRAPH_FORMATS, add_draw_parser, graph_export
 
 Handler = Callable[[argparse.Namespace, Store], int]
 
@@ -40,8 +41,11 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_export(args: argparse.Namespace, store: Store) -> int:
-    """cmo export --review ID --format ttl|trig|nq|jsonld [--out FILE]"""
-    data = export_review(store, args.review, args.format)
+    """cmo export --review ID --format ttl|trig|nq|jsonld|graphml|gexf|cyjs [--out FILE]"""
+    if args.format in GRAPH_FORMATS:
+        data = graph_export(store, args.review, args.format)
+    else:
+        data = export_review(store, args.review, args.format)
     if args.out:
         Path(args.out).write_bytes(data)
     else:
@@ -100,9 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="skip the SHACL check before writing")
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("export", help="write a review as RDF")
+    p = sub.add_parser("export", help="write a review as RDF, or its mechanism network as a graph")
     p.add_argument("--review", required=True)
-    p.add_argument("--format", choices=EXPORT_FORMATS, default="ttl")
+    p.add_argument("--format", choices=(*EXPORT_FORMATS, *GRAPH_FORMATS), default="ttl")
     p.add_argument("--out", help="file to write (default: standard output)")
     p.set_defaults(handler=cmd_export)
 
@@ -116,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_stats)
 
     add_query_parser(sub)
+    add_draw_parser(sub)
 
     p = sub.add_parser("reviews", help="list the reviews in the store")
     p.add_argument("--format", choices=("table", "json"), default="table")

@@ -54,6 +54,7 @@ def graph_bytes(graph: nx.MultiDiGraph, fmt: str) -> bytes:
             field="format", reason=f"use one of: {', '.join(GRAPH_FORMATS)}")])
     if fmt == "cyjs":
         data = nx.cytoscape_data(graph)
+        data["data"] = dict(graph.graph)
         for node in data["elements"]["nodes"]:
             node["data"]["name"] = node["data"].get("label", node["data"]["name"])
         return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
