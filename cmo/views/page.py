@@ -7,6 +7,8 @@ A Content-Security-Policy meta tag forbids every fetch (scripts and styles only 
 only ``data:``).
 
 >>> import networkx as nx
+
+from cmo.views.layout import layered_positions
 >>> g = nx.MultiDiGraph(title="</title><b>x</b>")
 >>> page = page_html(g)
 >>> "<b>x</b>" in page, "&lt;/title&gt;&lt;b&gt;x&lt;/b&gt;" in page
@@ -24,10 +26,14 @@ from typing import Any
 
 import networkx as nx
 
+from cmo.views.layout import layered_positions
+
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
        "img-src data:")
-MAX_QUOTES = 5
-QUOTE_CHARS = 400
+EDGE_FIELDS = ["from", "to", "relation", "fired or direction", "cmocs", "studies",
+               "not_fired_only", "study_keys"]
+MAX_QUOTES = 3
+QUOTE_CHARS = 300
 
 STYLE: dict[str, Any] = {
     "color": {"context": "#3b73b9", "mechanism": "#7e57c2", "outcome": "#00897b"},
@@ -87,6 +93,10 @@ _MARKER = re.compile(r"@[A-Z_]+@")
 @cache
 def _static(name: str) -> str:
     text = resources.files("cmo.views").joinpath("static", name).read_text("utf-8")
+    if name == "vis-network.min.css":
+        # The icons of the navigation and manipulation buttons (both switched off) are 95% of
+        # the stylesheet: their rules are left out of the page.
+        text = "".join(r for r in re.findall(r"[^{}]+\{[^{}]*\}", text) if "url(" not in r)
     lowered = text.lower()
     if "</script" in lowered or "</style" in lowered or "<!--" in lowered:
         raise RuntimeError(f"cmo/views/static/{name} cannot be inlined as it is")
@@ -128,25 +138,34 @@ def legend_html() -> str:
     return f'<div id="cmo-legend" aria-label="Legend">{body}<div>width: studies</div></div>'
 
 
-def _node_data(node_id: str, a: dict[str, Any]) -> dict[str, Any]:
+def _node_data(node_id: str, a: dict[str, Any], study: dict[str, int]) -> dict[str, Any]:
     quotes = [{**q, "quote": q["quote"] if len(q["quote"]) <= QUOTE_CHARS
                else q["quote"][:QUOTE_CHARS - 1] + "\u2026"} for q in a["evidence"][:MAX_QUOTES]]
     return {"id": node_id, "iri": a["iri"], "kind": a["kind"], "label": a["label"],
             "definition": a["definition"], "broader": a["broader"], "review": a["review"],
             "cmocs": a["cmocs"], "studies": a["studies"], "fired": a["fired"],
-            "not_fired": a["not_fired"], "study_keys": a["study_keys"], "quotes": quotes,
+            "not_fired": a["not_fired"], "study_keys": [study[k] for k in a["study_keys"]],
+            "quotes": quotes,
             "more_quotes": max(0, len(a["evidence"]) - MAX_QUOTES)}
 
 
 def page_data(graph: nx.MultiDiGraph, title: str | None = None) -> dict[str, Any]:
     """What the page script reads: title, style, nodes and edges with short ids."""
     short = {iri: f"n{i}" for i, iri in enumerate(graph.nodes)}
-    nodes = [_node_data(short[iri], a) for iri, a in graph.nodes(data=True)]
-    edges = [{"id": f"e{i}", "from": short[u], "to": short[v], "relation": a["relation"],
-              "fired": a["fired"], "direction": a["direction"], "cmocs": a["cmocs"],
-              "studies": a["studies"], "not_fired_only": a["not_fired_only"],
-              "study_keys": a["study_keys"]}
-             for i, (u, v, a) in enumerate(graph.edges(data=True))]
+    xy = layered_positions(graph)
+    # Studies are listed once; nodes and edges name them by their place in that list.
+    keys = sorted({k for _, a in graph.nodes(data=True) for k in a["study_keys"]},
+                  key=str.casefold)
+    study = {k: i for i, k in enumerate(keys)}
+    nodes = [{**_node_data(short[iri], a, study), "x": xy[iri][0], "y": xy[iri][1]}
+             for iri, a in graph.nodes(data=True)]
+    order = {iri: i for i, iri in enumerate(graph.nodes)}
+    # Edges are compact rows (a thousand concepts have several thousand links); the page
+    # script turns each back into an object: see EDGE_FIELDS.
+    edges = [[order[u], order[v], a["relation"],
+              a["fired"] if a["relation"] == "triggers" else a["direction"], a["cmocs"],
+              a["studies"], a["not_fired_only"], [study[k] for k in a["study_keys"]]]
+             for u, v, a in graph.edges(data=True)]
     kinds = {k: sum(1 for n in nodes if n["kind"] == k) for k in ("context", "mechanism",
                                                                  "outcome")}
     subtitle = (f"{kinds['context']} contexts \u2192 {kinds['mechanism']} mechanisms \u2192 "
@@ -154,7 +173,8 @@ def page_data(graph: nx.MultiDiGraph, title: str | None = None) -> dict[str, Any
                 "highlight a neighbourhood.")
     return {"title": title or graph.graph.get("title") or "Mechanisms", "subtitle": subtitle,
             "min_studies": graph.graph.get("min_studies", 1),
-            "max_studies": max((e["studies"] for e in edges), default=1),
+            "max_studies": max((e[5] for e in edges), default=1),
+            "edge_fields": EDGE_FIELDS, "study_list": keys,
             "study_titles": graph.graph.get("study_titles", {}), "style": STYLE,
             "nodes": nodes, "edges": edges}
 

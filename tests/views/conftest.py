@@ -4,6 +4,7 @@ whose every label, quote and study title is markup, and pages written to files."
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,16 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+def wait_stable(frame: Any, timeout: float = 30.0) -> None:
+    """Wait for the view's layout to settle. Polls from Python: the page's CSP forbids the
+    eval that Playwright's wait_for_function would need."""
+    deadline = time.monotonic() + timeout
+    while not frame.evaluate("() => Boolean(window.cmoView && window.cmoView.stable)"):
+        if time.monotonic() > deadline:
+            raise TimeoutError("the view never reported a stable layout")
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def open_page(page: Any, tmp_path: Path) -> Callable[[str], Any]:
     """Write HTML to a file, open it (only that file may load) and wait for a stable layout."""
@@ -68,7 +79,7 @@ def open_page(page: Any, tmp_path: Path) -> Callable[[str], Any]:
         path.write_text(text, encoding="utf-8")
         page.own_url = path.as_uri()
         page.goto(page.own_url)
-        page.wait_for_function("window.cmoView && window.cmoView.stable", timeout=30_000)
+        wait_stable(page)
         return page
 
     return opener

@@ -11,6 +11,7 @@ import pytest
 
 from cmo.store import Store
 from cmo.views import MechanismView, mechanism_view_html
+from tests.views.conftest import wait_stable
 
 COUNTS = "[window.network.body.data.nodes.length, window.network.body.data.edges.length]"
 
@@ -104,7 +105,7 @@ def test_markup_in_labels_quotes_and_titles_never_runs(hostile_store: Store, pag
     page.add_init_script(HOOKS)
     page.own_url = path.as_uri()
     page.goto(page.own_url)
-    page.wait_for_function("window.cmoView && window.cmoView.stable", timeout=30_000)
+    wait_stable(page)
     assert page.title().startswith("Mechanisms \u2014 Review </script><img")
     ids = page.evaluate("window.cmoView.data.nodes.map(n => n.id)")
     assert len(ids) == view.graph.number_of_nodes() == 5
@@ -137,7 +138,7 @@ def test_embed_page_works_inside_an_iframe(example_store: Store, page: Any,
     page.own_url = host.as_uri()
     page.goto(page.own_url)
     frame = next(f for f in page.frames if f != page.main_frame)
-    frame.wait_for_function("window.cmoView && window.cmoView.stable", timeout=30_000)
+    wait_stable(frame)
     assert frame.evaluate(COUNTS) == [view.graph.number_of_nodes(), view.graph.number_of_edges()]
     assert frame.evaluate("getComputedStyle(document.getElementById('cmo-header')).display") \
         == "none"

@@ -5,7 +5,6 @@
   "use strict";
   var data = JSON.parse(document.getElementById("cmo-data").textContent);
   var S = data.style;
-  var LEVEL = { context: 0, mechanism: 1, outcome: 2 };
   var byId = function (id) { return document.getElementById(id); };
 
   function el(tag, text, cls) {
@@ -30,8 +29,18 @@
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
 
   var nodeData = {}, edgeData = {};
-  data.nodes.forEach(function (n) { nodeData[n.id] = n; });
-  data.edges.forEach(function (e) { edgeData[e.id] = e; });
+  /* Studies come once, in data.study_list; nodes and edges name them by index. */
+  function keysOf(list) { return list.map(function (i) { return data.study_list[i]; }); }
+  data.nodes.forEach(function (n) { n.study_keys = keysOf(n.study_keys); nodeData[n.id] = n; });
+  /* Edges arrive as rows [from, to, relation, fired-or-direction, cmocs, studies,
+   * not_fired_only, studies] and become objects here. */
+  data.edges = data.edges.map(function (r, i) {
+    var e = { id: "e" + i, from: "n" + r[0], to: "n" + r[1], relation: r[2],
+              fired: r[2] === "triggers" ? r[3] : null, direction: r[2] === "generates" ? r[3] : null,
+              cmocs: r[4], studies: r[5], not_fired_only: r[6], study_keys: keysOf(r[7]) };
+    edgeData[e.id] = e;
+    return e;
+  });
 
   function nodeColor(n) {
     var c = S.color[n.kind] || "#888";
@@ -46,7 +55,7 @@
   function edgeColor(e) { var c = edgeStyle(e).color; return { color: c, highlight: c, hover: c }; }
 
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
-    return { id: n.id, label: wrap(n.label), level: LEVEL[n.kind], shape: S.shape[n.kind],
+    return { id: n.id, label: wrap(n.label), x: n.x, y: n.y, fixed: true, shape: S.shape[n.kind],
              value: n.studies, color: nodeColor(n) };
   }));
   var edges = new vis.DataSet(data.edges.map(function (e) {
@@ -57,14 +66,12 @@
     return edge;
   }));
 
+  /* The layered layout (contexts -> mechanisms -> outcomes) comes computed with the data;
+   * physics only confirms it is stable, then is switched off and the nodes can be dragged. */
   var options = {
-    layout: { hierarchical: { enabled: true, direction: "LR", sortMethod: "directed",
-                              levelSeparation: 380, nodeSpacing: 34, treeSpacing: 60,
-                              blockShifting: true, edgeMinimization: true, parentCentralization: true } },
-    physics: { enabled: true, solver: "hierarchicalRepulsion",
-               hierarchicalRepulsion: { nodeDistance: 70, avoidOverlap: 0.5 },
-               stabilization: { enabled: true, iterations: data.nodes.length > 400 ? 120 : 300,
-                                updateInterval: 50, fit: true } },
+    layout: { hierarchical: { enabled: false }, improvedLayout: false, randomSeed: 1 },
+    physics: { enabled: true, solver: "barnesHut",
+               stabilization: { enabled: true, iterations: 50, updateInterval: 25, fit: true } },
     nodes: { scaling: { min: 8, max: 30, label: { enabled: false } },
              font: { size: 14, face: "system-ui, Arial, sans-serif", color: "#1f2328" },
              borderWidth: 1 },
@@ -81,8 +88,10 @@
 
   network.once("stabilized", function () {
     network.setOptions({ physics: false });
+    nodes.update(data.nodes.map(function (n) { return { id: n.id, fixed: false }; }));
     view.stable = true;
-    view.stableAfterMs = performance.now() - view.started;
+    view.stableAt = performance.now();  // ms since navigation start
+    view.stableAfterMs = view.stableAt - view.started;
   });
 
   /* Header, counts, search list. */
