@@ -45,8 +45,9 @@ definition, click it to see its studies and quotes.</p>
 <h2>1. The whole review</h2>
 <p>Most links run through a handful of mechanisms, above all the <em>trusting relationship with
 the peer</em>, which fires with face-to-face, ongoing and predictable contact and produces longer
-breastfeeding. The dashed red links show where it did not fire: low-intensity support (fewer than
-five contacts) and the UK trials. Untick <em>show not fired</em> to see only what worked.</p>
+breastfeeding. The dashed red links show where mechanisms did not fire: low-intensity support
+(fewer than five contacts), antenatal support alone, reactive support. Untick <em>show not
+fired</em> to see only what worked.</p>
 <figure>{whole}<figcaption>{whole_caption}</figcaption></figure>
 
 <h2>2. Under <em>delivery</em></h2>
