@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_STORE := oxigraph:./demo-data
 
-.PHONY: install demo test lint clean
+.PHONY: install browser demo test lint clean
 
 install: $(STAMP)
 
@@ -33,7 +33,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: install lint
+# The view tests drive Debian's Chromium (never a downloaded browser); CI runs as root.
+browser:
+	command -v chromium || (apt-get update && apt-get install -y chromium)
+
+test: install browser lint
 	$(BIN)/pytest
 
 clean:

@@ -22,6 +22,7 @@ from cmo.stats import review_stats
 from cmo.store import Store, open_store
 from cmo.tokens import create_token, has_admin_token
 from cmo.validation import validate_review
+from cmo.views.cli import GRAPH_FORMATS, add_draw_parser, graph_export
 
 Handler = Callable[[argparse.Namespace, Store], int]
 
@@ -42,8 +43,11 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_export(args: argparse.Namespace, store: Store) -> int:
-    """cmo export --review ID --format ttl|trig|nq|jsonld [--out FILE]"""
-    data = export_review(store, args.review, args.format)
+    """cmo export --review ID --format ttl|trig|nq|jsonld|graphml|gexf|cyjs [--out FILE]"""
+    if args.format in GRAPH_FORMATS:
+        data = graph_export(store, args.review, args.format)
+    else:
+        data = export_review(store, args.review, args.format)
     if args.out:
         Path(args.out).write_bytes(data)
     else:
@@ -127,9 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="skip the SHACL check before writing")
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("export", help="write a review as RDF")
+    p = sub.add_parser("export", help="write a review as RDF, or its mechanism network as a graph")
     p.add_argument("--review", required=True)
-    p.add_argument("--format", choices=EXPORT_FORMATS, default="ttl")
+    p.add_argument("--format", choices=(*EXPORT_FORMATS, *GRAPH_FORMATS), default="ttl")
     p.add_argument("--out", help="file to write (default: standard output)")
     p.set_defaults(handler=cmd_export)
 
@@ -143,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_stats)
 
     add_query_parser(sub)
+    add_draw_parser(sub)
 
     p = sub.add_parser("serve", help="run the HTTP API, SPARQL endpoint and views")
     p.add_argument("--host", default="127.0.0.1")

@@ -1,0 +1,101 @@
+"""Graph views: the mechanism network of a review, drawn, embedded and exported.
+
+- `mechanism_graph` builds a networkx graph (contexts → mechanisms → outcomes) from the review
+  indexes behind the questions;
+- `mechanism_view_html` writes it as one self-contained HTML page (vis-network inlined, no request
+  leaves the page); `embed=True` gives the page for an ``<iframe>``;
+- `MechanismView` does both for notebooks (``_repr_html_``) and scripts (``save``, ``export``);
+- `graph_bytes` writes GraphML, GEXF or Cytoscape JSON for Gephi, Cytoscape and yEd.
+
+>>> import cmo
+>>> store = cmo.open_store("memory:")
+>>> _ = cmo.create_review(store, cmo.Review(id="r", title="R"))
+>>> _ = cmo.create_cmoc(store, "r", cmo.CMOConfiguration(id="c1", studies=["S 2020"],
+...     contexts=["rural"], mechanism="trust", outcomes=["uptake"], direction="positive"))
+>>> view = MechanismView(store, "r")
+>>> view.graph.number_of_nodes(), view.graph.number_of_edges()
+(3, 2)
+>>> view.html().startswith("<!DOCTYPE html>")
+True
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import networkx as nx
+
+from cmo.reviews import get_review
+from cmo.store import Store
+from cmo.views.export import GRAPH_FORMATS, graph_bytes, plain_graph
+from cmo.views.graph import ViewOptions, build_graph, mechanism_graph
+from cmo.views.page import page_html
+
+__all__ = ["GRAPH_FORMATS", "MechanismView", "ViewOptions", "build_graph", "graph_bytes",
+           "mechanism_graph", "mechanism_view_html", "plain_graph"]
+
+
+class MechanismView:
+    """A review's mechanism network, ready to show: in a notebook, a file, or another tool."""
+
+    def __init__(self, store: Store, review_id: str, *, context: str | None = None,
+                 theory: str | None = None, min_studies: int = 1, fired_only: bool = False,
+                 chains: bool = False, title: str | None = None, height: str = "640px") -> None:
+        self.options = ViewOptions((review_id,), context, theory, min_studies, fired_only,
+                                   chains)
+        self.graph: nx.MultiDiGraph = build_graph(store, self.options)
+        self.title = title or _default_title(store, review_id, self.options)
+        self.height = height
+
+    def html(self, *, embed: bool = False) -> str:
+        """The self-contained page (for an iframe with `embed`)."""
+        return page_html(self.graph, title=self.title, embed=embed)
+
+    def iframe(self) -> str:
+        """An ``<iframe srcdoc=…>`` holding the embed page: one tag to paste into HTML."""
+        return (f'<iframe title="{html.escape(self.title)}" sandbox="allow-scripts" '
+                f'style="width:100%;height:{html.escape(self.height)};border:1px solid #d0d7de" '
+                f'srcdoc="{html.escape(self.html(embed=True), quote=True)}"></iframe>')
+
+    def _repr_html_(self) -> str:
+        """Jupyter and Quarto show the view in a sandboxed iframe."""
+        return self.iframe()
+
+    def save(self, path: str | Path, *, embed: bool = False) -> Path:
+        """Write the page to `path` (UTF-8) and return the path."""
+        out = Path(path)
+        out.write_text(self.html(embed=embed), encoding="utf-8")
+        return out
+
+    def export(self, fmt: str) -> bytes:
+        """The network as graphml, gexf or cyjs (Cytoscape JSON)."""
+        return graph_bytes(self.graph, fmt)
+
+
+def _default_title(store: Store, review_id: str, options: ViewOptions) -> str:
+    parts = [f"Mechanisms \u2014 {get_review(store, review_id).title}"]
+    if options.context:
+        parts.append(f"context: {options.context}")
+    if options.theory:
+        parts.append(f"theory: {options.theory}")
+    if options.min_studies > 1:
+        parts.append(f"at least {options.min_studies} studies")
+    if options.fired_only:
+        parts.append("fired only")
+    return " \u00b7 ".join(parts)
+
+
+def mechanism_view_html(store: Store, review_id: str, *, context: str | None = None,
+                        theory: str | None = None, min_studies: int = 1,
+                        fired_only: bool = False, embed: bool = False,
+                        title: str | None = None) -> str:
+    """The mechanism view of a review as one HTML page (``embed=True``: no chrome, for an iframe).
+
+    This is what ``GET /reviews/{id}/views/mechanisms`` serves. Unknown review, context or
+    theory raise `cmo.NotFound` (`cmo.UnknownConcept` for a context); ``min_studies < 1`` raises
+    `cmo.InvalidInput`.
+    """
+    view = MechanismView(store, review_id, context=context, theory=theory,
+                         min_studies=min_studies, fired_only=fired_only, title=title)
+    return view.html(embed=embed)

@@ -1,0 +1,229 @@
+"""The mechanism network of a review as a networkx graph: contexts → mechanisms → outcomes.
+
+Nodes are concepts (IRIs), with `kind` ``context`` / ``mechanism`` / ``outcome``, their label,
+definition, counts, studies and quotes. Edges are keyed, so a pair can carry both kinds:
+
+- context → mechanism, ``relation="triggers"``, key ``fired`` or ``not_fired``;
+- mechanism → outcome, ``relation="generates"``, key = the outcome direction
+  (``positive``, ``negative``, ``none``, ``mixed`` or ``unknown``);
+- outcome → context, ``relation="leads_to"`` (CMO chains, only with ``chains=True``): the outcome
+  of one CMOc is the context of the next.
+
+>>> import cmo
+>>> store = cmo.open_store("memory:")
+>>> _ = cmo.create_review(store, cmo.Review(id="r", title="R"))
+>>> _ = cmo.create_cmoc(store, "r", cmo.CMOConfiguration(id="c1", studies=["S 2020"],
+...     contexts=["rural"], mechanism="trust", outcomes=["uptake"], fired=False))
+>>> g = mechanism_graph(store, "r")
+>>> sorted((g.nodes[u]["label"], g.nodes[v]["label"], k) for u, v, k in g.edges(keys=True))
+[('rural', 'trust', 'not_fired'), ('trust', 'uptake', 'unknown')]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from cmo.errors import InvalidInput, NotFound, Problem
+from cmo.ids import normalise_label
+from cmo.index import CmocFacts, ReviewIndex, review_indexes
+from cmo.questions import CmocFilter, lookup_concept
+from cmo.store import Store
+
+KINDS = ("context", "mechanism", "outcome")
+DIRECTIONS = ("positive", "negative", "none", "mixed", "unknown")
+
+
+@dataclass(frozen=True)
+class ViewOptions:
+    """What a view shows: reviews, programme theory, context subtree, minimum studies, firing."""
+
+    reviews: tuple[str, ...] | None = None
+    context: str | None = None
+    theory: str | None = None
+    min_studies: int = 1
+    fired_only: bool = False
+    chains: bool = False
+
+    def __post_init__(self) -> None:
+        if self.min_studies < 1:
+            raise InvalidInput("min_studies must be at least 1.", [Problem(
+                field="min_studies", reason="use 1 or more")])
+
+
+@dataclass
+class _Tally:
+    """CMOcs, studies and quotes behind a node or an edge."""
+
+    cmocs: set[str] = field(default_factory=set)
+    studies: set[str] = field(default_factory=set)
+    fired: int = 0
+    not_fired: int = 0
+    evidence: dict[str, CmocFacts] = field(default_factory=dict)
+
+    def add(self, c: CmocFacts) -> None:
+        if c.iri in self.cmocs:
+            return
+        self.cmocs.add(c.iri)
+        self.studies.update(c.studies)
+        if c.fired:
+            self.fired += 1
+        else:
+            self.not_fired += 1
+        self.evidence.setdefault(c.iri, c)
+
+
+def mechanism_graph(store: Store, reviews: str | Sequence[str] | None = None, *,
+                    context: str | None = None, theory: str | None = None,
+                    min_studies: int = 1, fired_only: bool = False,
+                    chains: bool = False) -> nx.MultiDiGraph:
+    """The mechanism network of one review, several (a sequence) or all (None)."""
+    review_ids = (reviews,) if isinstance(reviews, str) else (tuple(reviews) if reviews else None)
+    return build_graph(store, ViewOptions(review_ids, context, theory, min_studies, fired_only,
+                                          chains))
+
+
+def build_graph(store: Store, options: ViewOptions) -> nx.MultiDiGraph:
+    """The mechanism network that `options` asks for."""
+    indexes = review_indexes(store, list(options.reviews) if options.reviews else None)
+    under = _context_subtrees(store, indexes, options)
+    if options.theory is not None:
+        _check_theory(indexes, options.theory)
+    filters = CmocFilter(fired_only=options.fired_only, theory=options.theory)
+    nodes: dict[str, _Tally] = defaultdict(_Tally)
+    edges: dict[tuple[str, str, str], _Tally] = defaultdict(_Tally)
+    owner: dict[str, ReviewIndex] = {}
+    kept: dict[str, CmocFacts] = {}
+    for index, c in _chosen(indexes, filters):
+        contexts = [x for x in dict.fromkeys(c.contexts)
+                    if under is None or x in under.get(index.review_id, ())]
+        if c.mechanism is None or not contexts:
+            continue
+        kept[c.iri] = c
+        outcomes = list(dict.fromkeys(c.outcomes))
+        for iri in (*contexts, c.mechanism, *outcomes):
+            nodes[iri].add(c)
+            owner[iri] = index
+        for ctx in contexts:
+            edges[(ctx, c.mechanism, "fired" if c.fired else "not_fired")].add(c)
+        for out in outcomes:
+            edges[(c.mechanism, out, c.direction or "unknown")].add(c)
+    if options.chains:
+        _add_chains(kept, edges, set(nodes))
+    graph = nx.MultiDiGraph(title=_title(indexes, options), min_studies=options.min_studies)
+    for (u, v, key), tally in edges.items():
+        if len(tally.studies) >= options.min_studies:
+            graph.add_edge(u, v, key=key, **_edge_attrs(owner[u], key, tally))
+    for iri in graph.nodes:
+        graph.nodes[iri].update(_node_attrs(owner[iri], iri, nodes[iri]))
+    graph.graph["study_titles"] = _study_titles(indexes, (nodes[n] for n in graph.nodes))
+    return graph
+
+
+def _chosen(indexes: Iterable[ReviewIndex],
+            filters: CmocFilter) -> Iterable[tuple[ReviewIndex, CmocFacts]]:
+    for index in indexes:
+        for c in index.cmocs:
+            if filters.accepts(c, index):
+                yield index, c
+
+
+def _context_subtrees(store: Store, indexes: list[ReviewIndex],
+                      options: ViewOptions) -> dict[str, set[str]] | None:
+    """Per review, the asked context and every narrower one (None: no context asked)."""
+    if options.context is None:
+        return None
+    found = {ix.review_id: ix.descendants(iri) for ix in indexes
+             if (iri := ix.resolve("context", options.context))}
+    if not found:  # raises UnknownConcept with the closest labels
+        lookup_concept(store, "context", options.context, options.reviews)
+    return found
+
+
+def _check_theory(indexes: list[ReviewIndex], theory: str) -> None:
+    wanted = normalise_label(theory)
+    for ix in indexes:
+        for key, label, _version in ix.theories.values():
+            if wanted in (normalise_label(key), normalise_label(label)):
+                return
+    raise NotFound(f"No programme theory {theory!r}.")
+
+
+def _add_chains(kept: dict[str, CmocFacts], edges: dict[tuple[str, str, str], _Tally],
+                shown: set[str]) -> None:
+    for c in kept.values():
+        for nxt in c.leads_to:
+            following = kept.get(nxt)
+            if following is None:
+                continue
+            for out in c.outcomes:
+                for ctx in following.contexts:
+                    if out in shown and ctx in shown and out != ctx:
+                        tally = edges[(out, ctx, "leads_to")]
+                        tally.add(c)
+                        tally.add(following)
+
+
+def _title(indexes: list[ReviewIndex], options: ViewOptions) -> str:
+    parts = ["Mechanisms: " + ", ".join(ix.review_id for ix in indexes)]
+    if options.context:
+        parts.append(f"context {options.context}")
+    if options.theory:
+        parts.append(f"theory {options.theory}")
+    if options.min_studies > 1:
+        parts.append(f"at least {options.min_studies} studies")
+    if options.fired_only:
+        parts.append("fired only")
+    return " — ".join(parts)
+
+
+def _study_keys(index: ReviewIndex, studies: Iterable[str]) -> list[str]:
+    keys = [index.studies[s].key if s in index.studies else s.rsplit("/", 1)[-1]
+            for s in studies]
+    return sorted(keys, key=str.casefold)
+
+
+def _study_titles(indexes: list[ReviewIndex], tallies: Iterable[_Tally]) -> dict[str, str]:
+    """Study key -> title, for the studies behind the shown concepts."""
+    used = {s for t in tallies for s in t.studies}
+    return {f.key: f.title for ix in indexes for iri, f in ix.studies.items()
+            if iri in used and f.title}
+
+
+def _edge_attrs(index: ReviewIndex, key: str, tally: _Tally) -> dict[str, Any]:
+    if key == "leads_to":
+        relation, fired, direction = "leads_to", None, None
+    elif key in ("fired", "not_fired"):
+        relation, fired, direction = "triggers", key == "fired", None
+    else:
+        relation, fired, direction = "generates", None, key
+    return {"relation": relation, "fired": fired, "direction": direction,
+            "cmocs": len(tally.cmocs), "studies": len(tally.studies),
+            "not_fired_only": tally.fired == 0, "study_keys": _study_keys(index, tally.studies)}
+
+
+def _node_attrs(index: ReviewIndex, iri: str, tally: _Tally) -> dict[str, Any]:
+    broader = [index.label.get(b, b) for b in index.broader.get(iri, ())]
+    return {"kind": index.kind.get(iri, "concept"), "label": index.label.get(iri, iri),
+            "review": index.review_id, "iri": iri,
+            "definition": index.definition.get(iri), "broader": broader,
+            "cmocs": len(tally.cmocs), "studies": len(tally.studies), "fired": tally.fired,
+            "not_fired": tally.not_fired, "study_keys": _study_keys(index, tally.studies),
+            "evidence": _quotes(index, tally.evidence.values())}
+
+
+def _quotes(index: ReviewIndex, cmocs: Iterable[CmocFacts]) -> list[dict[str, str | None]]:
+    out = []
+    for c in sorted(cmocs, key=lambda c: c.id):
+        for ev in c.evidence:
+            e = index.evidence.get(ev)
+            if e is None:
+                continue
+            source = e.source or (c.studies[0] if len(c.studies) == 1 else None)
+            study = _study_keys(index, [source])[0] if source else None
+            out.append({"cmoc": c.id, "study": study, "page": e.page, "quote": e.quote})
+    return out

@@ -1,0 +1,107 @@
+"""Fixtures for the views: a real headless Chromium (Debian's, driven by Playwright), a review
+whose every label, quote and study title is markup, and pages written to files."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import cmo
+from cmo.store import Store
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+HOSTILE = "</script><img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless; `make test` installs it (`make browser`). Never skipped."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: run `make browser` (apt-get install chromium).")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh page (its own context) that records page errors and blocks every request
+    other than file:// ones; `page.blocked` lists what was blocked."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    pg = context.new_page()
+    pg.errors = []
+    pg.blocked = []
+    pg.allowed = []
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+
+    def gate(route: Any) -> None:
+        url = route.request.url
+        if url == getattr(pg, "own_url", None):
+            pg.allowed.append(url)
+            route.continue_()
+        else:
+            pg.blocked.append(url)
+            route.abort()
+
+    pg.route("**/*", gate)
+    yield pg
+    context.close()
+
+
+def wait_stable(frame: Any, timeout: float = 30.0) -> None:
+    """Wait for the view's layout to settle. Polls from Python: the page's CSP forbids the
+    eval that Playwright's wait_for_function would need."""
+    deadline = time.monotonic() + timeout
+    while not frame.evaluate("() => Boolean(window.cmoView && window.cmoView.stable)"):
+        if time.monotonic() > deadline:
+            raise TimeoutError("the view never reported a stable layout")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def open_page(page: Any, tmp_path: Path) -> Callable[[str], Any]:
+    """Write HTML to a file, open it (only that file may load) and wait for a stable layout."""
+
+    def opener(text: str, name: str = "view.html") -> Any:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        page.own_url = path.as_uri()
+        page.goto(page.own_url)
+        wait_stable(page)
+        return page
+
+    return opener
+
+
+@pytest.fixture
+def hostile_store(store: Store) -> Store:
+    """A review whose title, labels, definitions, study keys and titles, quotes and pages are
+    all markup that would run a script if it were ever parsed as HTML."""
+    cmo.create_review(store, cmo.Review(id="h", title=f"Review {HOSTILE}"))
+    for n in (1, 2):
+        cmo.add_study(store, "h", cmo.Study(key=f"S{n} {HOSTILE}", title=f"Title {HOSTILE}"))
+    cmo.add_concept(store, "h", cmo.Concept(kind="context", label=f"ctx {HOSTILE}",
+                                            definition=f"def <b onmouseover=alert(2)>{HOSTILE}"))
+    cmo.add_concept(store, "h", cmo.Concept(kind="context", label="sub <svg onload=alert(3)>",
+                                            broader=f"ctx {HOSTILE}"))
+    for i, (ctx, fired) in enumerate([(f"ctx {HOSTILE}", True),
+                                      ("sub <svg onload=alert(3)>", False)], start=1):
+        cmo.create_cmoc(store, "h", cmo.CMOConfiguration(
+            id=f"c{i}", studies=[f"S{i} {HOSTILE}"], contexts=[ctx],
+            mechanism=f"mech {HOSTILE}", outcomes=[f"out {HOSTILE}", "<iframe src=x>"],
+            fired=fired, direction="positive" if fired else "none",
+            evidence=[cmo.Evidence(quote=f"quote {HOSTILE} &amp; <a href=x>",
+                                   page=f"<i>{i}</i>", study=f"S{i} {HOSTILE}")]))
+    return store

@@ -1,0 +1,83 @@
+"""The mechanism network built from the review indexes, checked against the questions."""
+
+from __future__ import annotations
+
+import pytest
+
+import cmo
+from cmo.store import Store
+from cmo.views import mechanism_graph
+
+
+def test_build_graph_matches_the_matrix(example_store: Store) -> None:
+    g = mechanism_graph(example_store, "peer-support")
+    matrix = cmo.context_mechanism_matrix(example_store, ["peer-support"])
+    pairs = {(r.context.iri, r.mechanism.iri, k) for r in matrix.rows
+             for k, n in (("fired", r.fired), ("not_fired", r.not_fired)) if n}
+    triggers = {(u, v, k) for u, v, k, a in g.edges(keys=True, data=True)
+                if a["relation"] == "triggers"}
+    assert triggers == pairs
+    assert {g.nodes[n]["kind"] for n in g.nodes} == {"context", "mechanism", "outcome"}
+    for u, v, a in g.edges(data=True):
+        kinds = (g.nodes[u]["kind"], g.nodes[v]["kind"])
+        assert kinds == {"triggers": ("context", "mechanism"),
+                         "generates": ("mechanism", "outcome")}[a["relation"]]
+
+
+def test_build_graph_counts_studies_per_edge(example_store: Store) -> None:
+    g = mechanism_graph(example_store, "peer-support")
+    matrix = cmo.context_mechanism_matrix(example_store, ["peer-support"], cmo.CmocFilter(
+        fired_only=True))
+    for r in matrix.rows:
+        assert g.edges[r.context.iri, r.mechanism.iri, "fired"]["studies"] == r.studies
+
+
+def test_build_graph_for_context_subtree_keeps_narrower_contexts(example_store: Store) -> None:
+    g = mechanism_graph(example_store, "peer-support", context="delivery")
+    answer = cmo.mechanisms_for_context(example_store, "delivery", reviews=["peer-support"])
+    mechanisms = {n for n in g.nodes if g.nodes[n]["kind"] == "mechanism"}
+    assert mechanisms == {r.mechanism.iri for r in answer.rows}
+
+
+def test_build_graph_with_min_studies_drops_thin_links(example_store: Store) -> None:
+    g = mechanism_graph(example_store, "peer-support", min_studies=2)
+    assert g.number_of_edges() > 0
+    assert all(a["studies"] >= 2 for *_, a in g.edges(data=True))
+    assert all(g.degree(n) > 0 for n in g.nodes)
+
+
+def test_build_graph_fired_only_has_no_not_fired_links(example_store: Store) -> None:
+    g = mechanism_graph(example_store, "peer-support", fired_only=True)
+    assert all(k != "not_fired" for *_, k in g.edges(keys=True))
+    assert all(g.nodes[n]["not_fired"] == 0 for n in g.nodes)
+
+
+def test_build_graph_for_theory_keeps_its_cmocs(example_store: Store) -> None:
+    whole = mechanism_graph(example_store, "peer-support")
+    theory = cmo.list_theories(example_store, "peer-support")[0]
+    part = mechanism_graph(example_store, "peer-support", theory=theory.label)
+    assert 0 < part.number_of_edges() < whole.number_of_edges()
+
+
+def test_build_graph_with_chains_links_outcome_to_next_context(example_store: Store) -> None:
+    g = mechanism_graph(example_store, "peer-support", chains=True)
+    chains = [(u, v) for u, v, a in g.edges(data=True) if a["relation"] == "leads_to"]
+    assert chains
+    assert all(g.nodes[u]["kind"] == "outcome" and g.nodes[v]["kind"] == "context"
+               for u, v in chains)
+
+
+@pytest.mark.parametrize(("option", "error"), [
+    ({"context": "no such context"}, cmo.UnknownConcept),
+    ({"theory": "no such theory"}, cmo.NotFound),
+    ({"min_studies": 0}, cmo.InvalidInput),
+], ids=["context", "theory", "min-studies"])
+def test_build_graph_refuses_unknown_options(example_store: Store, option: dict[str, object],
+                                            error: type[Exception]) -> None:
+    with pytest.raises(error):
+        mechanism_graph(example_store, "peer-support", **option)  # type: ignore[arg-type]
+
+
+def test_build_graph_of_unknown_review_is_not_found(example_store: Store) -> None:
+    with pytest.raises(cmo.NotFound):
+        mechanism_graph(example_store, "nope")
