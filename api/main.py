@@ -22,6 +22,7 @@ from api.routes import (
     studies,
     theories,
     transfer,
+    views,
 )
 from api.settings import Settings
 
@@ -96,7 +97,7 @@ def create_app(settings: Settings | None = None, store: cmo.Store | None = None)
                                        "url": "https://www.apache.org/licenses/LICENSE-2.0"})
     app.state.settings = settings
     for module in (reviews, cmocs, studies, concepts, theories, questions, transfer, sparql,
-                   linked_data):
+                   linked_data, views):
         app.include_router(module.router)
     problems.install(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

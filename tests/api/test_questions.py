@@ -59,3 +59,15 @@ def test_same_json_as_the_cli(service: Service, tmp_path: object) -> None:
     assert set(cli) == set(http) == {"rows"}
     assert set(cli["rows"][0]) == set(http["rows"][0])
     assert example_only <= {(r["context"]["iri"], r["mechanism"]["iri"]) for r in http["rows"]}
+
+
+def test_mechanism_view_page_and_embed(service: Service) -> None:
+    viewer = service.token("viewer", "peer-support")
+    page = viewer.get("/reviews/peer-support/views/mechanisms", params={"context": "delivery"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "window.network" in page.text and "https://" not in page.text.split("<body")[0]
+    embed = viewer.get("/reviews/peer-support/views/mechanisms", params={"embed": 1})
+    assert embed.status_code == 200 and len(embed.text) != len(page.text)
+    assert viewer.get("/reviews/peer-support/views/mechanisms",
+                      params={"context": "delivry"}).status_code == 404
+    assert service.anonymous.get("/reviews/peer-support/views/mechanisms").status_code == 404
