@@ -25,6 +25,11 @@ def write(store: Store, review_id: str, *, remove: Sequence[str] = (),
         store.update(join_updates(*parts, new_revision(graph)))
 
 
+def add_triples(store: Store, review_id: str, triples: Sequence[Triple]) -> None:
+    """Add triples to a review in one transaction that also renews its revision token."""
+    write(store, review_id, add=triples)
+
+
 def new_revision(graph: NamedNode) -> str:
     """The update that gives a review a fresh revision token (done in every write to it)."""
     return update_text("new_revision", {"g": graph, "token": Literal(uuid.uuid4().hex)})
