@@ -28,7 +28,15 @@ from pydantic import ValidationError
 
 from cmo import ids
 from cmo.errors import Problem
-from cmo.model import CMOConfiguration, Concept, ConceptKind, Confidence, Direction, StudyDesign
+from cmo.model import (
+    CMOConfiguration,
+    Concept,
+    ConceptKind,
+    Confidence,
+    Direction,
+    Evidence,
+    StudyDesign,
+)
 from cmo.tables import Table
 
 COLUMNS = (
@@ -218,16 +226,24 @@ def _read_row(header: list[str], row: int, cells: list[str]) -> tuple[SheetRow, 
     }
     meta = _study_meta(r, studies)
     theories = r.labels("programme_theory", split(r.get("programme_theory")))
-    if not r.problems:
-        try:
-            cmoc = CMOConfiguration.model_validate(fields)
-            return SheetRow(row, cmoc, bool(cmoc_id), meta, theories), []
-        except ValidationError as exc:
-            r.problems += [Problem(e["msg"], field=str(e["loc"][0]), row=row)
-                           for e in exc.errors()]
-    # A bad row is still checked against the others (ids, links, metadata), never written.
-    partial = CMOConfiguration.model_construct(**fields)
-    return SheetRow(row, partial, bool(cmoc_id), meta if studies else {}, theories), r.problems
+    # Every field is checked above, so the model is built without pydantic's second pass
+    # (a third of the time of a 100,000-row import). A bad row is still checked against the
+    # others (ids, links, metadata), but never written.
+    cmoc = CMOConfiguration.model_construct(**_cleaned(fields))
+    return SheetRow(row, cmoc, bool(cmoc_id), meta if studies else {}, theories), r.problems
+
+
+def _cleaned(fields: dict[str, Any]) -> dict[str, Any]:
+    """Fields as the model's validators would leave them: labels tidied, enums typed."""
+    for name in ("studies", "contexts", "outcomes"):
+        fields[name] = [ids.clean_label(v) for v in fields[name]]
+    for name in ("mechanism", "intervention", "actor"):
+        fields[name] = ids.clean_label(fields[name]) if fields[name] else fields[name]
+    fields["direction"] = Direction(fields["direction"]) if fields["direction"] else None
+    fields["confidence"] = Confidence(fields["confidence"]) if fields["confidence"] else None
+    fields["evidence"] = [Evidence.model_construct(**e) for e in fields["evidence"]]
+    fields["theories"] = []
+    return fields
 
 
 def _cross_row_problems(sheet: Sheet) -> None:
