@@ -49,7 +49,7 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
     else:
         concepts = (args.concepts, _read(args.concepts)) if args.concepts else None
         report = import_file(store, args.review, *files[0], fmt=args.format, concepts=concepts,
-                             check=args.check, progress=ProgressBar())
+                             check=args.check, progress=ProgressBar(), bulk=args.bulk)
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
     created = " (new review)" if report.created_review else ""
@@ -126,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="override the format guessed from the extension and content")
     p.add_argument("--concepts", metavar="FILE", help="concept sheet to go with a CMO sheet")
     p.add_argument("--check", action="store_true", help="check and report; write nothing")
+    p.add_argument("--bulk", action="store_true", help="a big sheet into a new review: use the "
+                   "bulk loader (faster on disk, not a transaction)")
     p.add_argument("--no-validate", action="store_true",
                    help="skip the SHACL check before writing")
     p.set_defaults(handler=cmd_import)

@@ -93,11 +93,12 @@ def _concept_table(name: str, data: bytes) -> Table:
 
 def import_file(store: Store, review_id: str, name: str, data: bytes, fmt: str | None = None,
                 concepts: tuple[str, bytes] | None = None, check: bool = False,
-                progress: Progress | None = None) -> ImportReport:
+                progress: Progress | None = None, bulk: bool = False) -> ImportReport:
     """Import one file of any supported format into a review: all of it, or nothing.
 
     `concepts` is an optional concept sheet (name, bytes) to go with a CMO sheet; `check` checks
-    and counts without writing.
+    and counts without writing; `bulk` lets a big sheet for a new review use the store's bulk
+    loader (see `cmo.writes.add_triples`).
     """
     kind = _canonical(fmt) if fmt else detect_format(name, data)
     if concepts is not None and kind not in SHEET_FORMATS:
@@ -108,7 +109,7 @@ def import_file(store: Store, review_id: str, name: str, data: bytes, fmt: str |
         if concepts is not None:
             concept_table = _concept_table(*concepts)
         return import_sheet(store, review_id, table, concept_table, check=check,
-                            progress=progress)
+                            progress=progress, bulk=bulk)
     if kind in REFERENCE_FORMATS:
         refs = read_ris(name, data) if kind == "ris" else read_bibtex(name, data)
         return import_references(store, review_id, name, refs, check=check)

@@ -238,10 +238,12 @@ class _Plan:
 
 
 def import_sheet(store: Store, review_id: str, table: Table, concepts: Table | None = None, *,
-                 check: bool = False, progress: Progress | None = None) -> ImportReport:
+                 check: bool = False, progress: Progress | None = None,
+                 bulk: bool = False) -> ImportReport:
     """Import a CMO extraction sheet into a review (created when missing): every row or none.
 
-    With `check`, everything is checked and counted but nothing is written.
+    With `check`, everything is checked and counted but nothing is written. `bulk` (honoured for
+    a new review only) writes with Oxigraph's bulk loader: faster on disk, but not a transaction.
     """
     ids.check_id(review_id, "review id")
     sheet = read_sheet(table, concepts)
@@ -266,7 +268,7 @@ def import_sheet(store: Store, review_id: str, table: Table, concepts: Table | N
                                         created=datetime.now(UTC))) + triples
     _validate_small(store, review_id, triples, exists)
     if not check:
-        add_triples(store, review_id, triples)
+        add_triples(store, review_id, triples, bulk=bulk and not exists)
     if progress:
         progress("writing", 1, 1)
     studies = len(plan.names.new_studies) + plan.described_studies
