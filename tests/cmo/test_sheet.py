@@ -198,3 +198,15 @@ def test_stored_study_metadata_is_filled_not_overwritten(store: Store) -> None:
     import_file(store, "r1", "s.csv", _csv(HEADER + ",study_year,study_title",
                                            "Jolly 2012,a,m,o,2012,T"))
     assert cmo.get_study(store, "r1", "Jolly 2012").title == "T"
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["load", "bulk"])
+def test_big_writes_load_triples_and_keep_one_revision_token(
+        any_store: Store, monkeypatch: pytest.MonkeyPatch, bulk: bool) -> None:
+    monkeypatch.setattr("cmo.writes.BULK_TRIPLES", 1)
+    import_file(any_store, "r", "s.csv", _csv(HEADER, "S 2000,a,m,o", "S 2000,b,m,o"), bulk=bulk)
+    assert cmo.review_stats(any_store, "r").cmocs == 2
+    import_file(any_store, "r", "s.csv", _csv(HEADER, "S 2001,c,m,o"))
+    tokens = [q for q in any_store.dump(ox.RdfFormat.N_QUADS).decode().splitlines()
+              if "ns#revision" in q]
+    assert len(tokens) == 1 and cmo.review_stats(any_store, "r").cmocs == 3
