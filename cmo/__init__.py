@@ -37,6 +37,7 @@ from cmo.errors import (
     ValidationFailed,
     Violation,
 )
+from cmo.importer import detect_format, import_file
 from cmo.model import (
     CMOConfiguration,
     Concept,
@@ -75,6 +76,7 @@ from cmo.reviews import (
     review_graph_triples,
     update_review,
 )
+from cmo.sheet_export import concept_sheet, export_sheet
 from cmo.stats import ReviewStats, review_stats
 from cmo.store import OxigraphStore, Store, open_store
 from cmo.studies import add_study, delete_study, get_study, list_studies, update_study
@@ -131,6 +133,7 @@ __all__ = [
     "authenticate",
     "chains",
     "cmoc_etag",
+    "concept_sheet",
     "context_mechanism_matrix",
     "contexts_for_mechanism",
     "contradictions",
@@ -142,14 +145,17 @@ __all__ = [
     "delete_review",
     "delete_study",
     "delete_theory",
+    "detect_format",
     "ensure_review",
     "evidence_trail",
     "export_review",
+    "export_sheet",
     "find_concept",
     "get_cmoc",
     "get_review",
     "get_study",
     "get_theory",
+    "import_file",
     "import_rdf",
     "list_cmocs",
     "list_concepts",

@@ -16,8 +16,11 @@ from pathlib import Path
 
 from cmo.cli_query import add_query_parser, print_table
 from cmo.errors import CmoError, ValidationFailed
-from cmo.rdf_io import EXPORT_FORMATS, FORMATS, export_review, import_rdf, rdf_format
+from cmo.importer import IMPORT_FORMATS, detect_format, import_file
+from cmo.progress import ProgressBar
+from cmo.rdf_io import EXPORT_FORMATS, FORMATS, export_review, import_rdf
 from cmo.reviews import list_reviews
+from cmo.sheet_export import SHEET_EXPORT_FORMATS, concept_sheet, export_sheet
 from cmo.stats import review_stats
 from cmo.store import Store, open_store
 from cmo.tokens import create_token, has_admin_token
@@ -27,25 +30,47 @@ from cmo.views.cli import GRAPH_FORMATS, add_draw_parser, graph_export
 Handler = Callable[[argparse.Namespace, Store], int]
 
 
+def _read(name: str) -> bytes:
+    path = Path(name)
+    if not path.is_file():
+        raise CmoError(f"No such file: {name}")
+    return path.read_bytes()
+
+
 def cmd_import(args: argparse.Namespace, store: Store) -> int:
-    """cmo import FILE... --review ID"""
-    files = []
-    for name in args.files:
-        path = Path(name)
-        if not path.is_file():
-            raise CmoError(f"No such file: {name}")
-        files.append((name, path.read_bytes(), rdf_format(args.format, name)))
-    report = import_rdf(store, args.review, files, validate=not args.no_validate)
+    """cmo import FILE... --review ID [--format F] [--concepts FILE] [--check]"""
+    files = [(name, _read(name)) for name in args.files]
+    kinds = {args.format or detect_format(name, data) for name, data in files}
+    if len(files) > 1 and not kinds <= set(FORMATS):
+        raise CmoError("Import one sheet or reference library at a time (several RDF files "
+                       "may go together).")
+    if len(files) > 1 or (kinds <= set(FORMATS) and args.concepts is None):
+        rdf = [(name, data, FORMATS[args.format or detect_format(name, data)])
+               for name, data in files]
+        report = import_rdf(store, args.review, rdf, validate=not args.no_validate,
+                            check=args.check)
+    else:
+        concepts = (args.concepts, _read(args.concepts)) if args.concepts else None
+        report = import_file(store, args.review, *files[0], fmt=args.format, concepts=concepts,
+                             check=args.check, progress=ProgressBar(), bulk=args.bulk)
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
     created = " (new review)" if report.created_review else ""
-    print(f"Imported {report.triples} triples ({report.cmocs} CMOcs) from {report.files} file(s) "
-          f"into review {report.review!r}{created}.")
+    verb = "Checked, nothing written:" if report.checked else "Imported"
+    print(f"{verb} {report.triples} triples ({report.cmocs} CMOcs, {report.studies} studies, "
+          f"{report.concepts} concepts) from {report.files} file(s) into review "
+          f"{report.review!r}{created}.")
     return 0
 
 
 def cmd_export(args: argparse.Namespace, store: Store) -> int:
-    """cmo export --review ID --format ttl|trig|nq|jsonld|graphml|gexf|cyjs [--out FILE]"""
+    """cmo export --review ID --format ttl|trig|nq|jsonld|csv|xlsx|graphml|gexf|cyjs"""
     if args.format in GRAPH_FORMATS:
         data = graph_export(store, args.review, args.format)
+    elif args.format in SHEET_EXPORT_FORMATS:
+        data = export_sheet(store, args.review, args.format)
+        if args.concepts_out:
+            Path(args.concepts_out).write_bytes(concept_sheet(store, args.review))
     else:
         data = export_review(store, args.review, args.format)
     if args.out:
@@ -123,17 +148,27 @@ def build_parser() -> argparse.ArgumentParser:
                                         "else oxigraph:./cmo-data)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("import", help="import RDF files into a review (all or nothing)")
+    p = sub.add_parser("import", help="import a sheet (CSV/XLSX), references (RIS/BibTeX) or "
+                                      "RDF files into a review (all or nothing)")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--review", required=True, help="review id (created when missing)")
-    p.add_argument("--format", choices=sorted(FORMATS), help="override the file extension")
+    p.add_argument("--format", choices=IMPORT_FORMATS,
+                   help="override the format guessed from the extension and content")
+    p.add_argument("--concepts", metavar="FILE", help="concept sheet to go with a CMO sheet")
+    p.add_argument("--check", action="store_true", help="check and report; write nothing")
+    p.add_argument("--bulk", action="store_true", help="a big sheet into a new review: use the "
+                   "bulk loader (faster on disk, not a transaction)")
     p.add_argument("--no-validate", action="store_true",
                    help="skip the SHACL check before writing")
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("export", help="write a review as RDF, or its mechanism network as a graph")
+    p = sub.add_parser("export", help="write a review as RDF, as its extraction sheet, or its "
+                                      "mechanism network as a graph (Gephi, Cytoscape, yEd)")
     p.add_argument("--review", required=True)
-    p.add_argument("--format", choices=(*EXPORT_FORMATS, *GRAPH_FORMATS), default="ttl")
+    p.add_argument("--format", choices=(*EXPORT_FORMATS, *SHEET_EXPORT_FORMATS, *GRAPH_FORMATS),
+                   default="ttl")
+    p.add_argument("--concepts-out", metavar="FILE",
+                   help="with --format csv: also write the concept sheet to FILE")
     p.add_argument("--out", help="file to write (default: standard output)")
     p.set_defaults(handler=cmd_export)
 

@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Protocol
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -39,7 +40,9 @@ Term = NamedNode | Literal
 Description = dict[str, dict[str, list[Term]]]
 
 
+@lru_cache(maxsize=1 << 16)
 def _n(iri: str) -> NamedNode:
+    # Cached: the same concept, study and review IRIs recur in every CMOc of a big import.
     return NamedNode(iri)
 
 

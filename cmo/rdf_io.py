@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,10 +22,9 @@ from cmo.namespace import ID_IRI, PREFIXES
 from cmo.rdf import P, R, review_triples
 from cmo.resources import jsonld_context
 from cmo.reviews import review_exists, review_graph_triples
-from cmo.sparql import insert_data, join_updates
 from cmo.store import Store
 from cmo.validation import validate_triples
-from cmo.writes import locked, new_revision
+from cmo.writes import add_triples, locked
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE, "turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG,
@@ -46,6 +45,10 @@ class ImportReport:
     triples: int
     cmocs: int
     created_review: bool
+    checked: bool = False
+    studies: int = 0
+    concepts: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
 def rdf_format(name: str | None, path: str | None = None) -> ox.RdfFormat:
@@ -78,8 +81,7 @@ def _into_review(quads: Sequence[ox.Quad], review_id: str) -> list[ox.Triple]:
         return target if term in foreign else term
 
     triples = {ox.Triple(here(q.subject), q.predicate, here(q.object))  # type: ignore[arg-type]
-               for q in quads
-               if not (q.subject in foreign and q.predicate == P.identifier)}
+               for q in quads if not (q.subject in foreign and q.predicate == P.identifier)}
     cmocs = {t.subject for t in triples if t.predicate == P.type and
              t.object == R["CMOConfiguration"]}
     linked = {t.subject for t in triples if t.predicate == R["inReview"]}
@@ -106,8 +108,11 @@ def _merge_review_description(review_id: str, current: Sequence[ox.Triple],
 
 @locked
 def import_rdf(store: Store, review_id: str, files: Sequence[tuple[str, bytes, ox.RdfFormat]],
-               *, validate: bool = True) -> ImportReport:
-    """Import RDF files into a review (created when missing): all of them, or nothing."""
+               *, validate: bool = True, check: bool = False) -> ImportReport:
+    """Import RDF files into a review (created when missing): all of them, or nothing.
+
+    With `check`, everything is parsed and validated but nothing is written.
+    """
     ids.check_id(review_id, "review id")
     quads: list[ox.Quad] = []
     for source, data, fmt in files:
@@ -121,10 +126,10 @@ def import_rdf(store: Store, review_id: str, files: Sequence[tuple[str, bytes, o
         violations = validate_triples([*existing, *triples])
         if violations:
             raise ValidationFailed(violations, review_id)
-    graph = ox.NamedNode(ids.review_iri(review_id))
-    store.update(join_updates(insert_data(graph.value, triples), new_revision(graph)))
+    if not check:
+        add_triples(store, review_id, triples)
     cmocs = sum(1 for t in triples if t.predicate == P.type and t.object == R["CMOConfiguration"])
-    return ImportReport(review_id, len(files), len(triples), cmocs, created)
+    return ImportReport(review_id, len(files), len(triples), cmocs, created, checked=check)
 
 
 def export_review(store: Store, review_id: str, fmt: str) -> bytes:

@@ -16,8 +16,8 @@ from typing import Concatenate, ParamSpec, TypeVar
 from pyoxigraph import Literal, NamedNode, Triple
 
 from cmo import ids
-from cmo.errors import Conflict
-from cmo.namespace import ID_IRI
+from cmo.errors import Conflict, StoreError
+from cmo.namespace import ID_IRI, RKG
 from cmo.provenance import activity_triples
 from cmo.rdf import Description, describe
 from cmo.sparql import insert_data, join_updates, query_text, update_text
@@ -194,6 +194,35 @@ def retrying(attempt: Callable[[], T], tries: int = 8) -> T:
                 raise
             time.sleep(random.uniform(0.005, 0.05) * (n + 1))
     raise AssertionError("unreachable")
+
+
+BULK_TRIPLES = 50_000
+
+
+def add_triples(store: Store, review_id: str, triples: Sequence[Triple], *,
+                bulk: bool = False) -> None:
+    """Add triples to a review in one transaction, with a new revision token.
+
+    Many triples (`BULK_TRIPLES`) are loaded as N-Triples, ~2x faster than an update: the old
+    token is dropped first (while a review has no token, readers re-read it every time), then
+    the triples and the new token are loaded in one transaction. `bulk` (for a review that does
+    not exist yet) uses Oxigraph's bulk loader, ~3x faster again on disk but not a transaction:
+    if it fails the review's graph is dropped.
+    """
+    if len(triples) < BULK_TRIPLES and not bulk:
+        write(store, review_id, add=triples)
+        return
+    graph = NamedNode(ids.review_iri(review_id))
+    token = Triple(graph, NamedNode(str(RKG.revision)), Literal(uuid.uuid4().hex))
+    # Who and when, without listing every resource of a large import.
+    provenance = activity_triples(review_id, [], [])
+    store.update(join_updates(update_text("drop_revision", {"g": graph})))
+    try:
+        store.load_triples(graph.value, [*triples, *provenance, token], bulk=bulk)
+    except StoreError:
+        if bulk:
+            store.update(join_updates(update_text("drop_review", {"g": graph})))
+        raise
 
 
 def new_revision(graph: NamedNode, guard: str = "") -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 import cmo
 from api.deps import PrincipalDep, ReadableReview, StoreDep, WritableReview
@@ -12,7 +13,10 @@ from cmo.sparql_protocol import choose_media
 router = APIRouter(prefix="/reviews/{review_id}", tags=["import and export"])
 
 IMPORT_TYPES = {"text/turtle": "ttl", "application/trig": "trig", "application/n-quads": "nq",
-                "application/n-triples": "nt", "application/ld+json": "jsonld"}
+                "application/n-triples": "nt", "application/ld+json": "jsonld",
+                "text/csv": "csv", "text/tab-separated-values": "csv",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+                "application/x-research-info-systems": "ris", "application/x-bibtex": "bib"}
 EXPORT_TYPES = {"text/turtle": "ttl", "application/trig": "trig", "application/n-quads": "nq",
                 "application/ld+json": "jsonld"}
 
@@ -23,29 +27,37 @@ EXPORT_TYPES = {"text/turtle": "ttl", "application/trig": "trig", "application/n
         "file": {"type": "string", "format": "binary"},
         "concepts": {"type": "string", "format": "binary"}}, "required": ["file"]}}}}})
 async def import_into_review(review: WritableReview, request: Request, store: StoreDep,
-                             principal: PrincipalDep) -> dict[str, object]:
-    """Import a file into the review: all of it or nothing (raw body or multipart `file`)."""
+                             principal: PrincipalDep, check: bool = False) -> dict[str, object]:
+    """Import a file into the review: all of it or nothing. A raw body (by Content-Type) or
+    multipart `file` (format from its name and content) with an optional `concepts` sheet;
+    RDF, CMO extraction sheets (CSV/XLSX), RIS and BibTeX. `?check=true` reports without
+    writing."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    concepts: tuple[str, bytes] | None = None
     if media == "multipart/form-data":
         async with request.form() as form:
-            upload = form.get("file")
+            upload, extra = form.get("file"), form.get("concepts")
             if upload is None or isinstance(upload, str):
                 raise cmo.InvalidInput("No file to import.", [Problem(
                     field="file", reason="send the file in the multipart field 'file'")])
-            name = upload.filename or "upload"
-            data = await upload.read()
+            name, data = upload.filename or "upload", await upload.read()
             fmt = IMPORT_TYPES.get((upload.content_type or "").lower())
-        rdf_format = cmo.rdf_format(fmt, None if fmt else name)
+            if extra is not None and not isinstance(extra, str):
+                concepts = (extra.filename or "concepts", await extra.read())
     elif media in IMPORT_TYPES:
-        name, data = "request body", await request.body()
-        rdf_format = cmo.rdf_format(IMPORT_TYPES[media])
+        name, data, fmt = "request body", await request.body(), IMPORT_TYPES[media]
     else:
         raise UnsupportedFormat(f"Cannot import {media or 'a body without Content-Type'}.",
                                 [Problem(field="Content-Type", reason="use one of: " + ", ".join(
                                     [*IMPORT_TYPES, "multipart/form-data"]))])
-    with cmo.acting_as(principal.name):
-        report = cmo.import_rdf(store, review.id, [(name, data, rdf_format)])
-    return {"review": report.review, "triples": report.triples, "cmocs": report.cmocs}
+    def run() -> cmo.ImportReport:
+        with cmo.acting_as(principal.name):
+            return cmo.import_file(store, review.id, name, data, fmt, concepts, check)
+
+    report = await run_in_threadpool(run)
+    return {"review": report.review, "triples": report.triples, "cmocs": report.cmocs,
+            "studies": report.studies, "concepts": report.concepts, "checked": report.checked,
+            "notes": report.notes}
 
 
 @router.get("/export", responses={200: {"content": {t: {} for t in EXPORT_TYPES}}},

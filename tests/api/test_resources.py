@@ -92,3 +92,28 @@ def test_reviewer_iri_dereferences(service: Service) -> None:
     r = service.admin.get("/id/agent/example-reviewer", headers={"accept": "text/turtle"})
     assert r.status_code == 200 and "Example reviewer" in r.text
     assert service.admin.get("/id/agent/nobody").status_code == 404
+
+
+def test_import_extraction_sheet_with_concepts_and_check(service: Service) -> None:
+    service.admin.post("/reviews", json={"id": "sheet", "title": "Sheet"})
+    editor = service.token("editor", "sheet")
+    sheet = (b"study,context,mechanism,outcome,mechanism_fired,outcome_direction\n"
+             b"Okafor 2019,rural clinics,trust in the peer,uptake,no,none\n")
+    concepts = b"kind,label,broader,alt_labels\ncontext,setting,,\ncontext,rural clinics,setting,\n"
+    checked = editor.post("/reviews/sheet/import", params={"check": "true"},
+                          files={"file": ("cmos.csv", sheet, "text/csv"),
+                                 "concepts": ("concepts.csv", concepts, "text/csv")})
+    assert checked.status_code == 200 and checked.json()["checked"] is True
+    assert editor.get("/reviews/sheet/cmocs").json()["total"] == 0
+    done = editor.post("/reviews/sheet/import", files={
+        "file": ("cmos.csv", sheet, "text/csv"), "concepts": ("concepts.csv", concepts,
+                                                               "text/csv")})
+    assert done.status_code == 200 and done.json()["cmocs"] == 1
+    assert editor.get("/reviews/sheet/concepts/context/rural clinics").json()["broader"] == \
+        "setting"
+    bad = editor.post("/reviews/sheet/import", content=b"study,context,mechanism,outcome,"
+                      b"outcome_direction\nA 2020,c,m,o,postive\n",
+                      headers={"content-type": "text/csv"})
+    assert bad.status_code == 422
+    problem = bad.json()["problems"][0]
+    assert problem["row"] == 2 and "postive" in problem["reason"]
