@@ -20,6 +20,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal as Lit
@@ -100,11 +102,29 @@ def _rows(store: Store) -> list[Row]:
     return store.select(query_text("tokens"), graphs=[SYSTEM_GRAPH])
 
 
+#: How long a recognised token is trusted without asking the store again (one query saved per
+#: request; on a SPARQL server that is a network round trip).
+KNOWN_TOKEN_SECONDS = 10.0
+_KNOWN: weakref.WeakKeyDictionary[Store, dict[str, tuple[Principal, float]]] = (
+    weakref.WeakKeyDictionary())
+
+
 def authenticate(store: Store, secret: str, admin_secret: str | None = None) -> Principal | None:
     """The principal a bearer secret stands for, or None if it is unknown."""
     if admin_secret and hmac.compare_digest(secret.encode(), admin_secret.encode()):
         return Principal(name="admin", role="admin")
     digest = _hash(secret)
+    known = _KNOWN.setdefault(store, {})
+    hit = known.get(digest)
+    if hit is not None and time.monotonic() < hit[1]:
+        return hit[0]
+    principal = _lookup(store, digest)
+    if principal is not None:
+        known[digest] = (principal, time.monotonic() + KNOWN_TOKEN_SECONDS)
+    return principal
+
+
+def _lookup(store: Store, digest: str) -> Principal | None:
     for row in _rows(store):
         if hmac.compare_digest(row["hash"].value, digest):  # type: ignore[union-attr]
             review = row["review"]
