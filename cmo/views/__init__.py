@@ -29,7 +29,7 @@ import networkx as nx
 from cmo.reviews import get_review
 from cmo.store import Store
 from cmo.views.export import GRAPH_FORMATS, graph_bytes, plain_graph
-from cmo.views.graph import ViewOptions, build_graph, mechanism_graph
+from cmo.views.graph import ViewOptions, build_graph, mechanism_graph, view_title
 from cmo.views.page import page_html
 
 __all__ = ["GRAPH_FORMATS", "MechanismView", "ViewOptions", "build_graph", "graph_bytes",
@@ -74,16 +74,7 @@ class MechanismView:
 
 
 def _default_title(store: Store, review_id: str, options: ViewOptions) -> str:
-    parts = [f"Mechanisms \u2014 {get_review(store, review_id).title}"]
-    if options.context:
-        parts.append(f"context: {options.context}")
-    if options.theory:
-        parts.append(f"theory: {options.theory}")
-    if options.min_studies > 1:
-        parts.append(f"at least {options.min_studies} studies")
-    if options.fired_only:
-        parts.append("fired only")
-    return " \u00b7 ".join(parts)
+    return view_title(f"Mechanisms \u2014 {get_review(store, review_id).title}", options)
 
 
 def mechanism_view_html(store: Store, review_id: str, *, context: str | None = None,

@@ -169,16 +169,21 @@ def _add_chains(kept: dict[str, CmocFacts], edges: dict[tuple[str, str, str], _T
 
 
 def _title(indexes: list[ReviewIndex], options: ViewOptions) -> str:
-    parts = ["Mechanisms: " + ", ".join(ix.review_id for ix in indexes)]
+    return view_title("Mechanisms: " + ", ".join(ix.review_id for ix in indexes), options)
+
+
+def view_title(subject: str, options: ViewOptions) -> str:
+    """A title naming what is drawn and every option that narrows it."""
+    parts = [subject]
     if options.context:
-        parts.append(f"context {options.context}")
+        parts.append(f"context: {options.context}")
     if options.theory:
-        parts.append(f"theory {options.theory}")
+        parts.append(f"theory: {options.theory}")
     if options.min_studies > 1:
         parts.append(f"at least {options.min_studies} studies")
     if options.fired_only:
         parts.append("fired only")
-    return " — ".join(parts)
+    return " \u00b7 ".join(parts)
 
 
 def _study_keys(index: ReviewIndex, studies: Iterable[str]) -> list[str]:
