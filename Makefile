@@ -26,6 +26,7 @@ demo: install
 	@echo
 	@echo "Open http://127.0.0.1:8000/docs (API), or ask with one request:"
 	@echo "  curl 'http://127.0.0.1:8000/reviews/peer-support/mechanisms?context=delivery'"
+	@echo "The mechanism network: http://127.0.0.1:8000/reviews/peer-support/views/mechanisms"
 	@echo "SPARQL: http://127.0.0.1:8000/sparql   Stop with Ctrl-C."
 	$(BIN)/cmo --store $(DEMO_STORE) serve --host 127.0.0.1 --port 8000
 
