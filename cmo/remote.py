@@ -126,15 +126,16 @@ class SparqlStore(Store):
                              f"{response.text[:300]}")
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
-        """Add quads in one INSERT DATA request."""
-        data = ox.serialize(list(quads), format=ox.RdfFormat.N_QUADS) or b""
-        lines = data.decode().splitlines()
-        by_graph: dict[str, list[str]] = {}
-        for line in lines:
-            body, _, graph = line.rstrip(" .").rpartition(" ")
-            by_graph.setdefault(graph, []).append(body + " .")
-        blocks = "".join(f"GRAPH {g} {{\n" + "\n".join(b) + "\n}\n" for g, b in by_graph.items())
-        self.update(f"INSERT DATA {{\n{blocks}}}")
+        """Add quads in one INSERT DATA request (grouped by graph, serialised by pyoxigraph)."""
+        by_graph: dict[str, list[ox.Triple]] = {}
+        for q in quads:
+            graph = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name)
+            by_graph.setdefault(graph, []).append(q.triple)
+        blocks = []
+        for graph, triples in by_graph.items():
+            body = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
+            blocks.append(f"GRAPH {graph} {{\n{body}}}\n" if graph else body)
+        self.update("INSERT DATA {\n" + "".join(blocks) + "}")
 
     def dump(self, fmt: ox.RdfFormat, graph: str | None = None,
              prefixes: Mapping[str, str] | None = None) -> bytes:

@@ -100,3 +100,12 @@ def test_data_persists_across_processes(tmp_path: Path) -> None:
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(cmo.UnsupportedFormat, match=r"notes\.docx"):
         cmo.rdf_format(None, "notes.docx")
+
+
+def test_add_quads_keeps_line_separators_inside_literals(any_store: Store) -> None:
+    text = "first\u2028second\u2029third\nfourth \"quoted\" ."
+    graph = ox.NamedNode("https://w3id.org/realist-kg/id/review/odd")
+    any_store.add_quads([ox.Quad(ox.NamedNode("http://x/a"), ox.NamedNode("http://x/p"),
+                                 ox.Literal(text), graph)])
+    rows = any_store.select("SELECT ?o WHERE { ?s ?p ?o }", graphs=[graph.value])
+    assert [r["o"].value for r in rows] == [text]  # type: ignore[union-attr]
