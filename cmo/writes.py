@@ -18,6 +18,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from cmo import ids
 from cmo.errors import Conflict, StoreError
 from cmo.namespace import ID_IRI, RKG
+from cmo.ntriples import NTriples
 from cmo.provenance import activity_triples
 from cmo.rdf import Description, describe
 from cmo.sparql import insert_data, join_updates, query_text, update_text
@@ -200,25 +201,29 @@ BULK_TRIPLES = 50_000
 
 
 def add_triples(store: Store, review_id: str, triples: Sequence[Triple], *,
-                bulk: bool = False) -> None:
+                bulk: bool = False, ntriples: NTriples | None = None) -> None:
     """Add triples to a review in one transaction, with a new revision token.
 
-    Many triples (`BULK_TRIPLES`) are loaded as N-Triples, ~2x faster than an update: the old
-    token is dropped first (while a review has no token, readers re-read it every time), then
-    the triples and the new token are loaded in one transaction. `bulk` (for a review that does
-    not exist yet) uses Oxigraph's bulk loader, ~3x faster again on disk but not a transaction:
-    if it fails the review's graph is dropped.
+    `ntriples` adds more triples, already written as N-Triples text (a big sheet's CMOcs), in the
+    same transaction. Many triples (`BULK_TRIPLES`) are loaded as N-Triples, ~2x faster than an
+    update: the old token is dropped first (while a review has no token, readers re-read it every
+    time), then the triples and the new token are loaded in one transaction. `bulk` (for a review
+    that does not exist yet) uses Oxigraph's bulk loader, ~3x faster again on disk but not a
+    transaction: if it fails the review's graph is dropped.
     """
-    if len(triples) < BULK_TRIPLES and not bulk:
-        write(store, review_id, add=triples)
+    extra = ntriples.count if ntriples is not None else 0
+    if len(triples) + extra < BULK_TRIPLES and not bulk:
+        write(store, review_id, add=[*triples, *ntriples.triples()] if ntriples else triples)
         return
     graph = NamedNode(ids.review_iri(review_id))
     token = Triple(graph, NamedNode(str(RKG.revision)), Literal(uuid.uuid4().hex))
     # Who and when, without listing every resource of a large import.
     provenance = activity_triples(review_id, [], [])
+    text = ntriples.text() if ntriples is not None else ""
     store.update(join_updates(update_text("drop_revision", {"g": graph})))
     try:
-        store.load_triples(graph.value, [*triples, *provenance, token], bulk=bulk)
+        store.load_triples(graph.value, [*triples, *provenance, token], bulk=bulk,
+                           ntriples=text)
     except StoreError:
         if bulk:
             store.update(join_updates(update_text("drop_review", {"g": graph})))
