@@ -48,7 +48,6 @@ import statistics
 import subprocess
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -305,18 +304,10 @@ def rps(base: str, token: str, rid: str, seconds: int = 10) -> dict[str, Any]:
 
 def pick(corpus: Any) -> tuple[str, str, str]:
     """The middle review and its mid-level context used by most CMOcs (as query_bench.py)."""
+    import corpus as corpus_mod
+
     mid = corpus.reviews[len(corpus.reviews) // 2]
-    used: dict[str, int] = defaultdict(int)
-    for c in mid.cmocs:
-        for x in c.contexts:
-            used[x] += 1
-    nar: dict[str, list[str]] = defaultdict(list)
-    for c in mid.concepts:
-        if c.broader:
-            nar[c.broader].append(c.iri)
-    mids = [c for c in mid.concepts if c.kind == "context" and c.depth == 2]
-    score = {c.iri: used[c.iri] + sum(used[x] for x in nar[c.iri]) for c in mids}
-    ctx = max(mids, key=lambda c: (score[c.iri], c.iri))
+    ctx = corpus_mod.busiest_mid_context(mid)
     return mid.id, ctx.iri, ctx.label
 
 

@@ -38,6 +38,7 @@ import os
 import random
 import sys
 import time
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -784,3 +785,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def busiest_mid_context(review: ReviewData) -> ConceptData:
+    """The mid-level context of a review whose subtree the most CMOcs use: the context the
+    benchmarks ask "which mechanisms fire here?" about."""
+    used: dict[str, int] = defaultdict(int)
+    for c in review.cmocs:
+        for x in c.contexts:
+            used[x] += 1
+    narrower: dict[str, list[str]] = defaultdict(list)
+    for c in review.concepts:
+        if c.broader:
+            narrower[c.broader].append(c.iri)
+    mids = [c for c in review.concepts if c.kind == "context" and c.depth == 2]
+    score = {c.iri: used[c.iri] + sum(used[x] for x in narrower[c.iri]) for c in mids}
+    return max(mids, key=lambda c: (score[c.iri], c.iri))

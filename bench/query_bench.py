@@ -348,19 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     gen_s = now() - t0
     mid = corpus.reviews[len(corpus.reviews) // 2]
     rid, graph_iri = mid.id, mid.iri
-    used = defaultdict(int)
-    for c in mid.cmocs:
-        for x in c.contexts:
-            used[x] += 1
-    by_iri = mid.concept_index()
-    nar: dict[str, list[str]] = defaultdict(list)
-    for c in mid.concepts:
-        if c.broader:
-            nar[c.broader].append(c.iri)
-    # the mid-level context of this review whose subtree is used by the most CMOcs
-    mids = [c for c in mid.concepts if c.kind == "context" and c.depth == 2]
-    score = {c.iri: used[c.iri] + sum(used[x] for x in nar[c.iri]) for c in mids}
-    ctx = max(mids, key=lambda c: (score[c.iri], c.iri))
+    ctx = corpus_mod.busiest_mid_context(mid)
     ctx_label, ctx_iri = ctx.label, ctx.iri
     cmoc = mid.cmocs[len(mid.cmocs) // 2]
     cmoc_id, cmoc_iri = cmoc.id, cmoc.iri
@@ -374,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     log(f"asked context: {ctx_label!r} ({ctx_iri}, mid-level, in {n_with_label} reviews); "
         f"review {rid}; CMOc {cmoc_id}")
     review_iris = [r.iri for r in corpus.reviews]
-    del corpus, mid, used, by_iri, nar, mids, ctx, cmoc
+    del corpus, mid, ctx, cmoc
     gc.collect()
 
     if store_dir.exists():
