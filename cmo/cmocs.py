@@ -25,9 +25,8 @@ from cmo.writes import (
     current_revision,
     describe_all,
     describe_one,
-    retrying,
+    transact,
     write,
-    write_lock,
 )
 
 
@@ -80,8 +79,7 @@ def create_cmoc(store: Store, review_id: str, cmoc: CMOConfiguration | NewCMOc
         write(store, review_id, add=_triples(review_id, new, names), expected=expected)
         return new.id
 
-    with write_lock(store, review_id):
-        cmoc_id = retrying(attempt)
+    cmoc_id = transact(store, review_id, attempt)
     return get_cmoc(store, review_id, cmoc_id)
 
 
@@ -97,8 +95,9 @@ def _etag(desc: Description) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:32]
 
 
-def _check_version(store: Store, review_id: str, cmoc_id: str, if_match: str | None) -> None:
-    if if_match is not None and cmoc_etag(store, review_id, cmoc_id) != if_match.strip('"'):
+def _check_version(desc: Description, cmoc_id: str, if_match: str | None) -> None:
+    """PreconditionFailed unless the stored CMOc (`desc`) still has the ETag `if_match`."""
+    if if_match is not None and _etag(desc) != if_match.strip('"'):
         raise PreconditionFailed(f"CMOc {cmoc_id!r} has changed since version {if_match}; "
                                  "read it again and reapply your change.")
 
@@ -129,17 +128,14 @@ def replace_cmoc(store: Store, review_id: str, cmoc: CMOConfiguration, *,
         names = ReviewNames.load(store, review_id)
         iri = names.cmoc(cmoc.id)
         desc = describe_one(store, review_id, iri)
-        if if_match is not None and _etag(desc) != if_match.strip('"'):
-            raise PreconditionFailed(f"CMOc {cmoc.id!r} has changed since version {if_match}; "
-                                     "read it again and reapply your change.")
+        _check_version(desc, cmoc.id, if_match)
         old = read_cmoc(desc, iri, names)
         new = cmoc.model_copy(update={"created": old.created, "modified": datetime.now(UTC),
                                       "reviewer": cmoc.reviewer or old.reviewer})
         write(store, review_id, remove=[iri], add=_triples(review_id, new, names),
               expected=expected)
 
-    with write_lock(store, review_id):
-        retrying(attempt)
+    transact(store, review_id, attempt)
     return get_cmoc(store, review_id, cmoc.id)
 
 
@@ -149,8 +145,7 @@ def delete_cmoc(store: Store, review_id: str, cmoc_id: str, *,
     def attempt() -> None:
         expected = current_revision(store, review_id)
         iri = ReviewNames.load(store, review_id).cmoc(cmoc_id)
-        _check_version(store, review_id, cmoc_id, if_match)
+        _check_version(describe_one(store, review_id, iri), cmoc_id, if_match)
         write(store, review_id, remove=[iri], unlink=[iri], expected=expected)
 
-    with write_lock(store, review_id):
-        retrying(attempt)
+    transact(store, review_id, attempt)

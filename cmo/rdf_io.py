@@ -22,6 +22,7 @@ from cmo.namespace import ID_IRI, PREFIXES
 from cmo.rdf import P, R, review_triples
 from cmo.resources import jsonld_context
 from cmo.reviews import review_exists, review_graph_triples
+from cmo.sparql import query_text
 from cmo.store import Store
 from cmo.validation import validate_triples
 from cmo.writes import add_triples, locked
@@ -119,8 +120,14 @@ def import_rdf(store: Store, review_id: str, files: Sequence[tuple[str, bytes, o
         quads += parse_rdf(data, fmt, source)
     triples = _into_review(quads, review_id)
     created = not review_exists(store, review_id)
-    existing = [] if created else review_graph_triples(store, review_id)
-    current = review_triples(Review(id=review_id, title=review_id)) if created else existing
+    # The whole stored review is read only to validate against it; merging the review's own
+    # description needs just the review node.
+    existing = review_graph_triples(store, review_id) if validate and not created else []
+    if created:
+        current = review_triples(Review(id=review_id, title=review_id))
+    else:
+        current = existing or store.construct(query_text("describe_one"), {
+            "owner": ox.NamedNode(ids.review_iri(review_id))}, graphs=[ids.review_iri(review_id)])
     triples = _merge_review_description(review_id, current, triples, keep_defaults=created)
     if validate:
         violations = validate_triples([*existing, *triples])

@@ -230,6 +230,12 @@ def add_triples(store: Store, review_id: str, triples: Sequence[Triple], *,
         raise
 
 
+def transact(store: Store, review_id: str, attempt: Callable[[], T]) -> T:
+    """Run a read-check-write `attempt` under the review's write lock, again on WriteConflict."""
+    with write_lock(store, review_id):
+        return retrying(attempt)
+
+
 def new_revision(graph: NamedNode, guard: str = "") -> str:
     """The update that gives a review a fresh revision token (done in every write to it)."""
     return _guarded("new_revision", guard, {"g": graph, "token": Literal(uuid.uuid4().hex)})
