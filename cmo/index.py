@@ -28,6 +28,7 @@ from cmo.store import Store, Term
 T = TypeVar("T")
 _TYPE, _CMOC, _STUDY = P.type.value, R["CMOConfiguration"].value, R["Study"].value
 _THEORY = R["ProgrammeTheory"].value
+_AGENT = P.agent.value
 
 
 @dataclass(slots=True)
@@ -88,6 +89,7 @@ class ReviewIndex:
     evidence: dict[str, EvidenceFacts] = field(default_factory=dict)
     # Answers computed from this review alone; a write replaces the index, and so clears them.
     memo: dict[Hashable, Any] = field(default_factory=dict)
+    agents: dict[str, str] = field(default_factory=dict)
 
     def descendants(self, iri: str) -> set[str]:
         """The concept and every concept narrower than it, transitively."""
@@ -151,6 +153,8 @@ def build_index(review_id: str,
                 index.theories[s] = (next(iter(d.get(P.identifier.value, [])), ids.local_id(s)),
                                      next(iter(d.get(P.label.value, [])), ids.local_id(s)),
                                      int(version) if version.isdigit() else 1)
+            elif t == _AGENT and P.label.value in d:
+                index.agents[s] = d[P.label.value][0]
         if R["quote"].value in d:
             index.evidence[s] = EvidenceFacts(d[R["quote"].value][0],
                                               next(iter(d.get(R["page"].value, [])), None),

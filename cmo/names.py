@@ -10,19 +10,12 @@ from __future__ import annotations
 
 import difflib
 
-from pyoxigraph import NamedNode
-
 from cmo import ids
 from cmo.errors import NotFound, UnknownConcept
 from cmo.ids import normalise_label
+from cmo.index import ReviewIndex, review_indexes
 from cmo.model import ConceptKind
-from cmo.namespace import PROV_IRI, RKG
-from cmo.rdf import CLASS_KIND
-from cmo.sparql import query_text
 from cmo.store import Store
-
-_STUDY, _THEORY, _CMOC, _AGENT = (str(RKG.Study), str(RKG.ProgrammeTheory),
-                                  str(RKG.CMOConfiguration), PROV_IRI + "Agent")
 
 
 class ReviewNames:
@@ -43,46 +36,29 @@ class ReviewNames:
 
     @classmethod
     def load(cls, store: Store, review_id: str) -> ReviewNames:
-        """Read the names of a review from the store (one query)."""
-        names = cls(review_id)
-        alts: list[tuple[str, str]] = []
-        for row in store.select(query_text("names"), graphs=[ids.review_iri(review_id)]):
-            s = row["s"]
-            if not isinstance(s, NamedNode):
-                continue
-            if row["alt"] is not None:
-                alts.append((s.value, row["alt"].value))
-                continue
-            if row["broader"] is not None:
-                names.broader[s.value] = row["broader"].value
-            names._add(s.value, row["type"].value,  # type: ignore[union-attr]
-                       row["id"].value if row["id"] else None,
-                       row["label"].value if row["label"] else None)
-        for iri, alt in alts:
-            kind = names.kind.get(iri)
-            if kind is not None:
-                names.concepts.setdefault((kind, normalise_label(alt)), iri)
-        return names
+        """The names of a review, from its revision-checked index (read again only after a
+        write), so writes and questions share one reading of the review."""
+        return cls.from_index(review_indexes(store, [review_id])[0])
 
-    def _add(self, iri: str, type_iri: str, identifier: str | None, label: str | None) -> None:
-        kind = CLASS_KIND.get(type_iri)
-        if kind is not None:
-            self.kind[iri] = kind
-            self.labels[iri] = label or ids.local_id(iri)
-            # A preferred label wins over a synonym that happens to be spelled the same.
-            self.concepts[(kind, normalise_label(self.labels[iri]))] = iri
-        elif type_iri == _STUDY:
-            key = identifier or ids.local_id(iri)
-            self.studies[normalise_label(key)] = iri
-            self.ids[iri] = key
-        elif type_iri in (_THEORY, _CMOC):
-            ident = identifier or ids.local_id(iri)
-            (self.theories if type_iri == _THEORY else self.cmocs)[ident] = iri
-            self.ids[iri] = ident
-            if label:
-                self.labels.setdefault(iri, label)
-        elif type_iri == _AGENT and label:
-            self.labels[iri] = label
+    @classmethod
+    def from_index(cls, index: ReviewIndex) -> ReviewNames:
+        """Names copied from a review index (copied: minting new names must not touch it)."""
+        names = cls(index.review_id)
+        names.kind = {iri: ConceptKind(kind) for iri, kind in index.kind.items()}
+        names.concepts = {(ConceptKind(kind), label): iri
+                          for (kind, label), iri in index.by_label.items()}
+        names.labels = {**index.agents, **index.label}
+        names.broader = {iri: parents[0] for iri, parents in index.broader.items() if parents}
+        for iri, study in index.studies.items():
+            names.studies[normalise_label(study.key)] = iri
+            names.ids[iri] = study.key
+        for iri, (theory_id, _, _) in index.theories.items():
+            names.theories[theory_id] = iri
+            names.ids[iri] = theory_id
+        for cmoc in index.cmocs:
+            names.cmocs[cmoc.id] = cmoc.iri
+            names.ids[cmoc.iri] = cmoc.id
+        return names
 
     # Refs: words -> IRIs ----------------------------------------------------------------------
     def find_concept(self, kind: ConceptKind, label: str) -> str | None:
