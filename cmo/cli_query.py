@@ -65,15 +65,10 @@ def answer(args: argparse.Namespace, store: Store) -> BaseModel:
         return q.outcomes_for_mechanism(store, _need(args, "mechanism"),
                                         include_narrower=narrower, **common)
     if args.question == "evidence":
-        if args.cmoc:
-            return q.evidence_trail(store, cmoc=args.cmoc, **common)
-        if args.context and args.mechanism:
-            return q.evidence_trail(store, context=args.context, mechanism=args.mechanism,
-                                    **common)
-        concept, kind = ((args.context, "context") if args.context else
-                         (_need(args, "mechanism"), "mechanism"))
-        return q.evidence_trail(store, concept=concept, kind=kind, include_narrower=narrower,
-                                **common)
+        if not (args.cmoc or args.context):
+            _need(args, "mechanism")
+        return q.evidence_trail(store, cmoc=args.cmoc, context=args.context,
+                                mechanism=args.mechanism, include_narrower=narrower, **common)
     if args.question == "chains":
         return q.chains(store, args.cmoc, max_depth=args.max_depth, reviews=args.review)
     if args.question == "patterns":

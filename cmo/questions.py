@@ -309,7 +309,11 @@ def evidence_trail(store: Store, *, cmoc: str | None = None, concept: str | None
                    reviews: Sequence[str] | None = None,
                    filters: CmocFilter = NO_FILTER) -> EvidenceTrail:
     """The studies, quotes and pages behind a CMOc, a concept, or a matrix cell (context and
-    mechanism given together; a cell is exact, as in the matrix)."""
+    mechanism given together; a cell is exact, as in the matrix). A context or a mechanism given
+    alone is asked about as a concept (with its narrower concepts unless told otherwise)."""
+    if concept is None and (context is None) != (mechanism is None):
+        concept, kind = (context, "context") if context is not None else (mechanism, "mechanism")
+        context = mechanism = None
     indexes = review_indexes(store, _ids(reviews))
     if cmoc is not None:
         pairs = [(ix, ix.cmoc_by_id[cmoc]) for ix in indexes if cmoc in ix.cmoc_by_id]

@@ -166,7 +166,7 @@ def write(store: Store, review_id: str, *, remove: Sequence[str] = (),
                                                   "receipt": receipt}))
     if not parts:
         return
-    store.update(join_updates(*parts, new_revision(graph, guard)))
+    store.update(join_updates(*parts, _new_revision(graph, guard)))
     if guard:
         _collect_receipt(store, receipt)
 
@@ -236,7 +236,7 @@ def transact(store: Store, review_id: str, attempt: Callable[[], T]) -> T:
         return retrying(attempt)
 
 
-def new_revision(graph: NamedNode, guard: str = "") -> str:
+def _new_revision(graph: NamedNode, guard: str = "") -> str:
     """The update that gives a review a fresh revision token (done in every write to it)."""
     return _guarded("new_revision", guard, {"g": graph, "token": Literal(uuid.uuid4().hex)})
 

@@ -80,13 +80,10 @@ def evidence(review: ReadableReview, store: StoreDep, filters: FilterDep,
              include_narrower: bool = True) -> Response:
     """Studies, quotes and pages behind a CMOc (`cmoc`), a concept (`concept`, `kind`) or a
     matrix cell (`context` and `mechanism`)."""
-    if concept is None and not (context and mechanism) and cmoc is None:
-        concept, kind = (context, "context") if context else (mechanism, "mechanism")
     return _json(cmo.evidence_trail(store, cmoc=cmoc, concept=concept, kind=kind,
-                              context=context if mechanism else None,
-                              mechanism=mechanism if context else None,
-                              include_narrower=include_narrower, reviews=[review.id],
-                              filters=filters))
+                                    context=context, mechanism=mechanism,
+                                    include_narrower=include_narrower, reviews=[review.id],
+                                    filters=filters))
 
 
 @router.get("/reviews/{review_id}/chains", response_model=answers.Chains)
