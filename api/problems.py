@@ -2,13 +2,15 @@
 
     cmo error               HTTP status
     UpdateRefused           403
+    LimitExceeded           413
+    QueryRefused            400
     NotFound                404
     Conflict (AlreadyExists, InUse)   409
     PreconditionFailed      412
     UnsupportedFormat       415
     ParseError              400
     InvalidInput, ValidationFailed    422
-    StoreError              503
+    StoreError (QueryTimeout)         503
 """
 
 from __future__ import annotations
@@ -24,19 +26,22 @@ from cmo.errors import (
     CmoError,
     Conflict,
     InvalidInput,
+    LimitExceeded,
     NotFound,
     ParseError,
     PreconditionFailed,
+    QueryRefused,
     StoreError,
     UnsupportedFormat,
+    UpdateRefused,
     ValidationFailed,
 )
-from cmo.sparql_protocol import UpdateRefused
 
 PROBLEM = "application/problem+json"
 
 STATUS: list[tuple[type[CmoError], int]] = [
-    (UpdateRefused, 403), (NotFound, 404), (Conflict, 409), (PreconditionFailed, 412),
+    (UpdateRefused, 403), (LimitExceeded, 413), (QueryRefused, 400), (NotFound, 404),
+    (Conflict, 409), (PreconditionFailed, 412),
     (UnsupportedFormat, 415), (ParseError, 400), (InvalidInput, 422), (ValidationFailed, 422),
     (StoreError, 503),
 ]

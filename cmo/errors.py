@@ -8,10 +8,14 @@
     │   └── InUse                 deleting something other data still points to
     ├── InvalidInput              a value the model refuses; names the field (and row/line if known)
     │   ├── ParseError            a file that is not valid in its format; names file, line, column
-    │   └── UnsupportedFormat     a format we cannot read or write
+    │   ├── UnsupportedFormat     a format we cannot read or write
+    │   ├── LimitExceeded         input over one of the caps in `cmo.limits`; names the limit
+    │   ├── QueryRefused          a SPARQL query the service will not run (SERVICE, too deep, ...)
+    │   └── UpdateRefused         a SPARQL Update sent to the read-only query endpoint
     ├── ValidationFailed          data that breaks the SHACL shapes; carries the violations
     ├── PreconditionFailed        a write based on a stale version (ETag / If-Match)
     └── StoreError                the graph store cannot be opened, read or written
+        └── QueryTimeout          a query stopped at its time limit
 
 Lower-level errors (pyoxigraph's SyntaxError and OSError, pydantic's ValidationError) become
 these at the boundary where they happen, so callers (the CLI, the API) handle one family.
@@ -126,6 +130,28 @@ class UnsupportedFormat(InvalidInput):
     """A file format realist-kg cannot read or write."""
 
 
+class LimitExceeded(InvalidInput):
+    """Input over one of the caps in `cmo.limits`; `limit` names the cap, `allowed` its value."""
+
+    def __init__(self, message: str, limit: str, allowed: int,
+                 problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message, problems)
+        self.limit = limit
+        self.allowed = allowed
+
+    def to_dict(self) -> dict[str, Any]:
+        """Add the limit's name and value."""
+        return {**super().to_dict(), "limit": self.limit, "allowed": self.allowed}
+
+
+class QueryRefused(InvalidInput):
+    """A SPARQL query the service will not run: federation, too long, too deeply nested."""
+
+
+class UpdateRefused(InvalidInput):
+    """A SPARQL Update sent to the read-only query endpoint."""
+
+
 @dataclass
 class Violation:
     """One SHACL violation, said the way a reviewer would say it."""
@@ -169,3 +195,7 @@ class StoreError(CmoError):
 
     def __post_init__(self) -> None:
         CmoError.__init__(self, self.message)
+
+
+class QueryTimeout(StoreError):
+    """A query that ran past its time limit and was stopped."""

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
-from cmo.errors import InvalidInput, ParseError, Problem, UnsupportedFormat
+from cmo.errors import ParseError, Problem, UnsupportedFormat, UpdateRefused
 from cmo.store import Store
 
 RESULT_TYPES: dict[str, ox.QueryResultsFormat] = {
@@ -30,10 +30,6 @@ GRAPH_TYPES: dict[str, ox.RdfFormat] = {
 }
 _UPDATE = re.compile(r"^\s*(?:(?:PREFIX|BASE)\s[^\n]*\s*)*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|"
                      r"COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
-
-
-class UpdateRefused(InvalidInput):
-    """A SPARQL Update sent to the read-only query endpoint."""
 
 
 def choose_media(accept: str, offered: Sequence[str], default: str) -> str:

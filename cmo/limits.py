@@ -1,0 +1,43 @@
+"""The caps that keep one request from costing the service more than it is worth.
+
+Each cap is named; a refusal (`cmo.errors.LimitExceeded`) carries the name and the value, and
+`docs/limits.md` lists them with the reason for each. The values are generous for real reviews
+(the seed review's longest quote is under 600 characters) and small enough that the worst input
+under them is answered in well under a second.
+
+>>> LIMITS.query_chars
+20000
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Every cap on input size, length and depth, in one place."""
+
+    #: Characters in a SPARQL query sent to /sparql.
+    query_chars: int = 20_000
+    #: Nesting of brackets ({ ( [ and << in SPARQL, Turtle and TriG; { [ in JSON and JSON-LD).
+    nesting: int = 64
+    #: A run of unary operators (! - + ^) in a SPARQL query.
+    unary_run: int = 16
+    #: Characters in a label: concept labels and synonyms, study keys, titles.
+    label_chars: int = 500
+    #: Characters in a free text: a quote, notes, a definition, a statement, a resource.
+    text_chars: int = 100_000
+    #: Characters in any one literal of an imported RDF file.
+    literal_chars: int = 100_000
+    #: Items in one list of a CMOc: contexts, outcomes, studies, evidence, theories, leads_to.
+    list_items: int = 200
+    #: Data rows in one extraction sheet or concept sheet.
+    sheet_rows: int = 200_000
+    #: Cells (rows × columns) in one sheet.
+    sheet_cells: int = 5_000_000
+    #: Bytes an XLSX workbook may unpack to.
+    unpacked_bytes: int = 200 * 1024 * 1024
+
+
+LIMITS = Limits()
