@@ -11,6 +11,7 @@ and the questions a realist reviewer asks (`context_mechanism_matrix`, `mechanis
 ['demo']
 """
 
+from cmo.chain_graph import chains
 from cmo.cmocs import (
     CMOcVersion,
     cmoc_etag,
@@ -59,7 +60,6 @@ from cmo.namespace import RKG
 from cmo.provenance import acting_as
 from cmo.questions import (
     CmocFilter,
-    chains,
     context_mechanism_matrix,
     contexts_for_mechanism,
     contradictions,
