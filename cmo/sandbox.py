@@ -27,7 +27,6 @@ import struct
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -47,6 +46,8 @@ from cmo.sparql_protocol import run_protocol_query
 from cmo.store import OxigraphStore, Store
 
 _HEADER = struct.Struct("!II")
+#: How long a new worker may take to start (imports) before the service gives up on it.
+_START_SECONDS = 120.0
 
 
 @dataclass(frozen=True)
@@ -101,21 +102,16 @@ class _Worker:
             [sys.executable, "-m", "cmo.sandbox", store_path or "", str(memory_mb)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.generation = -1
+        self.ready = False
 
-    def ask(self, request: dict[str, Any], deadline: float) -> tuple[dict[str, Any], bytes]:
-        """Send one request; the answer, or TimeoutError at `deadline`, or EOFError if it died."""
-        stdin, stdout = self.proc.stdin, self.proc.stdout
-        assert stdin is not None and stdout is not None
-        try:
-            _write(stdin, request)
-        except BrokenPipeError:
-            self.kill()
-            raise EOFError from None
+    def _receive(self, seconds: float) -> tuple[dict[str, Any], bytes]:
+        """The next message, or TimeoutError after `seconds`, or EOFError if the worker died."""
+        stdout = self.proc.stdout
+        assert stdout is not None
         answer: list[tuple[dict[str, Any], bytes] | None] = []
-        reader = threading.Thread(target=lambda: answer.append(_read(stdout)),
-                                  daemon=True)
+        reader = threading.Thread(target=lambda: answer.append(_read(stdout)), daemon=True)
         reader.start()
-        reader.join(max(0.0, deadline - time.monotonic()))
+        reader.join(max(0.0, seconds))
         if reader.is_alive():
             self.kill()
             reader.join()
@@ -124,6 +120,24 @@ class _Worker:
             self.kill()
             raise EOFError
         return answer[0]
+
+    def ask(self, request: dict[str, Any], seconds: float) -> tuple[dict[str, Any], bytes]:
+        """Send one request; the answer, or TimeoutError after `seconds` (counted once the
+        worker has started: starting is not the caller's time), or EOFError if it died."""
+        if not self.ready:
+            try:
+                self._receive(_START_SECONDS)
+            except TimeoutError:
+                raise StoreError("A query worker did not start.") from None
+            self.ready = True
+        stdin = self.proc.stdin
+        assert stdin is not None
+        try:
+            _write(stdin, request)
+        except BrokenPipeError:
+            self.kill()
+            raise EOFError from None
+        return self._receive(seconds)
 
     def kill(self) -> None:
         """Stop the process and wait until it is gone."""
@@ -166,14 +180,13 @@ class QuerySandbox:
         Raises QueryRefused (SERVICE, or a query that crashed its worker), ParseError,
         UnsupportedFormat, or QueryTimeout at the time limit.
         """
-        deadline = time.monotonic() + self.limits.seconds
         with self._slots:
             worker = self._take()
             generation = getattr(self.store, "generation", 0)
             request = {"query": query, "graphs": list(graphs), "accept": accept,
                        "reopen": worker.generation != generation}
             try:
-                meta, data = worker.ask(request, deadline)
+                meta, data = worker.ask(request, self.limits.seconds)
             except TimeoutError:
                 self._give_back(_Worker(self._path, self.limits.memory_mb))
                 raise QueryTimeout(f"The query took longer than {self.limits.seconds:g} s and "
@@ -213,6 +226,7 @@ def _serve(store_path: str, memory_mb: int) -> None:
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but answers may reach the pipe
     store: Store = OxigraphStore(None)
+    _write(stdout, {"ready": True})
     while (message := _read(stdin)) is not None:
         request, _ = message
         try:

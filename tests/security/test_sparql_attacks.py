@@ -134,6 +134,55 @@ def test_engine_crashing_queries_are_refused_and_the_service_stays_up(target: Ta
     target.assert_alive()
 
 
+def test_update_parameter_is_refused_not_ignored(target: Target) -> None:
+    r = target.admin.get("/sparql", params={"update": "DROP ALL", "query": "ASK {}"})
+    assert r.status_code == 403
+    assert r.headers["content-type"] == PROBLEM
+
+
+def test_syntax_error_says_it_is_a_query_error(target: Target) -> None:
+    r = target.admin.get("/sparql", params={"query": "SELECT ?x WHERE {\n ?x ?y \n"})
+    assert r.status_code == 400
+    body = r.json()
+    assert body["detail"] == "The SPARQL query has a syntax error."
+    assert "imported" not in r.text
+    assert body["problems"][0]["line"] >= 2
+
+
+def test_overlong_query_is_refused_before_parsing(target: Target) -> None:
+    query = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 30_000
+    r = target.anonymous.post("/sparql", data={"query": query})
+    assert r.status_code == 400
+    assert "query_chars" in r.text
+
+
+def test_ordinary_queries_still_answer_through_every_api_process(target: Target) -> None:
+    query = ("SELECT (COUNT(*) AS ?n) WHERE { "
+             "?c a <https://w3id.org/realist-kg/ns#CMOConfiguration> }")
+    for url in target.urls:
+        r = httpx.get(f"{url}/sparql", params={"query": query}, timeout=30,
+                      headers={"Authorization": f"Bearer {target.editor_token}"})
+        assert r.status_code == 200
+        assert int(r.json()["results"]["bindings"][0]["n"]["value"]) > 10
+
+
+def test_sparql_sees_every_write_made_since_the_last_query(target: Target) -> None:
+    """The embedded workers read a read-only view; they look again after each write."""
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/realist-kg/ns#Study> }"
+
+    def studies() -> int:
+        r = target.editor.get("/sparql", params={"query": query})
+        assert r.status_code == 200, r.text
+        return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+    before = studies()
+    for n in range(3):
+        r = target.editor.post("/reviews/peer-support/studies",
+                               json={"key": f"Fresh {target.name} {n}"})
+        assert r.status_code == 201, r.text
+        assert studies() == before + n + 1
+
+
 RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?i"
 
 
@@ -193,52 +242,3 @@ def test_a_worker_over_its_memory_cap_is_refused_not_fatal(tmp_path_factory:
         for client in setup.clients:
             client.close()
         _stop(setup.procs)
-
-
-def test_update_parameter_is_refused_not_ignored(target: Target) -> None:
-    r = target.admin.get("/sparql", params={"update": "DROP ALL", "query": "ASK {}"})
-    assert r.status_code == 403
-    assert r.headers["content-type"] == PROBLEM
-
-
-def test_syntax_error_says_it_is_a_query_error(target: Target) -> None:
-    r = target.admin.get("/sparql", params={"query": "SELECT ?x WHERE {\n ?x ?y \n"})
-    assert r.status_code == 400
-    body = r.json()
-    assert body["detail"] == "The SPARQL query has a syntax error."
-    assert "imported" not in r.text
-    assert body["problems"][0]["line"] >= 2
-
-
-def test_overlong_query_is_refused_before_parsing(target: Target) -> None:
-    query = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 30_000
-    r = target.anonymous.post("/sparql", data={"query": query})
-    assert r.status_code == 400
-    assert "query_chars" in r.text
-
-
-def test_ordinary_queries_still_answer_through_every_api_process(target: Target) -> None:
-    query = ("SELECT (COUNT(*) AS ?n) WHERE { "
-             "?c a <https://w3id.org/realist-kg/ns#CMOConfiguration> }")
-    for url in target.urls:
-        r = httpx.get(f"{url}/sparql", params={"query": query}, timeout=30,
-                      headers={"Authorization": f"Bearer {target.editor_token}"})
-        assert r.status_code == 200
-        assert int(r.json()["results"]["bindings"][0]["n"]["value"]) > 10
-
-
-def test_sparql_sees_every_write_made_since_the_last_query(target: Target) -> None:
-    """The embedded workers read a read-only view; they look again after each write."""
-    query = "SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/realist-kg/ns#Study> }"
-
-    def studies() -> int:
-        r = target.editor.get("/sparql", params={"query": query})
-        assert r.status_code == 200, r.text
-        return int(r.json()["results"]["bindings"][0]["n"]["value"])
-
-    before = studies()
-    for n in range(3):
-        r = target.editor.post("/reviews/peer-support/studies",
-                               json={"key": f"Fresh {target.name} {n}"})
-        assert r.status_code == 201, r.text
-        assert studies() == before + n + 1
