@@ -10,6 +10,7 @@ import cmo
 from api.deps import PrincipalDep, ReadableReview, StoreDep, WritableReview
 from api.problems import ApiError
 from api.schemas import CMOcCreate, CMOcFields, CMOcOut, CMOcPage, merge_cmoc
+from cmo.model import validated
 
 router = APIRouter(prefix="/reviews/{review_id}/cmocs", tags=["cmocs"])
 IfMatch = Annotated[str | None, Header(description="the ETag of the version you edited")]
@@ -26,6 +27,10 @@ def _need_if_match(if_match: str | None) -> str:
         raise ApiError(428, "PreconditionRequired", "Send If-Match with the ETag of the CMOc "
                        "you edited, so that nobody's change is lost.")
     return if_match
+
+
+def _with_id(new: cmo.NewCMOc, cmoc_id: str) -> cmo.CMOConfiguration:
+    return validated(cmo.CMOConfiguration, {**new.model_dump(), "id": cmoc_id}, "The CMOc")
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CMOcOut)
@@ -73,9 +78,7 @@ def replace_cmoc(review: WritableReview, cmoc_id: str, body: CMOcCreate, store: 
     tag = _need_if_match(if_match)
     with cmo.acting_as(principal.name):
         new = merge_cmoc(store, review.id, body)
-        saved = cmo.replace_cmoc(store, review.id,
-                                 cmo.CMOConfiguration(id=cmoc_id, **new.model_dump()),
-                                 if_match=tag)
+        saved = cmo.replace_cmoc(store, review.id, _with_id(new, cmoc_id), if_match=tag)
     return _tagged(response, store, review.id, saved)
 
 
@@ -88,9 +91,7 @@ def patch_cmoc(review: WritableReview, cmoc_id: str, body: CMOcFields, store: St
     current = cmo.get_cmoc(store, review.id, cmoc_id)
     with cmo.acting_as(principal.name):
         new = merge_cmoc(store, review.id, body, base=current)
-        saved = cmo.replace_cmoc(store, review.id,
-                                 cmo.CMOConfiguration(id=cmoc_id, **new.model_dump()),
-                                 if_match=tag)
+        saved = cmo.replace_cmoc(store, review.id, _with_id(new, cmoc_id), if_match=tag)
     return _tagged(response, store, review.id, saved)
 
 
