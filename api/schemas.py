@@ -146,9 +146,10 @@ def merge_cmoc(store: cmo.Store, review_id: str, body: CMOcFields,
     """The library's CMOc from a request body, over `base` (PATCH) or on its own (POST/PUT)."""
     data = base.model_dump(exclude={"id", "created", "modified"}) if base else {}
     given = body.model_dump(exclude_unset=True)
-    studies = given.get("studies") or ([body.study] if body.study else None)
-    if studies is not None:
-        data["studies"] = list(dict.fromkeys(studies))
+    if given.get("studies") or body.study:
+        data["studies"] = list(dict.fromkeys(given.get("studies") or [body.study]))
+    elif "studies" in given:
+        data["studies"] = given["studies"]  # [] or null: refused below, as for contexts
     for src, dst in [("contexts", "contexts"), ("mechanism", "mechanism"),
                      ("outcomes", "outcomes"), ("resource", "resource"),
                      ("intervention", "intervention"), ("actor", "actor"),
