@@ -274,6 +274,12 @@ def test_sheet_import_refuses_cell_over_cap(example: Store) -> None:
         cmo.import_file(example, "peer-support", "s.csv", data)
 
 
+def test_reference_import_refuses_title_over_cap(store: Store) -> None:
+    data = b"@article{a, author={Smith, J}, year={2012}, title={" + b"x" * 100_001 + b"}}"
+    with pytest.raises(InvalidInput, match=r"title: .*\(text_chars\)"):
+        cmo.import_file(store, "r1", "refs.bib", data)
+
+
 # The caps are documented -------------------------------------------------------------------------
 
 def test_every_cap_is_documented() -> None:
