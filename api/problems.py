@@ -11,10 +11,13 @@
     ParseError              400
     InvalidInput, ValidationFailed    422
     StoreError (QueryTimeout)         503
+    a request body the schemas refuse 422 (each problem names its field; a cap also its limit)
+    anything else                     500, without a traceback (the log has it)
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -38,6 +41,7 @@ from cmo.errors import (
 )
 
 PROBLEM = "application/problem+json"
+log = logging.getLogger("cmo.api")
 
 STATUS: list[tuple[type[CmoError], int]] = [
     (UpdateRefused, 403), (LimitExceeded, 413), (QueryRefused, 400), (NotFound, 404),
@@ -83,10 +87,18 @@ async def _api_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def _request_invalid(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    problems = [{"field": ".".join(str(p) for p in e["loc"]), "reason": e["msg"]}
-                for e in exc.errors()]
+    problems = [_request_problem(e) for e in exc.errors()]
     return problem(422, "InvalidInput", "The request does not fit: see problems.",
                    {"problems": problems})
+
+
+def _request_problem(error: Any) -> dict[str, Any]:
+    """One refused field of a request: where, why, and the cap it broke (`cmo.model.Capped`)."""
+    out = {"field": ".".join(str(p) for p in error["loc"]), "reason": error["msg"]}
+    ctx = error.get("ctx") or {}
+    if "limit" in ctx:
+        out |= {"limit": ctx["limit"], "allowed": ctx["allowed"]}
+    return out
 
 
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:
@@ -95,9 +107,16 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
                    headers=dict(exc.headers) if exc.headers else None)
 
 
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(500, "InternalError", "Something went wrong on our side. Please report it "
+                   "if it happens again.")
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every error into problem+json."""
     app.add_exception_handler(CmoError, _cmo_error)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _request_invalid)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -7,7 +7,17 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 import cmo
-from cmo.model import Confidence, Direction, Evidence, Identifier, Label
+from cmo.model import (
+    Confidence,
+    Direction,
+    Evidence,
+    Identifier,
+    Label,
+    Many,
+    Short,
+    Text,
+    validated,
+)
 
 
 class ReviewCreate(BaseModel):
@@ -19,7 +29,7 @@ class ReviewCreate(BaseModel):
 
     id: Identifier
     title: Label
-    question: str | None = None
+    question: Text | None = None
     public: bool = False
 
 
@@ -29,7 +39,7 @@ class ReviewUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: Label | None = None
-    question: str | None = None
+    question: Text | None = None
     public: bool | None = None
 
 
@@ -47,28 +57,28 @@ class CMOcFields(BaseModel):
          "programme_theory": "How peer support works", "leads_to": []}]})
 
     study: Label | None = None
-    studies: list[Label] | None = None
-    contexts: list[Label] | None = None
+    studies: Many[Label] | None = None
+    contexts: Many[Label] | None = None
     mechanism: Label | None = None
-    outcomes: list[Label] | None = None
-    resource: str | None = None
+    outcomes: Many[Label] | None = None
+    resource: Text | None = None
     intervention: Label | None = None
     actor: Label | None = None
     mechanism_fired: bool | None = None
     outcome_direction: Direction | None = None
     confidence: Confidence | None = None
-    quote: str | None = None
-    page: str | None = None
-    evidence: list[Evidence] | None = None
-    programme_theory: str | None = None
-    theories: list[str] | None = None
-    leads_to: list[Identifier] | None = None
-    notes: str | None = None
+    quote: Text | None = None
+    page: Short | None = None
+    evidence: Many[Evidence] | None = None
+    programme_theory: Label | None = None
+    theories: Many[Label] | None = None
+    leads_to: Many[Identifier] | None = None
+    notes: Text | None = None
     # Read-only: accepted so that a GET body can be sent back, and ignored.
-    id: str | None = Field(default=None, description="read-only, ignored")
-    iri: str | None = Field(default=None, description="read-only, ignored")
-    review: str | None = Field(default=None, description="read-only, ignored")
-    reviewer: str | None = Field(default=None, description="read-only, ignored")
+    id: Short | None = Field(default=None, description="read-only, ignored")
+    iri: Text | None = Field(default=None, description="read-only, ignored")
+    review: Short | None = Field(default=None, description="read-only, ignored")
+    reviewer: Short | None = Field(default=None, description="read-only, ignored")
     created: datetime | None = Field(default=None, description="read-only, ignored")
     modified: datetime | None = Field(default=None, description="read-only, ignored")
 
@@ -136,9 +146,10 @@ def merge_cmoc(store: cmo.Store, review_id: str, body: CMOcFields,
     """The library's CMOc from a request body, over `base` (PATCH) or on its own (POST/PUT)."""
     data = base.model_dump(exclude={"id", "created", "modified"}) if base else {}
     given = body.model_dump(exclude_unset=True)
-    studies = given.get("studies") or ([body.study] if body.study else None)
-    if studies is not None:
-        data["studies"] = list(dict.fromkeys(studies))
+    if given.get("studies") or body.study:
+        data["studies"] = list(dict.fromkeys(given.get("studies") or [body.study]))
+    elif "studies" in given:
+        data["studies"] = given["studies"]  # [] or null: refused below, as for contexts
     for src, dst in [("contexts", "contexts"), ("mechanism", "mechanism"),
                      ("outcomes", "outcomes"), ("resource", "resource"),
                      ("intervention", "intervention"), ("actor", "actor"),
@@ -156,4 +167,4 @@ def merge_cmoc(store: cmo.Store, review_id: str, body: CMOcFields,
         theories.append(body.programme_theory)
     if "theories" in given or body.programme_theory:
         data["theories"] = [cmo.resolve_theory(store, review_id, t) for t in theories]
-    return cmo.NewCMOc.model_validate(data)
+    return validated(cmo.NewCMOc, data, "The CMOc")

@@ -18,7 +18,9 @@ from cmo.namespace import ID_IRI
 
 _SPACES = re.compile(r"\s+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+"""What an id (of a review, CMOc or theory) may be; the shapes say the same (sh:pattern)."""
+_ID = re.compile(ID_PATTERN)
 
 CONCEPT_KINDS = ("context", "mechanism", "outcome", "intervention", "actor")
 

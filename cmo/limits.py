@@ -40,6 +40,8 @@ class Limits:
     sheet_cells: int = 5_000_000
     #: Bytes an XLSX workbook may unpack to.
     unpacked_bytes: int = 200 * 1024 * 1024
+    #: How many times its packed size a part of an XLSX workbook over 1 MiB may unpack to.
+    unpacked_ratio: int = 100
 
 
 LIMITS = Limits()

@@ -23,12 +23,12 @@ from pyoxigraph import Literal, NamedNode, Triple
 from cmo import ids
 from cmo.ids import review_iri
 from cmo.model import (
+    STORED,
     CMOConfiguration,
     Concept,
     ConceptKind,
     Confidence,
     Direction,
-    Evidence,
     ProgrammeTheory,
     Review,
     Study,
@@ -317,9 +317,10 @@ def _when(d: dict[str, list[Term]], p: NamedNode) -> datetime | None:
 def read_review(desc: Description, iri: str) -> Review:
     """A review from the triples describing it."""
     d = desc[iri]
-    return Review(id=_one(d, P.identifier) or ids.local_id(iri), title=_one(d, P.title) or "",
-                  question=_one(d, R["reviewQuestion"]),
-                  public=_one(d, R["public"]) == "true", created=_when(d, P.created))
+    return Review.model_validate({
+        "id": _one(d, P.identifier) or ids.local_id(iri), "title": _one(d, P.title) or "",
+        "question": _one(d, R["reviewQuestion"]), "public": _one(d, R["public"]) == "true",
+        "created": _when(d, P.created)}, context=STORED)
 
 
 def read_study(desc: Description, iri: str) -> Study:
@@ -327,20 +328,22 @@ def read_study(desc: Description, iri: str) -> Study:
     d = desc[iri]
     year = _one(d, R["year"])
     design = _one(d, R["studyDesign"])
-    return Study(key=_one(d, P.identifier) or ids.local_id(iri), title=_one(d, P.title),
-                 authors=_one(d, P.creator), year=int(year) if year else None,
-                 design=_DESIGN_OF.get(design) if design else None, doi=_one(d, P.doi),
-                 journal=_one(d, R["journal"]), purpose=_one(d, P.description))
+    return Study.model_validate({
+        "key": _one(d, P.identifier) or ids.local_id(iri), "title": _one(d, P.title),
+        "authors": _one(d, P.creator), "year": int(year) if year else None,
+        "design": _DESIGN_OF.get(design) if design else None, "doi": _one(d, P.doi),
+        "journal": _one(d, R["journal"]), "purpose": _one(d, P.description)}, context=STORED)
 
 
 def read_concept(desc: Description, iri: str, kind: ConceptKind, names: Names) -> Concept:
     """A concept from the triples describing it."""
     d = desc[iri]
     broader = _one(d, P.broader)
-    return Concept(kind=kind, label=_one(d, P.pref_label) or ids.local_id(iri),
-                   alt_labels=sorted(_all(d, P.alt_label), key=str.casefold),
-                   broader=names.label_of(broader) if broader else None,
-                   definition=_one(d, P.definition), iri=iri)
+    return Concept.model_validate({
+        "kind": kind, "label": _one(d, P.pref_label) or ids.local_id(iri),
+        "alt_labels": sorted(_all(d, P.alt_label), key=str.casefold),
+        "broader": names.label_of(broader) if broader else None,
+        "definition": _one(d, P.definition), "iri": iri}, context=STORED)
 
 
 def read_theory(desc: Description, iri: str, names: Names) -> ProgrammeTheory:
@@ -348,11 +351,11 @@ def read_theory(desc: Description, iri: str, names: Names) -> ProgrammeTheory:
     d = desc[iri]
     revised = _one(d, P.revision_of)
     version = _one(d, R["version"])
-    return ProgrammeTheory(id=_one(d, P.identifier) or ids.local_id(iri),
-                           label=_one(d, P.label) or ids.local_id(iri),
-                           statement=_one(d, R["statement"]),
-                           version=int(version) if version else 1,
-                           revision_of=names.id_of(revised) if revised else None)
+    return ProgrammeTheory.model_validate({
+        "id": _one(d, P.identifier) or ids.local_id(iri),
+        "label": _one(d, P.label) or ids.local_id(iri), "statement": _one(d, R["statement"]),
+        "version": int(version) if version else 1,
+        "revision_of": names.id_of(revised) if revised else None}, context=STORED)
 
 
 def _evidence_order(iri: str) -> tuple[int, str]:
@@ -371,26 +374,27 @@ def read_cmoc(desc: Description, iri: str, names: Names) -> CMOConfiguration:
     for ev in sorted(_all(d, R["supportedBy"]), key=_evidence_order):
         e = desc.get(ev, {})
         source = _one(e, P.source)
-        evidence.append(Evidence(quote=_one(e, R["quote"]) or "", page=_one(e, R["page"]),
-                                 study=names.key_of(source) if source else None))
+        evidence.append({"quote": _one(e, R["quote"]) or "", "page": _one(e, R["page"]),
+                         "study": names.key_of(source) if source else None})
     mechanism = labels(R["hasMechanism"])
     intervention = labels(R["hasIntervention"])
     actor = labels(R["hasActor"])
     direction = _one(d, R["outcomeDirection"])
     confidence = _one(d, R["confidence"])
     reviewer = _one(d, P.attributed_to)
-    return CMOConfiguration(
-        id=_one(d, P.identifier) or ids.local_id(iri),
-        studies=sorted((names.key_of(s) for s in _all(d, R["fromStudy"])), key=str.casefold),
-        contexts=labels(R["hasContext"]), mechanism=mechanism[0] if mechanism else "",
-        outcomes=labels(R["hasOutcome"]), resource=_one(d, R["resource"]),
-        intervention=intervention[0] if intervention else None,
-        actor=actor[0] if actor else None,
-        fired=_one(d, R["mechanismFired"]) != "false",
-        direction=_DIRECTION_OF.get(direction) if direction else None,
-        confidence=_CONFIDENCE_OF.get(confidence) if confidence else None,
-        evidence=evidence,
-        theories=sorted(names.id_of(t) for t in _all(d, R["partOfTheory"])),
-        leads_to=sorted(names.id_of(c) for c in _all(d, R["leadsTo"])),
-        reviewer=names.label_of(reviewer) if reviewer else None,
-        notes=_one(d, P.note), created=_when(d, P.created), modified=_when(d, P.modified))
+    return CMOConfiguration.model_validate({
+        "id": _one(d, P.identifier) or ids.local_id(iri),
+        "studies": sorted((names.key_of(s) for s in _all(d, R["fromStudy"])), key=str.casefold),
+        "contexts": labels(R["hasContext"]), "mechanism": mechanism[0] if mechanism else "",
+        "outcomes": labels(R["hasOutcome"]), "resource": _one(d, R["resource"]),
+        "intervention": intervention[0] if intervention else None,
+        "actor": actor[0] if actor else None,
+        "fired": _one(d, R["mechanismFired"]) != "false",
+        "direction": _DIRECTION_OF.get(direction) if direction else None,
+        "confidence": _CONFIDENCE_OF.get(confidence) if confidence else None,
+        "evidence": evidence,
+        "theories": sorted(names.id_of(t) for t in _all(d, R["partOfTheory"])),
+        "leads_to": sorted(names.id_of(c) for c in _all(d, R["leadsTo"])),
+        "reviewer": names.label_of(reviewer) if reviewer else None,
+        "notes": _one(d, P.note), "created": _when(d, P.created),
+        "modified": _when(d, P.modified)}, context=STORED)

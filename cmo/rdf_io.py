@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-import rdflib
 
 from cmo import ids
-from cmo.errors import ParseError, Problem, UnsupportedFormat, ValidationFailed
+from cmo.errors import LimitExceeded, ParseError, Problem, UnsupportedFormat, ValidationFailed
 from cmo.guards import check_rdf_body
+from cmo.limits import LIMITS
 from cmo.model import Review
 from cmo.namespace import ID_IRI, PREFIXES
 from cmo.rdf import P, R, review_triples
@@ -25,7 +25,7 @@ from cmo.resources import jsonld_context
 from cmo.reviews import review_exists, review_graph_triples
 from cmo.sparql import query_text
 from cmo.store import Store
-from cmo.validation import validate_triples
+from cmo.validation import to_rdflib, validate_triples
 from cmo.writes import add_triples, locked
 
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -77,6 +77,30 @@ def parse_rdf(data: bytes, fmt: ox.RdfFormat, source: str) -> list[ox.Quad]:
         raise ParseError(source, str(exc)) from exc
 
 
+def check_terms(quads: Sequence[ox.Quad], source: str) -> None:
+    """Refuse what a review cannot hold: a literal over `LIMITS.literal_chars` (LimitExceeded,
+    naming its subject and predicate) or a triple term (RDF 1.2), before any other work.
+
+    >>> quad = ox.Quad(ox.NamedNode("urn:c1"), ox.NamedNode("urn:quote"), ox.Literal("x" * 10**6))
+    >>> check_terms([quad], "big.ttl")
+    Traceback (most recent call last):
+    cmo.errors.LimitExceeded: big.ttl has a literal longer than 100000 characters.
+      - big.ttl, urn:quote: <urn:c1> <urn:quote> has 1000000 characters
+    """
+    allowed = LIMITS.literal_chars
+    long = [q for q in quads if isinstance(q.object, ox.Literal) and len(q.object.value) > allowed]
+    if long:
+        raise LimitExceeded(
+            f"{source} has a literal longer than {allowed} characters.", "literal_chars", allowed,
+            [Problem(f"{q.subject} {q.predicate} has {len(q.object.value)} characters",  # type: ignore[union-attr]
+                     field=q.predicate.value, file=source) for q in long])
+    nested = next((q for q in quads if isinstance(q.subject, ox.Triple)
+                   or isinstance(q.object, ox.Triple)), None)
+    if nested is not None:
+        raise ParseError(source, f"{nested.subject} {nested.predicate}: triple terms "
+                                 "(RDF 1.2 '<<( )>>' and annotations) are not supported")
+
+
 def _into_review(quads: Sequence[ox.Quad], review_id: str) -> list[ox.Triple]:
     """Triples for the review's graph: foreign review IRIs become this review; CMOcs linked."""
     target = ox.NamedNode(ids.review_iri(review_id))
@@ -92,7 +116,18 @@ def _into_review(quads: Sequence[ox.Quad], review_id: str) -> list[ox.Triple]:
              t.object == R["CMOConfiguration"]}
     linked = {t.subject for t in triples if t.predicate == R["inReview"]}
     triples |= {ox.Triple(c, R["inReview"], target) for c in cmocs - linked}
-    return sorted(triples, key=str)
+    return sorted(triples | _fallback_ids(triples), key=str)
+
+
+def _fallback_ids(triples: set[ox.Triple]) -> set[ox.Triple]:
+    """The ids that readers would take from the IRIs of CMOcs and theories given none, written
+    out so that the shapes check them like any other id."""
+    kinds = (R["CMOConfiguration"], R["ProgrammeTheory"])
+    typed = {t.subject for t in triples if t.predicate == P.type and t.object in kinds
+             and isinstance(t.subject, ox.NamedNode)}
+    named = {t.subject for t in triples if t.predicate == P.identifier}
+    return {ox.Triple(s, P.identifier, ox.Literal(ids.local_id(s.value)))
+            for s in typed - named}
 
 
 def _merge_review_description(review_id: str, current: Sequence[ox.Triple],
@@ -122,7 +157,9 @@ def import_rdf(store: Store, review_id: str, files: Sequence[tuple[str, bytes, o
     ids.check_id(review_id, "review id")
     quads: list[ox.Quad] = []
     for source, data, fmt in files:
-        quads += parse_rdf(data, fmt, source)
+        parsed = parse_rdf(data, fmt, source)
+        check_terms(parsed, source)
+        quads += parsed
     triples = _into_review(quads, review_id)
     created = not review_exists(store, review_id)
     # The whole stored review is read only to validate against it; merging the review's own
@@ -161,8 +198,7 @@ def export_review(store: Store, review_id: str, fmt: str) -> bytes:
         return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
     if fmt == "nq":
         return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-    g = rdflib.Graph()
-    g.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    g = to_rdflib(triples)
     doc = json.loads(g.serialize(format="json-ld", context=jsonld_context(), auto_compact=True))
     doc["@context"] = jsonld_context()
     return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True).encode() + b"\n"

@@ -23,7 +23,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from cmo import ids
 from cmo.errors import ParseError
-from cmo.model import Review, Study
+from cmo.model import Review, Study, validated
 from cmo.names import ReviewNames
 from cmo.rdf import P, R, review_triples, study_triples
 from cmo.rdf_io import ImportReport
@@ -174,13 +174,14 @@ def import_references(store: Store, review_id: str, name: str, refs: list[Refere
             notes.append(f"{name} {_where(ref)}: ambiguous, other entries are also "
                          f"{ref.key!r}; left out")
         elif matches:
+            validated(Study, {"key": matches[0].key, **ref.fields()}, f"{name} {_where(ref)}")
             triples += _fill(names.study(matches[0].key), matches[0], ref, notes, name)
             filled += 1
         elif ref.key is None:
             notes.append(f"{name} {_where(ref)}: no first author and year to make a study key; "
                          "left out")
         else:
-            study = Study(key=ref.key, **ref.fields())  # type: ignore[arg-type]
+            study = validated(Study, {"key": ref.key, **ref.fields()}, f"{name} {_where(ref)}")
             triples += study_triples(study, names.study(ref.key))
             created += 1
     if not check and triples:

@@ -8,7 +8,7 @@ from pyoxigraph import NamedNode, Triple
 
 from cmo import ids
 from cmo.errors import AlreadyExists, NotFound
-from cmo.model import Review
+from cmo.model import STORED, Review
 from cmo.rdf import read_review, review_triples
 from cmo.sparql import join_updates, query_text, update_text
 from cmo.store import Store
@@ -23,11 +23,13 @@ def list_reviews(store: Store) -> list[Review]:
         if not isinstance(s, NamedNode) or s.value != row["g"].value:  # type: ignore[union-attr]
             continue  # a review described inside another review's graph is not a review here
         created = row["created"]
-        review = Review(id=row["id"].value if row["id"] else ids.local_id(s.value),
-                        title=row["title"].value if row["title"] else ids.local_id(s.value),
-                        question=row["question"].value if row["question"] else None,
-                        public=bool(row["public"] and row["public"].value == "true"),
-                        created=datetime.fromisoformat(created.value) if created else None)
+        review = Review.model_validate({
+            "id": row["id"].value if row["id"] else ids.local_id(s.value),
+            "title": row["title"].value if row["title"] else ids.local_id(s.value),
+            "question": row["question"].value if row["question"] else None,
+            "public": bool(row["public"] and row["public"].value == "true"),
+            "created": datetime.fromisoformat(created.value) if created else None},
+            context=STORED)
         found[review.id] = review
     return [found[k] for k in sorted(found)]
 

@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from cmo import ids
 from cmo.errors import Problem
+from cmo.limits import LIMITS
 from cmo.model import (
     CMOConfiguration,
     Concept,
@@ -125,6 +126,10 @@ class _RowReader:
         self.cells = {name: cells[i] if i < len(cells) else ""
                       for i, name in enumerate(header) if name}
         self.problems: list[Problem] = []
+        for name, cell in self.cells.items():
+            if len(cell) > LIMITS.text_chars:
+                self.problem(name, f"longer than {LIMITS.text_chars} characters (text_chars)")
+                self.cells[name] = ""
 
     def get(self, column: str) -> str:
         return self.cells.get(column, "").strip()
@@ -133,15 +138,24 @@ class _RowReader:
         self.problems.append(Problem(reason, field=column, row=self.row))
 
     def required(self, column: str, many: bool = False) -> list[str]:
-        values = split(self.get(column)) if many else [self.get(column)] * bool(self.get(column))
+        values = self.many(column) if many else [self.get(column)] * bool(self.get(column))
         if not values:
             self.problem(column, "missing required value")
         return values
 
+    def many(self, column: str) -> list[str]:
+        """The `;`-separated values of a cell, at most `list_items` of them."""
+        values = split(self.get(column))
+        if len(values) > LIMITS.list_items:
+            self.problem(column, f"{len(values)} values; at most {LIMITS.list_items} "
+                                 "(list_items)")
+        return values[:LIMITS.list_items]
+
     def labels(self, column: str, values: list[str]) -> list[str]:
         for v in values:
-            if len(v) > 500:
-                self.problem(column, f"a label is longer than 500 characters ({v[:40]}...)")
+            if len(v) > LIMITS.label_chars:
+                self.problem(column, f"a label is longer than {LIMITS.label_chars} characters "
+                                     f"(label_chars): {v[:40]}...")
         return values
 
     def identifiers(self, column: str, values: list[str]) -> list[str]:
@@ -172,6 +186,9 @@ def _evidence(r: _RowReader, studies: list[str]) -> list[dict[str, Any]]:
         r.problem("page", "a page needs a quote")
     if len(pages) > max(len(quotes), 1):
         r.problem("page", f"{len(pages)} pages for {len(quotes)} quote(s)")
+    if len(quotes) > LIMITS.list_items:
+        r.problem("quote", f"{len(quotes)} quotes; at most {LIMITS.list_items} (list_items)")
+    r.labels("page", pages)
     study = studies[0] if len(studies) == 1 else None
     return [{"quote": q, "page": pages[i] if i < len(pages) and pages[i] else None,
              "study": study}
@@ -208,6 +225,8 @@ def _read_row(header: list[str], row: int, cells: list[str]) -> tuple[SheetRow, 
     mechanism = r.labels("mechanism", r.required("mechanism"))
     outcomes = r.labels("outcome", r.required("outcome", many=True))
     cmoc_id = r.identifiers("cmoc_id", [r.get("cmoc_id")] if r.get("cmoc_id") else [])
+    for short in ("reviewer", "doi"):
+        r.labels(short, [r.get(short)])
     fields: dict[str, Any] = {
         "id": cmoc_id[0] if cmoc_id else "pending", "studies": studies, "contexts": contexts,
         "mechanism": mechanism[0] if mechanism else "", "outcomes": outcomes,
@@ -221,11 +240,11 @@ def _read_row(header: list[str], row: int, cells: list[str]) -> tuple[SheetRow, 
         "confidence": _choice(r.get("confidence"), [c.value for c in Confidence],
                               "confidence", row, r.problems),
         "evidence": _evidence(r, studies),
-        "leads_to": r.identifiers("leads_to", split(r.get("leads_to"))),
+        "leads_to": r.identifiers("leads_to", r.many("leads_to")),
         "reviewer": r.get("reviewer") or None, "notes": r.get("notes") or None,
     }
     meta = _study_meta(r, studies)
-    theories = r.labels("programme_theory", split(r.get("programme_theory")))
+    theories = r.labels("programme_theory", r.many("programme_theory"))
     # Every field is checked above, so the model is built without pydantic's second pass
     # (a third of the time of a 100,000-row import). A bad row is still checked against the
     # others (ids, links, metadata), but never written.
@@ -301,7 +320,7 @@ def _read_concepts(table: Table, sheet: Sheet) -> None:
         if not r.get("kind"):
             r.problem("kind", "missing required value")
         label = r.labels("label", r.required("label"))
-        alts = r.labels("alt_labels", split(r.get("alt_labels")))
+        alts = r.labels("alt_labels", r.many("alt_labels"))
         for name in [*label, *alts]:
             slot = (kind or "", ids.normalise_label(name))
             if kind and slot in seen:

@@ -5,6 +5,12 @@ Reading tolerates what spreadsheets produce: a UTF-8 byte-order mark, `,`, `;` o
 empty trailing columns, and numbers or booleans typed as such (`2012`, not `2012.0`). Rows are
 numbered as a spreadsheet shows them: the header is row 1.
 
+Reading is bounded (`cmo.limits`): at most `sheet_rows` rows and `sheet_cells` cells a sheet,
+counted while reading; a workbook's zip is checked before it is opened, against `unpacked_bytes`
+(what it unpacks to) and `unpacked_ratio` (how far any large part of it is compressed), so a zip
+bomb is refused before any XML is parsed. XML entities are refused (openpyxl reads through
+defusedxml). Each refusal is a LimitExceeded naming the cap.
+
 Writing neutralises cells a spreadsheet would run as a formula (starting `=`, `+`, `-` or `@`)
 by prefixing `'`; reading removes that prefix again, so values survive a round trip.
 
@@ -21,12 +27,13 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from cmo.errors import ParseError
+from cmo.errors import LimitExceeded, ParseError, Problem
+from cmo.limits import LIMITS
 
 FORMULA_START = ("=", "+", "-", "@")
 DELIMITERS = (",", ";", "\t")
@@ -69,10 +76,24 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+def _over(name: str, limit: str, what: str, row: int) -> LimitExceeded:
+    allowed = int(getattr(LIMITS, limit))
+    return LimitExceeded(f"{name} has more than {allowed} {what}.", limit, allowed,
+                         [Problem(f"reading stopped here: over {allowed} {what} ({limit})",
+                                  file=name, row=row)])
+
+
 def _table(name: str, records: Iterable[Sequence[Any]]) -> Table:
+    """The header and non-blank rows of `records`, refused past `sheet_rows` or `sheet_cells`."""
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
+    cells_seen = 0
     for number, record in enumerate(records, start=1):
+        cells_seen += len(record)
+        if number > LIMITS.sheet_rows + 1:  # the header is not a data row
+            raise _over(name, "sheet_rows", "rows", number)
+        if cells_seen > LIMITS.sheet_cells:
+            raise _over(name, "sheet_cells", "cells", number)
         cells = [cell_text(v).strip() for v in record]
         if header is None:
             header = [header_name(c) for c in cells]
@@ -103,32 +124,100 @@ def read_csv(name: str, data: bytes, known: Iterable[str]) -> Table:
         line = data[:exc.start].count(b"\n") + 1
         raise ParseError(name, "not UTF-8 text; save the sheet as 'CSV UTF-8'", line) from exc
     first = text.lstrip("\r\n").split("\n", 1)[0].rstrip("\r")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first, known))
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""),
-                                  delimiter=_delimiter(first, known)))
+        return _table(name, reader)
     except csv.Error as exc:
-        raise ParseError(name, str(exc)) from exc
-    return _table(name, records)
+        if "field larger than field limit" in str(exc):
+            raise LimitExceeded(
+                f"{name} has a cell longer than {LIMITS.text_chars} characters.", "text_chars",
+                LIMITS.text_chars, [Problem("cell too long (text_chars)", file=name,
+                                            line=reader.line_num)]) from exc
+        raise ParseError(name, str(exc), reader.line_num) from exc
+
+
+def check_zip(name: str, data: bytes) -> None:
+    """Refuse a zip that would unpack past `unpacked_bytes`, or with a large part compressed
+    more than `unpacked_ratio` times, judged by the sizes it declares (Python's zipfile never
+    unpacks more than a part declares).
+
+    >>> import zipfile
+    >>> out = io.BytesIO()
+    >>> with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    ...     z.writestr("xl/worksheets/sheet1.xml", b" " * 50_000_000)
+    >>> try:
+    ...     check_zip("bomb.xlsx", out.getvalue())
+    ... except LimitExceeded as exc:
+    ...     print(exc.limit, exc.allowed)
+    unpacked_ratio 100
+    """
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ParseError(name, f"not a readable XLSX workbook ({exc})") from exc
+    total = sum(p.file_size for p in parts)
+    if total > LIMITS.unpacked_bytes:
+        raise LimitExceeded(f"{name} unpacks to {total} bytes, more than {LIMITS.unpacked_bytes}.",
+                            "unpacked_bytes", LIMITS.unpacked_bytes,
+                            [Problem("too much data once unpacked (unpacked_bytes)", file=name)])
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > _RATIO_FLOOR and ratio > LIMITS.unpacked_ratio:
+            raise LimitExceeded(
+                f"{name} unpacks to {ratio:.0f} times its size.", "unpacked_ratio",
+                LIMITS.unpacked_ratio, [Problem(
+                    f"{part.file_size} bytes packed into {part.compress_size} (unpacked_ratio)",
+                    file=name, field=part.filename)])
 
 
 def read_xlsx(name: str, data: bytes) -> dict[str, Table]:
-    """Every sheet of a workbook, by lower-cased sheet name; the first also under ''."""
+    """The first sheet of a workbook (under '' and its lower-cased name) and its `concepts`
+    sheet if it has one; a zip bomb or XML entities are refused before any work."""
     from openpyxl import load_workbook
+    from openpyxl.xml import DEFUSEDXML
 
+    assert DEFUSEDXML, "openpyxl must read through defusedxml (a dependency of realist-kg)"
+    check_zip(name, data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ParseError(name, f"not a readable XLSX workbook ({exc})") from exc
+        raise ParseError(name, f"not a readable XLSX workbook ({_reason(exc)})") from exc
     try:
         tables = {}
         for i, sheet in enumerate(book.worksheets):
-            table = _table(f"{name} [{sheet.title}]", sheet.iter_rows(values_only=True))
-            tables[sheet.title.strip().lower()] = table
+            key = sheet.title.strip().lower()
+            if i > 0 and key != "concepts":
+                continue
+            sheet.reset_dimensions()  # rows as stored, not padded to a declared size
+            tables[key] = _table(f"{name} [{sheet.title}]", _rows(name, sheet))
             if i == 0:
-                tables[""] = table
+                tables[""] = tables[key]
         return tables
     finally:
         book.close()
+
+
+_RATIO_FLOOR = 1 << 20  # parts smaller than 1 MiB may compress as far as they like
+
+
+def _rows(name: str, sheet: Any) -> Iterator[Sequence[Any]]:
+    """A read-only sheet's rows; XML it refuses (entities, bad syntax) is a ParseError."""
+    try:
+        yield from sheet.iter_rows(values_only=True)
+    except (ValueError, KeyError, SyntaxError) as exc:  # defusedxml's and expat's errors
+        raise ParseError(name, f"not a readable XLSX sheet ({_reason(exc)})") from exc
+
+
+def _reason(exc: BaseException) -> str:
+    """Why openpyxl could not read a workbook; entities refused by defusedxml said plainly."""
+    from defusedxml import DefusedXmlException
+
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, DefusedXmlException):
+            return "XML entities and DTDs are not allowed"
+        cause = cause.__cause__ or cause.__context__
+    return str(exc).split("\n", 1)[0] or type(exc).__name__
 
 
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:

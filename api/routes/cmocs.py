@@ -14,6 +14,7 @@ import cmo
 from api.deps import PrincipalDep, ReadableReview, StoreDep, WritableReview
 from api.problems import ApiError
 from api.schemas import CMOcCreate, CMOcFields, CMOcOut, CMOcPage, merge_cmoc
+from cmo.model import validated
 
 router = APIRouter(prefix="/reviews/{review_id}/cmocs", tags=["cmocs"])
 IfMatch = Annotated[str | None, Header(description="the ETag of the version you edited")]
@@ -30,6 +31,10 @@ def _need_if_match(if_match: str | None) -> str:
         raise ApiError(428, "PreconditionRequired", "Send If-Match with the ETag of the CMOc "
                        "you edited, so that nobody's change is lost.")
     return if_match
+
+
+def _with_id(new: cmo.NewCMOc, cmoc_id: str) -> cmo.CMOConfiguration:
+    return validated(cmo.CMOConfiguration, {**new.model_dump(), "id": cmoc_id}, "The CMOc")
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CMOcOut)
@@ -76,7 +81,7 @@ def replace_cmoc(review: WritableReview, cmoc_id: str, body: CMOcCreate, store: 
     """Replace a CMOc with the JSON GET returned, edited; needs If-Match (412 if stale)."""
     tag = _need_if_match(if_match)
     with cmo.acting_as(principal.name):
-        new = cmo.CMOConfiguration(id=cmoc_id, **merge_cmoc(store, review.id, body).model_dump())
+        new = _with_id(merge_cmoc(store, review.id, body), cmoc_id)
         saved = cmo.edit_cmoc(store, review.id, cmoc_id, lambda _: new, if_match=tag)
     return _tagged(response, review.id, saved)
 
@@ -91,7 +96,7 @@ def patch_cmoc(review: WritableReview, cmoc_id: str, body: CMOcFields, store: St
 
     def change(current: cmo.CMOConfiguration) -> cmo.CMOConfiguration:
         new = merge_cmoc(store, review.id, body, base=current)
-        return cmo.CMOConfiguration(id=cmoc_id, **new.model_dump())
+        return _with_id(new, cmoc_id)
 
     with cmo.acting_as(principal.name):
         saved = cmo.edit_cmoc(store, review.id, cmoc_id, change, if_match=tag)
