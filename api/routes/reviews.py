@@ -45,7 +45,7 @@ def update_review(review: WritableReview, body: ReviewUpdate, store: StoreDep,
 
 @router.delete("/{review_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_review(review: ReadableReview, store: StoreDep, principal: PrincipalDep) -> Response:
-    """Delete a review and everything in it (admins only)."""
+    """Delete a review, everything in it and the tokens issued for it (admins only)."""
     if principal.role != "admin":
         raise refuse(principal, "delete reviews")
     cmo.delete_review(store, review.id)
