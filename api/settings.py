@@ -1,7 +1,7 @@
 """Service settings, read from the environment (prefix ``CMO_``).
 
 `cmo serve` reads them too before it starts the service: it checks ``CMO_ADMIN_TOKEN`` and uses
-``CMO_ADMIN_TOKEN_FILE``.
+``CMO_ADMIN_TOKEN_FILE`` and ``CMO_SHUTDOWN_SECONDS``.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     #: How long a process trusts a recognised token: the longest a revoked token still works
     #: in the service's other processes.
     token_cache_seconds: float = KNOWN_TOKEN_SECONDS
+    #: On SIGTERM, how long `cmo serve` lets requests in flight finish before it stops them.
+    shutdown_seconds: int = 10
 
     @field_validator("admin_token")
     @classmethod

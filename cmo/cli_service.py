@@ -3,7 +3,8 @@
 `cmo serve` creates an admin token on its first start unless ``CMO_ADMIN_TOKEN`` is set (at least
 24 characters). The token is printed once, or, with ``--admin-token-file PATH`` (or
 ``CMO_ADMIN_TOKEN_FILE``), written to that file with mode 0600 and not printed: standard output
-often ends up in logs.
+often ends up in logs. On SIGTERM the service lets requests in flight finish for up to
+``CMO_SHUTDOWN_SECONDS`` (10), then stops them and exits.
 """
 
 from __future__ import annotations
@@ -93,7 +94,8 @@ def cmd_serve(args: argparse.Namespace, store: Store) -> int:
     print(f"Serving http://{args.host}:{args.port}/docs (API docs), /sparql, /reviews",
           flush=True)
     uvicorn.run("api.main:app_from_environment", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="warning")
+                workers=args.workers, log_level="warning",
+                timeout_graceful_shutdown=settings.shutdown_seconds)
     return 0
 
 
