@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -26,6 +25,10 @@ from api.routes import (
     views,
 )
 from api.settings import Settings
+from cmo.errors import ParseError
+from cmo.guards import check_json_body
+from cmo.limits import Limits
+from cmo.sandbox import QuerySandbox
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -38,10 +41,12 @@ Errors are `application/problem+json` naming the field or line at fault."""
 
 
 class BodyLimit:
-    """Refuse request bodies over `limit` bytes with 413, before a route reads them."""
+    """Refuse request bodies over `limit` bytes with 413, before a route reads them, and JSON
+    bodies nested deeper than `limits.nesting` with 400, before a parser sees them (Python's and
+    Oxigraph's JSON parsers recurse on nesting)."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: int, limits: Limits) -> None:
+        self.app, self.limit, self.limits = app, limit, limits
 
     async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Message]],
                        send: Callable[[Message], Awaitable[None]]) -> None:
@@ -62,10 +67,50 @@ class BodyLimit:
                 raise _TooLarge
             return message
 
+        media = dict(scope["headers"]).get(b"content-type", b"").split(b";")[0].strip().lower()
+        if media.endswith(b"json"):
+            await self._json(scope, counted, receive, send)
+            return
         try:
             await self.app(scope, counted, send)
         except _TooLarge:
             await self._refuse(scope, receive, send)
+
+    async def _json(self, scope: Scope, counted: Callable[[], Awaitable[Message]],
+                    receive: Callable[[], Awaitable[Message]],
+                    send: Callable[[Message], Awaitable[None]]) -> None:
+        """Read the whole (size-limited) body, check its nesting, then hand it on."""
+        chunks, more = [], True
+        try:
+            while more:
+                message = await counted()
+                if message["type"] != "http.request":
+                    await self.app(scope, receive, send)
+                    return
+                chunks.append(message.get("body", b""))
+                more = message.get("more_body", False)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+            return
+        body = b"".join(chunks)
+        try:
+            check_json_body(body, "body", self.limits)
+        except ParseError as exc:
+            data = exc.to_dict()
+            response = problems.problem(400, "ParseError", data["message"], {
+                k: v for k, v in data.items() if k not in ("error", "message")})
+            await response(scope, receive, send)
+            return
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, receive: Callable[[], Awaitable[Message]],
                       send: Callable[[Message], Awaitable[None]]) -> None:
@@ -85,10 +130,12 @@ def create_app(settings: Settings | None = None, store: cmo.Store | None = None)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = store or cmo.open_store(settings.store)
-        app.state.sparql_gate = asyncio.Semaphore(settings.sparql_concurrency)
+        app.state.sandbox = QuerySandbox(app.state.store, settings.sandbox)
+        app.state.sandbox.start()
         try:
             yield
         finally:
+            app.state.sandbox.close()
             if store is None:
                 app.state.store.close()
 
@@ -101,7 +148,7 @@ def create_app(settings: Settings | None = None, store: cmo.Store | None = None)
                    linked_data, views, tokens):
         app.include_router(module.router)
     problems.install(app)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, limits=settings.limits)
     return app
 
 

@@ -11,11 +11,16 @@ and the questions a realist reviewer asks (`context_mechanism_matrix`, `mechanis
 ['demo']
 """
 
+from cmo.chain_graph import chains
 from cmo.cmocs import (
+    CMOcVersion,
     cmoc_etag,
     create_cmoc,
+    create_cmoc_version,
     delete_cmoc,
+    edit_cmoc,
     get_cmoc,
+    get_cmoc_version,
     list_cmocs,
     next_cmoc_id,
     replace_cmoc,
@@ -55,7 +60,6 @@ from cmo.namespace import RKG
 from cmo.provenance import acting_as
 from cmo.questions import (
     CmocFilter,
-    chains,
     context_mechanism_matrix,
     contexts_for_mechanism,
     contradictions,
@@ -98,6 +102,7 @@ __all__ = [
     "AccessToken",
     "AlreadyExists",
     "CMOConfiguration",
+    "CMOcVersion",
     "CmoError",
     "CmocFilter",
     "Concept",
@@ -139,6 +144,7 @@ __all__ = [
     "contexts_for_mechanism",
     "contradictions",
     "create_cmoc",
+    "create_cmoc_version",
     "create_review",
     "create_token",
     "delete_cmoc",
@@ -147,12 +153,14 @@ __all__ = [
     "delete_study",
     "delete_theory",
     "detect_format",
+    "edit_cmoc",
     "ensure_review",
     "evidence_trail",
     "export_review",
     "export_sheet",
     "find_concept",
     "get_cmoc",
+    "get_cmoc_version",
     "get_review",
     "get_study",
     "get_theory",

@@ -114,8 +114,8 @@ class EvidenceTrail(BaseModel):
     items: list[EvidenceItem]
 
 
-class ChainLink(BaseModel):
-    """One CMOc in a chain: its id and its C, M and O by label."""
+class ChainCMOc(BaseModel):
+    """A CMOc of the chain graph: its id and its C, M and O by label."""
 
     review: str
     cmoc: str
@@ -125,10 +125,35 @@ class ChainLink(BaseModel):
     fired: bool
 
 
-class Chains(BaseModel):
-    """CMO chains along rkg:leadsTo: the outcome of one CMOc is the context of the next."""
+class LeadsTo(BaseModel):
+    """One link of the chain graph: the outcome of `cmoc` is the context of `leads_to`."""
 
-    chains: list[list[ChainLink]]
+    review: str
+    cmoc: str
+    leads_to: str
+
+
+class Chain(BaseModel):
+    """One maximal chain: the ids of its CMOcs, from its head to its end."""
+
+    review: str
+    cmocs: list[str]
+
+
+class Chains(BaseModel):
+    """CMO chains along rkg:leadsTo: the chain graph (`cmocs`, `links`) and one page of its
+    maximal chains, with how many there are (`total`, None when too costly to count) and
+    whether more follow (`truncated`, then ask again from `next_offset`)."""
+
+    cmocs: list[ChainCMOc]
+    links: list[LeadsTo]
+    chains: list[Chain]
+    total: int | None
+    truncated: bool
+    offset: int
+    limit: int
+    max_length: int
+    next_offset: int | None
 
 
 class Pattern(BaseModel):

@@ -30,7 +30,9 @@ def add_query_parser(sub: Any) -> None:
     p.add_argument("--no-narrower", action="store_true",
                    help="do not include narrower concepts (skos:broader)")
     p.add_argument("--min-studies", type=int, default=2, help="patterns: at least N studies")
-    p.add_argument("--max-depth", type=int, default=10, help="chains: at most N links")
+    p.add_argument("--max-length", type=int, default=10, help="chains: at most N links")
+    p.add_argument("--limit", type=int, default=100, help="chains: at most N chains")
+    p.add_argument("--offset", type=int, default=0, help="chains: skip the first N chains")
     p.add_argument("--design", help="only CMOcs from studies of this design")
     p.add_argument("--min-confidence", choices=("low", "moderate", "high"))
     p.add_argument("--fired-only", action="store_true")
@@ -70,7 +72,8 @@ def answer(args: argparse.Namespace, store: Store) -> BaseModel:
         return q.evidence_trail(store, cmoc=args.cmoc, context=args.context,
                                 mechanism=args.mechanism, include_narrower=narrower, **common)
     if args.question == "chains":
-        return q.chains(store, args.cmoc, max_depth=args.max_depth, reviews=args.review)
+        return q.chains(store, args.cmoc, max_length=args.max_length, limit=args.limit,
+                        offset=args.offset, reviews=args.review)
     if args.question == "patterns":
         return q.recurring_patterns(store, args.min_studies, **common)
     return q.contradictions(store, **common)
@@ -97,7 +100,7 @@ def rows_of(data: dict[str, Any]) -> list[dict[str, str]]:
                 items = ([{"side": "fired", **r} for r in data["fired_in"]] +
                          [{"side": "not fired", **r} for r in data["not_fired_in"]])
             if key == "chains":
-                items = [{"chain": " -> ".join(link["cmoc"] for link in chain)}
+                items = [{"review": chain["review"], "chain": " -> ".join(chain["cmocs"])}
                          for chain in items]
             # Concepts first, then counts: the way a reviewer reads a row.
             return [{k: _flat(v) for k, v in sorted(item.items(), key=lambda kv: not (
@@ -121,6 +124,10 @@ def cmd_query(args: argparse.Namespace, store: Store) -> int:
         sys.stdout.write(out.getvalue())
         return 0
     print_table([[r.get(h, "") for h in header] for r in rows], header)
+    if data.get("truncated"):
+        total = "an unknown number of" if data["total"] is None else str(data["total"])
+        more = f"; --offset {data['next_offset']} for more" if data["next_offset"] else ""
+        print(f"({len(rows)} of {total} chains{more})")
     return 0
 
 

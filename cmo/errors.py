@@ -118,9 +118,9 @@ class ParseError(InvalidInput):
     """A file that does not parse; names the file, line and column."""
 
     def __init__(self, file: str, reason: str, line: int | None = None,
-                 column: int | None = None) -> None:
+                 column: int | None = None, summary: str | None = None) -> None:
         problem = Problem(reason=reason, file=file, line=line, column=column)
-        super().__init__(f"Could not read {file}: nothing was imported.", [problem])
+        super().__init__(summary or f"Could not read {file}: nothing was imported.", [problem])
         self.file = file
         self.line = line
         self.column = column

@@ -20,6 +20,8 @@ class Limits:
 
     #: Characters in a SPARQL query sent to /sparql.
     query_chars: int = 20_000
+    #: Words and symbols in a SPARQL query (parsing time grows with them).
+    query_tokens: int = 5_000
     #: Nesting of brackets ({ ( [ and << in SPARQL, Turtle and TriG; { [ in JSON and JSON-LD).
     nesting: int = 64
     #: A run of unary operators (! - + ^) in a SPARQL query.

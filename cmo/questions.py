@@ -22,8 +22,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from cmo.answers import (
-    ChainLink,
-    Chains,
     ConceptRef,
     ContextRow,
     ContextsForMechanism,
@@ -43,6 +41,7 @@ from cmo.answers import (
     Side,
     StudyRef,
 )
+from cmo.chain_graph import chains as chains  # a question too: cmo.questions.chains
 from cmo.errors import InvalidInput, NotFound, Problem, UnknownConcept
 from cmo.ids import normalise_label
 from cmo.index import CmocFacts, ReviewIndex, remembered, review_indexes
@@ -342,52 +341,6 @@ def evidence_trail(store: Store, *, cmoc: str | None = None, concept: str | None
 
     return _trail((ix, c) for ix, c in _selected(indexes, filters)
                   if not under.get(ix.review_id, set()).isdisjoint(links(c)))
-
-
-def _link(index: ReviewIndex, c: CmocFacts) -> ChainLink:
-    return ChainLink(review=index.review_id, cmoc=c.id,
-                     contexts=sorted((index.label.get(x, x) for x in c.contexts), key=str.casefold),
-                     mechanism=index.label.get(c.mechanism) if c.mechanism else None,
-                     outcomes=sorted((index.label.get(x, x) for x in c.outcomes), key=str.casefold),
-                     fired=c.fired)
-
-
-def chains(store: Store, start: str | None = None, *, max_depth: int = 10,
-           reviews: Sequence[str] | None = None) -> Chains:
-    """CMO chains along rkg:leadsTo, from `start` (a CMOc id) or from every chain head.
-
-    Each chain is a longest path (cycles are cut) of at most `max_depth` links.
-    """
-    out: list[list[ChainLink]] = []
-    for index in review_indexes(store, _ids(reviews)):
-        by_iri = {c.iri: c for c in index.cmocs}
-        if start is not None:
-            heads = [index.cmoc_by_id[start]] if start in index.cmoc_by_id else []
-        else:
-            targets = {t for c in index.cmocs for t in c.leads_to}
-            heads = [c for c in index.cmocs if c.leads_to and c.iri not in targets]
-        for head in heads:
-            for path in _paths(head, by_iri, max_depth):
-                out.append([_link(index, c) for c in path])
-    if start is not None and not out:
-        raise NotFound(f"No CMOc {start!r}.")
-    return Chains(chains=out)
-
-
-def _paths(head: CmocFacts, by_iri: dict[str, CmocFacts], max_depth: int) -> list[list[CmocFacts]]:
-    paths: list[list[CmocFacts]] = []
-
-    def walk(path: list[CmocFacts]) -> None:
-        nexts = [by_iri[t] for t in sorted(path[-1].leads_to)
-                 if t in by_iri and by_iri[t] not in path]
-        if not nexts or len(path) > max_depth:
-            paths.append(list(path))
-            return
-        for n in nexts:
-            walk([*path, n])
-
-    walk([head])
-    return paths
 
 
 def recurring_patterns(store: Store, min_studies: int = 2, *,

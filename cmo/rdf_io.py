@@ -17,6 +17,7 @@ import rdflib
 
 from cmo import ids
 from cmo.errors import ParseError, Problem, UnsupportedFormat, ValidationFailed
+from cmo.guards import check_rdf_body
 from cmo.model import Review
 from cmo.namespace import ID_IRI, PREFIXES, SYS_IRI
 from cmo.rdf import P, R, review_triples
@@ -63,7 +64,11 @@ def rdf_format(name: str | None, path: str | None = None) -> ox.RdfFormat:
 
 
 def parse_rdf(data: bytes, fmt: ox.RdfFormat, source: str) -> list[ox.Quad]:
-    """Parse RDF; a syntax error becomes a ParseError naming `source`, line and column."""
+    """Parse RDF; a syntax error becomes a ParseError naming `source`, line and column.
+
+    Nesting is checked first (`cmo.guards`): Oxigraph's JSON-LD parser recurses on it.
+    """
+    check_rdf_body(data, fmt, source)
     try:
         return list(ox.parse(data, format=fmt, rename_blank_nodes=True))
     except SyntaxError as exc:

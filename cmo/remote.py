@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
-from cmo.errors import StoreError
+from cmo.errors import QueryTimeout, StoreError
 from cmo.store import Row, Store, Term
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -65,7 +65,8 @@ class SparqlStore(Store):
         self._writes = httpx.Client(auth=auth, headers=headers, timeout=timeout, limits=limits)
 
     def _post_query(self, query: str, accept: str, graphs: Sequence[str] | None,
-                    named: Sequence[str] | None = None) -> httpx.Response:
+                    named: Sequence[str] | None = None,
+                    timeout: float | None = None) -> httpx.Response:
         form: dict[str, str | list[str]] = {"query": query}
         # No dataset in the request: GRAPH ?g sees every graph (our queries with graphs=None
         # always use GRAPH). A dataset: its graphs, and any FROM in the query is overridden.
@@ -74,7 +75,11 @@ class SparqlStore(Store):
             if named:
                 form["named-graph-uri"] = list(named)
         try:
-            response = self._reads.post(self.query_url, data=form, headers={"Accept": accept})
+            response = self._reads.post(self.query_url, data=form, headers={"Accept": accept},
+                                        timeout=timeout or httpx.USE_CLIENT_DEFAULT)
+        except httpx.TimeoutException as exc:
+            raise QueryTimeout(f"The SPARQL server at {self.query_url} did not answer within "
+                               f"{timeout or self._reads.timeout.read} s.") from exc
         except httpx.HTTPError as exc:
             raise StoreError(f"The SPARQL server at {self.query_url} did not answer: {exc}"
                              ) from exc
@@ -105,13 +110,22 @@ class SparqlStore(Store):
         for t in self.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", graphs=[graph]):
             yield t.subject, t.predicate, t.object  # type: ignore[misc]
 
-    def protocol_query(self, query: str, graphs: Sequence[str]
+    def protocol_query(self, query: str, graphs: Sequence[str], timeout: float | None = None
                        ) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
-        """Run a caller's query with the default and named graphs set by the protocol."""
-        response = self._post_query(query, f"{_JSON}, {_NT};q=0.9", graphs, graphs)
-        if response.headers.get("content-type", "").startswith(_NT):
-            return [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
-        return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+        """Run a caller's query with the default and named graphs set by the protocol; stop
+        waiting after `timeout` seconds (the server stops it by its own timeout)."""
+        response = self._post_query(query, f"{_JSON}, {_NT};q=0.9", graphs, graphs, timeout)
+        try:
+            if response.headers.get("content-type", "").startswith(_NT):
+                return [q.triple for q in ox.parse(response.content,
+                                                   format=ox.RdfFormat.N_TRIPLES)]
+            return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as exc:
+            # Oxigraph server ends an answer it cancelled at its timeout with a message.
+            if b"cancelled" in response.content[-200:]:
+                raise QueryTimeout("The SPARQL server stopped the query at its time limit."
+                                   ) from exc
+            raise StoreError(f"The SPARQL server's answer could not be read: {exc}") from exc
 
     def update(self, update: str) -> None:
         """Send one SPARQL Update request: the server applies it as one transaction."""

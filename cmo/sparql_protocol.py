@@ -58,21 +58,26 @@ def choose_media(accept: str, offered: Sequence[str], default: str) -> str:
 
 
 def run_protocol_query(store: Store, query: str, graphs: Sequence[str],
-                       accept: str = "") -> tuple[bytes, str]:
-    """Run a read-only query over `graphs` and serialise the answer as `accept` asks."""
+                       accept: str = "", timeout: float | None = None) -> tuple[bytes, str]:
+    """Run a read-only query over `graphs` and serialise the answer as `accept` asks.
+
+    This runs the query in this process: callers' queries go through `cmo.sandbox`, which
+    checks them (`cmo.guards`) and runs them where they can be stopped.
+    """
     if _UPDATE.match(query):
         raise UpdateRefused("This endpoint is read-only: SPARQL Update is refused.",
                             [Problem(field="query", reason="send SELECT, ASK, CONSTRUCT or "
                                                            "DESCRIBE")])
     try:
-        result = store.protocol_query(query, graphs)
+        result = store.protocol_query(query, graphs, timeout)
     except SyntaxError as exc:
         # Oxigraph puts the position of a query error in the message: "error at 3:1: ...".
         where = re.match(r"error at (\d+):(\d+): (.*)", exc.msg, re.DOTALL)
         line, column = (int(where[1]), int(where[2])) if where else (exc.lineno, exc.offset)
         reason = where[3] if where else exc.msg
         reason = reason if len(reason) <= 200 else reason[:200] + "…"
-        raise ParseError("query", reason, line, column) from exc
+        raise ParseError("query", reason, line, column,
+                         summary="The SPARQL query has a syntax error.") from exc
     if isinstance(result, ox.QueryTriples | list):
         media = choose_media(accept, list(GRAPH_TYPES), "text/turtle")
         data = ox.serialize(list(result), format=GRAPH_TYPES[media]) or b""

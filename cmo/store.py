@@ -36,6 +36,8 @@ class Store(ABC):
     url: str
     #: Whether other processes may write to the same data (then writers lock across processes).
     shared: bool = False
+    #: Counts this process's writes, so readers in other processes know when to look again.
+    generation: int = 0
 
     @abstractmethod
     def select(self, query: str, bindings: Mapping[str, Term] | None = None,
@@ -52,9 +54,12 @@ class Store(ABC):
         """Every triple of one named graph, as fast as the backend can scan it."""
 
     @abstractmethod
-    def protocol_query(self, query: str, graphs: Sequence[str]
+    def protocol_query(self, query: str, graphs: Sequence[str], timeout: float | None = None
                        ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]:
-        """Run a caller's query with both the default and the named graphs set to `graphs`."""
+        """Run a caller's query with both the default and the named graphs set to `graphs`.
+
+        `timeout` bounds the wait where the backend can stop waiting (a remote server).
+        """
 
     @abstractmethod
     def update(self, update: str) -> None:
@@ -95,6 +100,9 @@ class OxigraphStore(Store):
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.url = f"oxigraph:{path}" if path is not None else "memory:"
+        #: The folder of an on-disk store; None in memory.
+        self.path = str(path) if path is not None else None
+        self._read_only = False
         try:
             self._store = ox.Store(str(path)) if path is not None else ox.Store()
         except OSError as exc:
@@ -105,6 +113,20 @@ class OxigraphStore(Store):
                     "share a SPARQL server between processes (README: Running for a team)."
                 ) from exc
             raise StoreError(f"Cannot open the graph store at {path}: {exc}") from exc
+
+    @classmethod
+    def read_only(cls, path: str) -> OxigraphStore:
+        """The on-disk store at `path`, opened for reading beside the process that writes it.
+
+        It sees what was committed when it was opened; open it again to see later writes.
+        """
+        store = cls.__new__(cls)
+        store.url, store.path, store._read_only = f"oxigraph:{path}", path, True
+        try:
+            store._store = ox.Store.read_only(path)
+        except OSError as exc:
+            raise StoreError(f"Cannot read the graph store at {path}: {exc}") from exc
+        return store
 
     def _query(self, query: str, bindings: Mapping[str, Term] | None,
                graphs: Sequence[str] | None) -> object:
@@ -137,9 +159,13 @@ class OxigraphStore(Store):
         for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
             yield quad.subject, quad.predicate, quad.object  # type: ignore[misc]
 
-    def protocol_query(self, query: str, graphs: Sequence[str]
+    def protocol_query(self, query: str, graphs: Sequence[str], timeout: float | None = None
                        ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run a caller's query with both the default and the named graphs set to `graphs`."""
+        """Run a caller's query with both the default and the named graphs set to `graphs`.
+
+        Oxigraph cannot stop a running query: `timeout` is not applied here (`cmo.sandbox`
+        runs callers' queries in processes it can stop).
+        """
         nodes = [ox.NamedNode(g) for g in graphs] or [ox.NamedNode("urn:realist-kg:empty")]
         result = self._store.query(query, default_graph=list(nodes), named_graphs=list(nodes))
         assert isinstance(result, ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples)
@@ -147,6 +173,7 @@ class OxigraphStore(Store):
 
     def update(self, update: str) -> None:
         """Apply a SPARQL Update as one transaction: all of it or none of it."""
+        self.generation += 1
         try:
             self._store.update(update)
         except OSError as exc:
@@ -154,6 +181,7 @@ class OxigraphStore(Store):
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads as one transaction."""
+        self.generation += 1
         try:
             self._store.extend(quads)
         except OSError as exc:
@@ -179,6 +207,7 @@ class OxigraphStore(Store):
                 + ntriples
             kwargs = {"format": ox.RdfFormat.N_TRIPLES, "to_graph": g}
         load = self._store.bulk_load if bulk else self._store.load
+        self.generation += 1
         try:
             load(data, **kwargs)  # type: ignore[arg-type]
         except (OSError, SyntaxError) as exc:
@@ -203,7 +232,8 @@ class OxigraphStore(Store):
     def close(self) -> None:
         """Flush and drop the handle so another process may open the files."""
         if self._store is not None:
-            self._store.flush() if self.url != "memory:" else None
+            if self.path is not None and not self._read_only:
+                self._store.flush()
             del self._store
             self._store = None  # type: ignore[assignment]
 

@@ -82,7 +82,8 @@ def test_unknown_review_is_a_clear_error(store_url: str) -> None:
     ["contexts", "--mechanism", "authentic presence"], ["outcomes", "--mechanism",
                                                         "confidence to breastfeed"],
     ["evidence", "--cmoc", "c10"], ["evidence", "--context", "low intensity support"],
-    ["chains"], ["patterns", "--min-studies", "1"], ["contradictions"]],
+    ["chains"], ["chains", "--cmoc", "c15", "--max-length", "2", "--limit", "1"],
+    ["patterns", "--min-studies", "1"], ["contradictions"]],
     ids=lambda a: "-".join(a[:2]))
 def test_query_answers_every_question(store_url: str, args: list[str]) -> None:
     assert run_cmo("--store", store_url, "import", str(EXAMPLE), "--review",
@@ -101,6 +102,9 @@ def test_query_answers_every_question(store_url: str, args: list[str]) -> None:
         assert data["include_narrower"] is ("--no-narrower" not in args)
         for row in data["rows"]:
             assert set(row["outcomes"][0]) == {"outcome", "direction", "cmocs"}
+    if args[0] == "chains" and "--cmoc" in args:
+        assert data["chains"] == [{"review": "peer-support", "cmocs": ["c15", "c16", "c11"]}]
+        assert data["total"] == 1 and not data["truncated"]
 
 
 def test_query_unknown_concept_exits_1_with_suggestion(store_url: str) -> None:

@@ -1,4 +1,8 @@
-"""CMOcs: create, list, read, replace, patch and delete, with ETags and If-Match."""
+"""CMOcs: create, list, read, replace, patch and delete, with ETags and If-Match.
+
+Every ETag is sent with the body made from the same read (`cmo.CMOcVersion`); a write answers
+the version it stored.
+"""
 
 from __future__ import annotations
 
@@ -16,10 +20,10 @@ router = APIRouter(prefix="/reviews/{review_id}/cmocs", tags=["cmocs"])
 IfMatch = Annotated[str | None, Header(description="the ETag of the version you edited")]
 
 
-def _tagged(response: Response, store: cmo.Store, review_id: str,
-            c: cmo.CMOConfiguration) -> CMOcOut:
-    response.headers["ETag"] = f'"{cmo.cmoc_etag(store, review_id, c.id)}"'
-    return CMOcOut.of(review_id, c)
+def _tagged(response: Response, review_id: str, version: cmo.CMOcVersion) -> CMOcOut:
+    """The body of one version of a CMOc, with that version's ETag."""
+    response.headers["ETag"] = f'"{version.etag}"'
+    return CMOcOut.of(review_id, version.cmoc)
 
 
 def _need_if_match(if_match: str | None) -> str:
@@ -42,10 +46,10 @@ def create_cmoc(review: WritableReview, body: CMOcCreate, store: StoreDep,
 
     def run() -> Answer:
         with cmo.acting_as(principal.name):
-            created = cmo.create_cmoc(store, review.id, new)
-        return json_answer(201, CMOcOut.of(review.id, created),
-                           location=f"/reviews/{review.id}/cmocs/{created.id}",
-                           etag=f'"{cmo.cmoc_etag(store, review.id, created.id)}"')
+            created = cmo.create_cmoc_version(store, review.id, new)
+        return json_answer(201, CMOcOut.of(review.id, created.cmoc),
+                           location=f"/reviews/{review.id}/cmocs/{created.cmoc.id}",
+                           etag=f'"{created.etag}"')
 
     return respond_once(store, principal, idempotency_key, review.id,
                         fingerprint(request, body), run)
@@ -75,7 +79,7 @@ def list_cmocs(review: ReadableReview, store: StoreDep,
 def get_cmoc(review: ReadableReview, cmoc_id: str, store: StoreDep,
              response: Response) -> CMOcOut:
     """One CMOc, with its ETag."""
-    return _tagged(response, store, review.id, cmo.get_cmoc(store, review.id, cmoc_id))
+    return _tagged(response, review.id, cmo.get_cmoc_version(store, review.id, cmoc_id))
 
 
 @router.put("/{cmoc_id}", response_model=CMOcOut)
@@ -85,26 +89,26 @@ def replace_cmoc(review: WritableReview, cmoc_id: str, body: CMOcCreate, store: 
     """Replace a CMOc with the JSON GET returned, edited; needs If-Match (412 if stale)."""
     tag = _need_if_match(if_match)
     with cmo.acting_as(principal.name):
-        new = merge_cmoc(store, review.id, body)
-        saved = cmo.replace_cmoc(store, review.id,
-                                 cmo.CMOConfiguration(id=cmoc_id, **new.model_dump()),
-                                 if_match=tag)
-    return _tagged(response, store, review.id, saved)
+        new = cmo.CMOConfiguration(id=cmoc_id, **merge_cmoc(store, review.id, body).model_dump())
+        saved = cmo.edit_cmoc(store, review.id, cmoc_id, lambda _: new, if_match=tag)
+    return _tagged(response, review.id, saved)
 
 
 @router.patch("/{cmoc_id}", response_model=CMOcOut)
 def patch_cmoc(review: WritableReview, cmoc_id: str, body: CMOcFields, store: StoreDep,
                principal: PrincipalDep, response: Response,
                if_match: IfMatch = None) -> CMOcOut:
-    """Change some fields of a CMOc; needs If-Match (412 if stale)."""
+    """Change some fields of a CMOc; needs If-Match (412 if stale). The fields are applied to
+    the very version that If-Match names."""
     tag = _need_if_match(if_match)
-    current = cmo.get_cmoc(store, review.id, cmoc_id)
-    with cmo.acting_as(principal.name):
+
+    def change(current: cmo.CMOConfiguration) -> cmo.CMOConfiguration:
         new = merge_cmoc(store, review.id, body, base=current)
-        saved = cmo.replace_cmoc(store, review.id,
-                                 cmo.CMOConfiguration(id=cmoc_id, **new.model_dump()),
-                                 if_match=tag)
-    return _tagged(response, store, review.id, saved)
+        return cmo.CMOConfiguration(id=cmoc_id, **new.model_dump())
+
+    with cmo.acting_as(principal.name):
+        saved = cmo.edit_cmoc(store, review.id, cmoc_id, change, if_match=tag)
+    return _tagged(response, review.id, saved)
 
 
 @router.delete("/{cmoc_id}", status_code=status.HTTP_204_NO_CONTENT)

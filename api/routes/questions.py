@@ -88,9 +88,21 @@ def evidence(review: ReadableReview, store: StoreDep, filters: FilterDep,
 
 @router.get("/reviews/{review_id}/chains", response_model=answers.Chains)
 def chains(review: ReadableReview, store: StoreDep, start: str | None = None,
-           max_depth: Annotated[int, Query(ge=1, le=100)] = 10) -> Response:
-    """CMO chains along rkg:leadsTo, from `start` or from every chain head."""
-    return _json(cmo.chains(store, start, max_depth=max_depth, reviews=[review.id]))
+           max_length: Annotated[int, Query(ge=1, le=100, description="links per chain")] = 10,
+           limit: Annotated[int, Query(ge=0, le=1000, description="chains per page (0: the graph "
+                                                            "and total only)")] = 100,
+           offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+    """CMO chains along rkg:leadsTo, from `start` or from every chain head: the chain graph
+    (`cmocs`, `links`) and one page of the maximal chains (`chains`, `total`, `truncated`,
+    `next_offset`).
+
+    Cost: maximal chains can be exponentially many (20 CMOcs each leading to every later one
+    make 2^18), so they come a page at a time. The answer holds the chain graph (linear in the
+    review's CMOcs and links) plus at most `limit` chains of at most `max_length` + 1 ids;
+    `total` is left out (null) when the graph has a cycle or is too large to count cheaply,
+    and a page that would take too long to reach is cut short (`truncated`)."""
+    return _json(cmo.chains(store, start, max_length=max_length, limit=limit, offset=offset,
+                            reviews=[review.id]))
 
 
 @router.get("/reviews/{review_id}/patterns", response_model=answers.Patterns)

@@ -30,6 +30,18 @@ def test_every_question_answers(service: Service) -> None:
         assert r.status_code == 200, (path, r.text)
 
 
+def test_page_of_chains_same_as_library(service: Service) -> None:
+    import cmo
+
+    viewer = service.token("viewer", "peer-support")
+    r = viewer.get("/reviews/peer-support/chains", params={"limit": 2, "offset": 1})
+    expected = cmo.chains(service.store, limit=2, offset=1, reviews=["peer-support"])
+    assert r.json() == json.loads(expected.model_dump_json())
+    assert r.json()["truncated"] and r.json()["next_offset"] == 3
+    too_long = viewer.get("/reviews/peer-support/chains", params={"max_length": 101})
+    assert too_long.status_code == 422
+
+
 def test_cross_review_matrix_only_counts_readable_reviews(service: Service) -> None:
     viewer = service.token("viewer", "peer-support")
     both = viewer.get("/matrix").json()["rows"]

@@ -53,6 +53,30 @@ def test_stale_etag_from_another_client_is_refused(remote_store: Store,
     assert cmo.get_cmoc(remote_store, "r1", "c1").notes == "changed elsewhere"
 
 
+def test_edit_cmoc_answers_the_version_it_stored(store: Store) -> None:
+    sample_review(store)
+    seen = cmo.get_cmoc_version(store, "r1", "c1")
+    saved = cmo.edit_cmoc(store, "r1", "c1", lambda c: c.model_copy(update={"notes": "mine"}),
+                          if_match=seen.etag)
+    assert saved == cmo.get_cmoc_version(store, "r1", "c1")
+    assert saved.cmoc.notes == "mine" and saved.etag != seen.etag
+    with pytest.raises(cmo.PreconditionFailed):
+        cmo.edit_cmoc(store, "r1", "c1", lambda c: c, if_match=seen.etag)
+
+
+def test_etag_changes_when_a_label_the_cmoc_shows_changes(store: Store) -> None:
+    """The body shows concept labels, so a renamed concept is a new version of the CMOc."""
+    sample_review(store)
+    seen = cmo.get_cmoc_version(store, "r1", "c1")
+    concept = cmo.find_concept(store, "r1", cmo.ConceptKind.context, "low intensity support")
+    cmo.update_concept(store, "r1", cmo.ConceptKind.context, "low intensity support",
+                       concept.model_copy(update={"label": "low-intensity support"}))
+    now = cmo.get_cmoc_version(store, "r1", "c1")
+    assert now.cmoc.contexts == ["low-intensity support"] and now.etag != seen.etag
+    with pytest.raises(cmo.PreconditionFailed):
+        cmo.replace_cmoc(store, "r1", seen.cmoc, if_match=seen.etag)
+
+
 def test_guarded_write_after_someone_else_wrote_is_a_conflict(store: Store) -> None:
     from cmo.writes import WriteConflict, current_revision, write
 

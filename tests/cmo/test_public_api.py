@@ -13,7 +13,8 @@ def test_every_exported_name_exists_and_has_a_docstring() -> None:
 
 
 def test_public_functions_are_exported() -> None:
-    modules = ["cmocs", "concepts", "reviews", "studies", "theories", "questions", "stats"]
+    modules = ["cmocs", "concepts", "reviews", "studies", "theories", "questions", "stats",
+               "chain_graph"]
     for module in modules:
         mod = getattr(cmo, module)
         for name, member in vars(mod).items():

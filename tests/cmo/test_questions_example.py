@@ -33,7 +33,7 @@ def test_uk_null_result_traces_to_its_quote(example_store: Store) -> None:
 
 def test_chain_from_trained_peers_to_continued_breastfeeding(example_store: Store) -> None:
     answer = q.chains(example_store, "c15")
-    assert [link.cmoc for link in answer.chains[0]] == ["c15", "c16", "c11", "c08"]
+    assert answer.chains[0].cmocs == ["c15", "c16", "c11", "c08"]
 
 
 def test_unknown_context_suggests_the_closest_labels(example_store: Store) -> None:

@@ -203,8 +203,8 @@ def test_chains_follow_leads_to(g: Generated) -> None:
     got = q.chains(_store(g))
     targets = {t for c in g.cmocs for t in c.leads_to}
     heads = {c.id for c in g.cmocs if c.leads_to and c.id not in targets}
-    assert {chain[0].cmoc for chain in got.chains} == heads
+    assert {chain.cmocs[0] for chain in got.chains} == heads
     by_id = {c.id: c for c in g.cmocs}
     for chain in got.chains:
-        for a, b in itertools.pairwise(chain):
-            assert b.cmoc in by_id[a.cmoc].leads_to
+        for a, b in itertools.pairwise(chain.cmocs):
+            assert b in by_id[a].leads_to

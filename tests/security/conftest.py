@@ -35,6 +35,8 @@ class Target:
     name: str
     urls: list[str]
     editor_token: str
+    #: An editor of another (empty, private) review, `other`.
+    other_token: str
     procs: list[subprocess.Popen[bytes]]
     store_url: str
     clients: list[httpx.Client] = field(default_factory=list)
@@ -104,12 +106,14 @@ def _serve(store_url: str,
     return url, proc
 
 
-def _load_example(store: cmo.Store) -> str:
-    """The example review (private) and an editor token for it."""
+def _load_example(store: cmo.Store) -> tuple[str, str]:
+    """The example review (private), another empty one, and an editor token for each."""
     cmo.import_rdf(store, "peer-support", [("review.ttl", EXAMPLE.read_bytes(),
                                             cmo.rdf_format("ttl"))])
     cmo.update_review(store, "peer-support", public=False)
-    return cmo.create_token(store, "editor", "peer-support", name="attacker")
+    cmo.create_review(store, cmo.Review(id="other", title="Another team's review"))
+    return (cmo.create_token(store, "editor", "peer-support", name="attacker"),
+            cmo.create_token(store, "editor", "other", name="other team"))
 
 
 def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
@@ -127,10 +131,10 @@ def start_embedded(tmp: Path, env: dict[str, str] | None = None) -> Target:
     """`cmo serve` over a fresh embedded on-disk store holding the example review."""
     store_url = f"oxigraph:{tmp / 'store'}"
     store = cmo.open_store(store_url)
-    token = _load_example(store)
+    token, other = _load_example(store)
     store.close()
     url, proc = _serve(store_url, env)
-    return Target("embedded", [url], token, [proc], store_url)
+    return Target("embedded", [url], token, other, [proc], store_url)
 
 
 def start_team(tmp: Path, env: dict[str, str] | None = None) -> Target:
@@ -144,7 +148,7 @@ def start_team(tmp: Path, env: dict[str, str] | None = None) -> Target:
     _wait_for(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", server, "oxigraph serve")
     store_url = f"sparql+http://127.0.0.1:{port}"
     store = cmo.open_store(store_url)
-    token = _load_example(store)
+    token, other = _load_example(store)
     store.close()
     procs: list[subprocess.Popen[bytes]] = [server]
     urls = []
@@ -152,7 +156,7 @@ def start_team(tmp: Path, env: dict[str, str] | None = None) -> Target:
         url, proc = _serve(store_url, env)
         urls.append(url)
         procs.append(proc)
-    return Target("team", urls, token, procs, store_url)
+    return Target("team", urls, token, other, procs, store_url)
 
 
 @pytest.fixture(scope="module", params=["embedded", "team"])
