@@ -37,7 +37,8 @@ def get_principal(request: Request, store: StoreDep, settings: SettingsDep) -> P
     challenge = {"WWW-Authenticate": 'Bearer realm="realist-kg"'}
     if scheme.lower() != "bearer" or not secret.strip():
         raise ApiError(401, "Unauthorized", "Use 'Authorization: Bearer <token>'.", challenge)
-    principal = cmo.authenticate(store, secret.strip(), settings.admin_token)
+    principal = cmo.authenticate(store, secret.strip(), settings.admin_token,
+                                 cache_seconds=settings.token_cache_seconds)
     if principal is None:
         raise ApiError(401, "Unauthorized", "This token is not known.", challenge)
     return principal

@@ -20,6 +20,7 @@ from api.routes import (
     sparql,
     studies,
     theories,
+    tokens,
     transfer,
     views,
 )
@@ -144,7 +145,7 @@ def create_app(settings: Settings | None = None, store: cmo.Store | None = None)
                                        "url": "https://www.apache.org/licenses/LICENSE-2.0"})
     app.state.settings = settings
     for module in (reviews, cmocs, studies, concepts, theories, questions, transfer, sparql,
-                   linked_data, views):
+                   linked_data, views, tokens):
         app.include_router(module.router)
     problems.install(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, limits=settings.limits)

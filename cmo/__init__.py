@@ -92,13 +92,14 @@ from cmo.theories import (
     resolve_theory,
     update_theory,
 )
-from cmo.tokens import Principal, authenticate, create_token
+from cmo.tokens import AccessToken, Principal, authenticate, create_token, list_tokens, revoke_token
 from cmo.validation import validate_review, validate_triples
 
 __version__ = "0.1.0"
 
 __all__ = [
     "RKG",
+    "AccessToken",
     "AlreadyExists",
     "CMOConfiguration",
     "CMOcVersion",
@@ -170,6 +171,7 @@ __all__ = [
     "list_reviews",
     "list_studies",
     "list_theories",
+    "list_tokens",
     "lookup_concept",
     "mechanisms_for_context",
     "next_cmoc_id",
@@ -183,6 +185,7 @@ __all__ = [
     "review_exists",
     "review_graph_triples",
     "review_stats",
+    "revoke_token",
     "update_concept",
     "update_review",
     "update_study",

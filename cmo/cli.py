@@ -2,19 +2,19 @@
 
 The store comes from ``--store URL`` or ``$CMO_STORE`` (default ``oxigraph:./cmo-data``).
 Exit status: 0 on success, 1 when the input or the data is refused (the reason is printed),
-2 for a mistake in the command line itself.
+2 for a mistake in the command line or the settings themselves.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from cmo.cli_query import add_query_parser, print_table
+from cmo.cli_service import UsageError, add_service_parsers
 from cmo.errors import CmoError, ValidationFailed
 from cmo.importer import IMPORT_FORMATS, detect_format, import_file
 from cmo.progress import ProgressBar
@@ -23,7 +23,6 @@ from cmo.reviews import list_reviews
 from cmo.sheet_export import SHEET_EXPORT_FORMATS, concept_sheet, export_sheet
 from cmo.stats import review_stats
 from cmo.store import Store, open_store
-from cmo.tokens import create_token, has_admin_token
 from cmo.validation import validate_review
 from cmo.views.cli import GRAPH_FORMATS, add_draw_parser, graph_export
 
@@ -115,31 +114,6 @@ def cmd_reviews(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-def cmd_serve(args: argparse.Namespace, store: Store) -> int:
-    """cmo serve [--host] [--port] [--workers]: run the HTTP service over the store."""
-    import uvicorn
-
-    if args.workers > 1 and store.url.startswith("oxigraph:"):
-        raise CmoError("The embedded store can be opened by one process only: run one worker, "
-                       "or serve a SPARQL server's store (see 'Running for a team').")
-    if not os.environ.get("CMO_ADMIN_TOKEN") and not has_admin_token(store):
-        secret = create_token(store, "admin", name="admin")
-        print(f"Admin token (shown once; only its hash is stored):\n    {secret}\n")
-    store.close()  # the service opens it again, in its own process
-    os.environ["CMO_STORE"] = store.url
-    print(f"Serving http://{args.host}:{args.port}/docs (API docs), /sparql, /reviews")
-    uvicorn.run("api.main:app_from_environment", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="warning")
-    return 0
-
-
-def cmd_token(args: argparse.Namespace, store: Store) -> int:
-    """cmo token create --role admin|editor|viewer [--review ID] [--name NAME]"""
-    secret = create_token(store, args.role, args.review, args.name)
-    print(secret)
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `cmo` command."""
     parser = argparse.ArgumentParser(prog="cmo", description="A knowledge graph for realist "
@@ -183,19 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_query_parser(sub)
     add_draw_parser(sub)
-
-    p = sub.add_parser("serve", help="run the HTTP API, SPARQL endpoint and views")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--workers", type=int, default=1)
-    p.set_defaults(handler=cmd_serve)
-
-    p = sub.add_parser("token", help="issue an access token for the API")
-    p.add_argument("action", choices=["create"])
-    p.add_argument("--role", choices=["admin", "editor", "viewer"], required=True)
-    p.add_argument("--review", help="limit the token to one review")
-    p.add_argument("--name", help="who the token is for (recorded with their writes)")
-    p.set_defaults(handler=cmd_token)
+    add_service_parsers(sub)
 
     p = sub.add_parser("reviews", help="list the reviews in the store")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -216,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args, store)
     except CmoError as exc:
         print(f"cmo: {exc.message}", file=sys.stderr)
-        return 1
+        return 2 if isinstance(exc, UsageError) else 1
     finally:
         store.close()
 

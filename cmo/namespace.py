@@ -11,6 +11,9 @@ from rdflib.term import URIRef
 
 RKG_IRI = "https://w3id.org/realist-kg/ns#"
 ID_IRI = "https://w3id.org/realist-kg/id/"
+#: The service's own bookkeeping (tokens, locks, write receipts, idempotency records), kept in the
+#: system graph; never part of a review's data or its exports.
+SYS_IRI = "https://w3id.org/realist-kg/system#"
 
 SKOS_IRI = "http://www.w3.org/2004/02/skos/core#"
 PROV_IRI = "http://www.w3.org/ns/prov#"

@@ -19,7 +19,7 @@ from cmo.errors import LimitExceeded, ParseError, Problem, UnsupportedFormat, Va
 from cmo.guards import check_rdf_body
 from cmo.limits import LIMITS
 from cmo.model import Review
-from cmo.namespace import ID_IRI, PREFIXES
+from cmo.namespace import ID_IRI, PREFIXES, SYS_IRI
 from cmo.rdf import P, R, review_triples
 from cmo.resources import jsonld_context
 from cmo.reviews import review_exists, review_graph_triples
@@ -110,8 +110,10 @@ def _into_review(quads: Sequence[ox.Quad], review_id: str) -> list[ox.Triple]:
     def here(term: Term) -> Term:
         return target if term in foreign else term
 
+    # The service's bookkeeping (`sys:`, e.g. an exported review's instance) is never imported.
     triples = {ox.Triple(here(q.subject), q.predicate, here(q.object))  # type: ignore[arg-type]
-               for q in quads if not (q.subject in foreign and q.predicate == P.identifier)}
+               for q in quads if not (q.subject in foreign and q.predicate == P.identifier)
+               and not q.predicate.value.startswith(SYS_IRI)}
     cmocs = {t.subject for t in triples if t.predicate == P.type and
              t.object == R["CMOConfiguration"]}
     linked = {t.subject for t in triples if t.predicate == R["inReview"]}
@@ -186,9 +188,10 @@ def export_review(store: Store, review_id: str, fmt: str) -> bytes:
     if fmt not in EXPORT_FORMATS:
         raise UnsupportedFormat(f"Cannot export as {fmt!r}.", [Problem(
             field="format", reason=f"use one of: {', '.join(EXPORT_FORMATS)}")])
-    # The revision token is the store's bookkeeping, not part of the review.
+    # The revision token and the review's instance are the store's bookkeeping, not the review.
     triples = sorted((t for t in review_graph_triples(store, review_id)
-                      if t.predicate != R["revision"]), key=str)
+                      if t.predicate != R["revision"]
+                      and not t.predicate.value.startswith(SYS_IRI)), key=str)
     prefixes = {**PREFIXES, "id": ID_IRI}
     if fmt == "ttl":
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""

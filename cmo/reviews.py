@@ -12,7 +12,8 @@ from cmo.model import STORED, Review
 from cmo.rdf import read_review, review_triples
 from cmo.sparql import join_updates, query_text, update_text
 from cmo.store import Store
-from cmo.writes import describe_one, locked, write
+from cmo.tokens import forget_review_tokens
+from cmo.writes import SYSTEM_GRAPH, describe_one, locked, write
 
 
 def list_reviews(store: Store) -> list[Review]:
@@ -85,11 +86,16 @@ def update_review(store: Store, review_id: str, *, title: str | None = None,
 
 
 def delete_review(store: Store, review_id: str) -> None:
-    """Delete a review and everything in its graph."""
+    """Delete a review, everything in its graph, and the tokens issued for it (in one write).
+
+    A new review given the same id later is another review: no old token opens it.
+    """
     if not review_exists(store, review_id):
         raise NotFound(f"No review {review_id!r}.")
     graph = NamedNode(ids.review_iri(review_id))
-    store.update(join_updates(update_text("drop_review", {"g": graph})))
+    store.update(join_updates(update_text("drop_review", {"g": graph}), update_text(
+        "drop_review_tokens", {"g": graph, "system": NamedNode(SYSTEM_GRAPH)})))
+    forget_review_tokens(store, review_id)
 
 
 def review_graph_triples(store: Store, review_id: str) -> list[Triple]:

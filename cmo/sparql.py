@@ -18,12 +18,12 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
-from cmo.namespace import PREFIXES
+from cmo.namespace import PREFIXES, SYS_IRI
 
 QUERY_DIR = Path(__file__).parent / "queries"
 # `sys:` names the service's own bookkeeping (tokens, write receipts), never review data.
 PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in {
-    **PREFIXES, "sys": "https://w3id.org/realist-kg/system#"}.items())
+    **PREFIXES, "sys": SYS_IRI}.items())
 
 
 @cache

@@ -70,15 +70,17 @@ class Store(ABC):
         """Add quads as one transaction."""
 
     def load_triples(self, graph: str, triples: Sequence[ox.Triple], *,
-                     bulk: bool = False, ntriples: str = "") -> None:
+                     bulk: bool = False, ntriples: str = "",
+                     also: Sequence[ox.Quad] = ()) -> None:
         """Add many triples to one named graph as one transaction (`bulk`: faster, not one).
 
-        `ntriples` is more triples as N-Triples text, added in the same transaction.
+        `ntriples` is more triples as N-Triples text, and `also` quads for other graphs (such as
+        bookkeeping in the system graph), added in the same transaction.
         """
         g = ox.NamedNode(graph)
         parsed = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES) if ntriples else ()
         self.add_quads([*(ox.Quad(t.subject, t.predicate, t.object, g) for t in triples),
-                        *(ox.Quad(q.subject, q.predicate, q.object, g) for q in parsed)])
+                        *(ox.Quad(q.subject, q.predicate, q.object, g) for q in parsed), *also])
 
     @abstractmethod
     def dump(self, fmt: ox.RdfFormat, graph: str | None = None,
@@ -186,17 +188,28 @@ class OxigraphStore(Store):
             raise StoreError(f"The store refused a write: {exc}") from exc
 
     def load_triples(self, graph: str, triples: Sequence[ox.Triple], *,
-                     bulk: bool = False, ntriples: str = "") -> None:
+                     bulk: bool = False, ntriples: str = "",
+                     also: Sequence[ox.Quad] = ()) -> None:
         """Add many triples to one named graph as one transaction (`bulk`: faster, not one).
 
-        `ntriples` is more triples as N-Triples text, loaded in the same transaction. Parsing
-        N-Triples inside Oxigraph is ~2x faster than a SPARQL INSERT DATA or `extend`.
+        `ntriples` is more triples as N-Triples text, and `also` quads for other graphs, loaded
+        in the same transaction. Parsing N-Triples inside Oxigraph is ~2x faster than a SPARQL
+        INSERT DATA or `extend`.
         """
-        data = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode() + ntriples
+        g = ox.NamedNode(graph)
+        if also:  # several graphs in one load: everything as N-Quads (each line ends " .\n")
+            quads = [*(ox.Quad(t.subject, t.predicate, t.object, g) for t in triples), *also]
+            data = ((ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").decode()
+                    + ntriples.replace(" .\n", f" {g} .\n"))
+            kwargs: dict[str, object] = {"format": ox.RdfFormat.N_QUADS}
+        else:
+            data = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode() \
+                + ntriples
+            kwargs = {"format": ox.RdfFormat.N_TRIPLES, "to_graph": g}
+        load = self._store.bulk_load if bulk else self._store.load
         self.generation += 1
         try:
-            (self._store.bulk_load if bulk else self._store.load)(
-                data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+            load(data, **kwargs)  # type: ignore[arg-type]
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"The store refused a write: {exc}") from exc
 

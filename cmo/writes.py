@@ -1,4 +1,9 @@
-"""One write to one review: remove some resources, add some triples, as a single atomic update."""
+"""One write to one review: remove some resources, add some triples, as a single atomic update.
+
+A caller may ask for bookkeeping to go with a write, in the same transaction (`with_write`): an
+idempotency record (`cmo.idempotency`) is written that way, so the record and the effect are
+stored together or not at all.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,11 @@ import uuid
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Concatenate, ParamSpec, TypeVar
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import Literal, NamedNode, Quad, Triple
 
 from cmo import ids
 from cmo.errors import Conflict, StoreError
@@ -124,6 +131,30 @@ class WriteConflict(Conflict):
     """Another writer changed the review between our read and our write (retry)."""
 
 
+@dataclass
+class SystemRecord:
+    """Triples for the system graph that go with the writes to a review made in `with_write`."""
+
+    triples: list[Triple]
+    #: Whether a write carrying the triples has been applied.
+    written: bool = False
+
+
+_RECORD: ContextVar[SystemRecord | None] = ContextVar("cmo_system_record", default=None)
+
+
+@contextmanager
+def with_write(triples: Sequence[Triple]) -> Iterator[SystemRecord]:
+    """Add `triples` to the system graph with every write to a review made inside the block,
+    in the same transaction as that write (`written` tells whether one was applied)."""
+    record = SystemRecord(list(triples))
+    token = _RECORD.set(record)
+    try:
+        yield record
+    finally:
+        _RECORD.reset(token)
+
+
 def current_revision(store: Store, review_id: str) -> str:
     """The review's revision token now ("" when it has none yet)."""
     rows = store.select(query_text("revisions"), {"g": NamedNode(ids.review_iri(review_id))})
@@ -160,6 +191,9 @@ def write(store: Store, review_id: str, *, remove: Sequence[str] = (),
               for s in unlink]
     if add:
         parts.append(insert_data(graph.value, add, where=guard if guard else None))
+    record = _RECORD.get()
+    if record is not None and parts:
+        parts.append(insert_data(SYSTEM_GRAPH, record.triples, where=guard if guard else None))
     receipt = NamedNode(f"urn:realist-kg:receipt:{uuid.uuid4().hex}")
     if guard:
         parts.append(_guarded("receipt", guard, {"system": NamedNode(SYSTEM_GRAPH),
@@ -169,6 +203,8 @@ def write(store: Store, review_id: str, *, remove: Sequence[str] = (),
     store.update(join_updates(*parts, _new_revision(graph, guard)))
     if guard:
         _collect_receipt(store, receipt)
+    if record is not None:
+        record.written = True
 
 
 def _guarded(name: str, guard: str, bindings: dict[str, NamedNode | Literal]) -> str:
@@ -220,14 +256,20 @@ def add_triples(store: Store, review_id: str, triples: Sequence[Triple], *,
     # Who and when, without listing every resource of a large import.
     provenance = activity_triples(review_id, [], [])
     text = ntriples.text() if ntriples is not None else ""
+    record = _RECORD.get()
+    system = NamedNode(SYSTEM_GRAPH)
+    also = [Quad(t.subject, t.predicate, t.object, system) for t in record.triples] \
+        if record is not None else []
     store.update(join_updates(update_text("drop_revision", {"g": graph})))
     try:
         store.load_triples(graph.value, [*triples, *provenance, token], bulk=bulk,
-                           ntriples=text)
+                           ntriples=text, also=also)
     except StoreError:
         if bulk:
             store.update(join_updates(update_text("drop_review", {"g": graph})))
         raise
+    if record is not None:
+        record.written = True
 
 
 def transact(store: Store, review_id: str, attempt: Callable[[], T]) -> T:

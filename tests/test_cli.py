@@ -111,3 +111,21 @@ def test_query_unknown_concept_exits_1_with_suggestion(store_url: str) -> None:
     run_cmo("--store", store_url, "import", str(EXAMPLE), "--review", "peer-support")
     result = run_cmo("--store", store_url, "query", "mechanisms", "--context", "delivry")
     assert result.returncode == 1 and "Did you mean: 'delivery'" in result.stderr
+
+
+def test_token_list_and_revoke(store_url: str) -> None:
+    run_cmo("--store", store_url, "import", str(EXAMPLE), "--review", "ps")
+    secret = run_cmo("--store", store_url, "token", "create", "--role", "editor", "--review",
+                     "ps", "--name", "A. Reviewer").stdout.strip()
+    table = run_cmo("--store", store_url, "token", "list")
+    assert table.returncode == 0 and "A. Reviewer" in table.stdout and "editor" in table.stdout
+    [token] = json.loads(run_cmo("--store", store_url, "token", "list", "--review", "ps",
+                                 "--format", "json").stdout)
+    assert token["name"] == "A. Reviewer" and secret not in table.stdout + str(token)
+    revoked = run_cmo("--store", store_url, "token", "revoke", token["id"])
+    assert revoked.returncode == 0 and token["id"] in revoked.stdout
+    assert json.loads(run_cmo("--store", store_url, "token", "list", "--format",
+                              "json").stdout) == []
+    again = run_cmo("--store", store_url, "token", "revoke", token["id"])
+    assert again.returncode == 1 and "No token" in again.stderr
+    assert run_cmo("--store", store_url, "token", "revoke").returncode == 2

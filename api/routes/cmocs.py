@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 
 import cmo
 from api.deps import PrincipalDep, ReadableReview, StoreDep, WritableReview
+from api.idempotency import Answer, IdempotencyKey, fingerprint, json_answer, respond_once
 from api.problems import ApiError
 from api.schemas import CMOcCreate, CMOcFields, CMOcOut, CMOcPage, merge_cmoc
 from cmo.model import validated
@@ -39,12 +40,24 @@ def _with_id(new: cmo.NewCMOc, cmoc_id: str) -> cmo.CMOConfiguration:
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CMOcOut)
 def create_cmoc(review: WritableReview, body: CMOcCreate, store: StoreDep,
-                principal: PrincipalDep, response: Response) -> CMOcOut:
-    """Tag a new CMOc; labels resolve to existing concepts (any case, or a synonym) or new ones."""
+                principal: PrincipalDep, request: Request,
+                idempotency_key: IdempotencyKey = None) -> Response:
+    """Tag a new CMOc; labels resolve to existing concepts (any case, or a synonym) or new ones.
+    Honours Idempotency-Key."""
     with cmo.acting_as(principal.name):
-        created = cmo.create_cmoc_version(store, review.id, merge_cmoc(store, review.id, body))
-    response.headers["Location"] = f"/reviews/{review.id}/cmocs/{created.cmoc.id}"
-    return _tagged(response, review.id, created)
+        # Theories named by label are found, or made once, before the CMOc's own write: the
+        # idempotency record goes with that write.
+        new = merge_cmoc(store, review.id, body)
+
+    def run() -> Answer:
+        with cmo.acting_as(principal.name):
+            created = cmo.create_cmoc_version(store, review.id, new)
+        return json_answer(201, CMOcOut.of(review.id, created.cmoc),
+                           location=f"/reviews/{review.id}/cmocs/{created.cmoc.id}",
+                           etag=f'"{created.etag}"')
+
+    return respond_once(store, principal, idempotency_key, review.id,
+                        fingerprint(request, body), run)
 
 
 @router.get("", response_model=CMOcPage)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 import cmo
 from api.deps import PrincipalDep, ReadableReview, StoreDep, WritableReview
+from api.idempotency import IdempotencyKey, added_once
 
 router = APIRouter(prefix="/reviews/{review_id}/concepts", tags=["concepts"])
 
@@ -28,10 +29,12 @@ def list_concepts(review: ReadableReview, store: StoreDep, kind: cmo.ConceptKind
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=cmo.Concept)
 def add_concept(review: WritableReview, body: cmo.Concept, store: StoreDep,
-                principal: PrincipalDep) -> cmo.Concept:
-    """Add a concept with synonyms, a broader concept and a definition."""
-    with cmo.acting_as(principal.name):
-        return cmo.add_concept(store, review.id, body)
+                principal: PrincipalDep, request: Request,
+                idempotency_key: IdempotencyKey = None) -> Response:
+    """Add a concept with synonyms, a broader concept and a definition; honours
+    Idempotency-Key."""
+    return added_once(request, store, principal, idempotency_key, review.id, body,
+                      cmo.add_concept)
 
 
 @router.get("/{kind}/{label}", response_model=cmo.Concept)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 import cmo
 from api.deps import PrincipalDep, ReadableReview, StoreDep, WritableReview, refuse
+from api.idempotency import Answer, IdempotencyKey, fingerprint, json_answer, respond_once
 from api.schemas import ReviewCreate, ReviewUpdate
 
 router = APIRouter(prefix="/reviews", tags=["reviews"])
@@ -13,14 +14,18 @@ router = APIRouter(prefix="/reviews", tags=["reviews"])
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=cmo.Review)
 def create_review(body: ReviewCreate, store: StoreDep, principal: PrincipalDep,
-                  response: Response) -> cmo.Review:
-    """Start a review (admins and editors not tied to one review)."""
+                  request: Request, idempotency_key: IdempotencyKey = None) -> Response:
+    """Start a review (admins and editors not tied to one review); honours Idempotency-Key."""
     if not principal.can_create_reviews:
         raise refuse(principal, "create reviews")
-    with cmo.acting_as(principal.name):
-        review = cmo.create_review(store, cmo.Review(**body.model_dump()))
-    response.headers["Location"] = f"/reviews/{review.id}"
-    return review
+
+    def run() -> Answer:
+        with cmo.acting_as(principal.name):
+            review = cmo.create_review(store, cmo.Review(**body.model_dump()))
+        return json_answer(201, review, location=f"/reviews/{review.id}")
+
+    return respond_once(store, principal, idempotency_key, body.id,
+                        fingerprint(request, body), run)
 
 
 @router.get("", response_model=list[cmo.Review])
@@ -45,7 +50,7 @@ def update_review(review: WritableReview, body: ReviewUpdate, store: StoreDep,
 
 @router.delete("/{review_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_review(review: ReadableReview, store: StoreDep, principal: PrincipalDep) -> Response:
-    """Delete a review and everything in it (admins only)."""
+    """Delete a review, everything in it and the tokens issued for it (admins only)."""
     if principal.role != "admin":
         raise refuse(principal, "delete reviews")
     cmo.delete_review(store, review.id)

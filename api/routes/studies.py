@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 import cmo
 from api.deps import PrincipalDep, ReadableReview, StoreDep, WritableReview
+from api.idempotency import IdempotencyKey, added_once
 
 router = APIRouter(prefix="/reviews/{review_id}/studies", tags=["studies"])
 
@@ -18,10 +19,11 @@ def list_studies(review: ReadableReview, store: StoreDep) -> list[cmo.Study]:
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=cmo.Study)
 def add_study(review: WritableReview, body: cmo.Study, store: StoreDep,
-              principal: PrincipalDep) -> cmo.Study:
-    """Add a study (409 if its key is taken)."""
-    with cmo.acting_as(principal.name):
-        return cmo.add_study(store, review.id, body)
+              principal: PrincipalDep, request: Request,
+              idempotency_key: IdempotencyKey = None) -> Response:
+    """Add a study (409 if its key is taken); honours Idempotency-Key."""
+    return added_once(request, store, principal, idempotency_key, review.id, body,
+                      cmo.add_study)
 
 
 @router.get("/{key}", response_model=cmo.Study)

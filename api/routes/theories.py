@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 import cmo
 from api.deps import PrincipalDep, ReadableReview, StoreDep, WritableReview
+from api.idempotency import IdempotencyKey, added_once
 from api.problems import ApiError
 
 router = APIRouter(prefix="/reviews/{review_id}/theories", tags=["theories"])
@@ -19,10 +20,12 @@ def list_theories(review: ReadableReview, store: StoreDep) -> list[cmo.Programme
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=cmo.ProgrammeTheory)
 def add_theory(review: WritableReview, body: cmo.ProgrammeTheory, store: StoreDep,
-               principal: PrincipalDep) -> cmo.ProgrammeTheory:
-    """Add a theory version (`revision_of` names the version it refines)."""
-    with cmo.acting_as(principal.name):
-        return cmo.add_theory(store, review.id, body)
+               principal: PrincipalDep, request: Request,
+               idempotency_key: IdempotencyKey = None) -> Response:
+    """Add a theory version (`revision_of` names the version it refines); honours
+    Idempotency-Key."""
+    return added_once(request, store, principal, idempotency_key, review.id, body,
+                      cmo.add_theory)
 
 
 @router.get("/{theory_id}", response_model=cmo.ProgrammeTheory)

@@ -7,6 +7,7 @@ from starlette.concurrency import run_in_threadpool
 
 import cmo
 from api.deps import PrincipalDep, ReadableReview, StoreDep, WritableReview
+from api.idempotency import Answer, IdempotencyKey, fingerprint, json_answer, respond_once
 from cmo.errors import Problem, UnsupportedFormat
 from cmo.sparql_protocol import choose_media
 
@@ -27,11 +28,12 @@ EXPORT_TYPES = {"text/turtle": "ttl", "application/trig": "trig", "application/n
         "file": {"type": "string", "format": "binary"},
         "concepts": {"type": "string", "format": "binary"}}, "required": ["file"]}}}}})
 async def import_into_review(review: WritableReview, request: Request, store: StoreDep,
-                             principal: PrincipalDep, check: bool = False) -> dict[str, object]:
+                             principal: PrincipalDep, check: bool = False,
+                             idempotency_key: IdempotencyKey = None) -> Response:
     """Import a file into the review: all of it or nothing. A raw body (by Content-Type) or
     multipart `file` (format from its name and content) with an optional `concepts` sheet;
     RDF, CMO extraction sheets (CSV/XLSX), RIS and BibTeX. `?check=true` reports without
-    writing."""
+    writing. With an Idempotency-Key, a retry gets the first answer and imports nothing again."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     concepts: tuple[str, bytes] | None = None
     if media == "multipart/form-data":
@@ -50,14 +52,18 @@ async def import_into_review(review: WritableReview, request: Request, store: St
         raise UnsupportedFormat(f"Cannot import {media or 'a body without Content-Type'}.",
                                 [Problem(field="Content-Type", reason="use one of: " + ", ".join(
                                     [*IMPORT_TYPES, "multipart/form-data"]))])
-    def run() -> cmo.ImportReport:
-        with cmo.acting_as(principal.name):
-            return cmo.import_file(store, review.id, name, data, fmt, concepts, check)
 
-    report = await run_in_threadpool(run)
-    return {"review": report.review, "triples": report.triples, "cmocs": report.cmocs,
+    def run() -> Answer:
+        with cmo.acting_as(principal.name):
+            report = cmo.import_file(store, review.id, name, data, fmt, concepts, check)
+        return json_answer(200, {
+            "review": report.review, "triples": report.triples, "cmocs": report.cmocs,
             "studies": report.studies, "concepts": report.concepts, "checked": report.checked,
-            "notes": report.notes}
+            "notes": report.notes})
+
+    return await run_in_threadpool(
+        respond_once, store, principal, idempotency_key, review.id,
+        fingerprint(request, media, name, data, fmt, *(concepts or ("", b""))), run)
 
 
 @router.get("/export", responses={200: {"content": {t: {} for t in EXPORT_TYPES}}},

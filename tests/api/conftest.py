@@ -17,7 +17,7 @@ from api.main import create_app
 from api.settings import Settings
 from tests.conftest import EXAMPLE
 
-ADMIN = "test-admin-secret"
+ADMIN = "test-admin-secret-0123456789"
 
 
 def free_port() -> int:

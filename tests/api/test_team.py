@@ -14,7 +14,7 @@ import pytest
 from tests.api.conftest import free_port
 from tests.conftest import ROOT
 
-TOKEN = "team-admin-secret"
+TOKEN = "team-admin-secret-0123456789"
 NEW = {"study": "Jolly 2012", "contexts": ["low intensity support"],
        "mechanism": "trusting relationship with the peer", "outcomes": ["breastfeeding"]}
 

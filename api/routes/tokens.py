@@ -1,0 +1,34 @@
+"""Access tokens: list and revoke them (admins only). No answer carries a secret or a hash."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+import cmo
+from api.deps import PrincipalDep, StoreDep, refuse
+
+router = APIRouter(prefix="/tokens", tags=["tokens"])
+
+
+def _need_admin(principal: cmo.Principal) -> None:
+    if principal.role != "admin":
+        raise refuse(principal, "manage tokens")
+
+
+@router.get("", response_model=list[cmo.AccessToken])
+def list_tokens(store: StoreDep, principal: PrincipalDep,
+                review: str | None = None) -> list[cmo.AccessToken]:
+    """The tokens issued (for one review with `?review=`), oldest first: id, name, role, review
+    and creation time. Admins only."""
+    _need_admin(principal)
+    return cmo.list_tokens(store, review)
+
+
+@router.delete("/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_token(token_id: str, store: StoreDep, principal: PrincipalDep) -> Response:
+    """Revoke a token by its id (404 if unknown). Admins only. It stops working at once in
+    this process, and within `CMO_TOKEN_CACHE_SECONDS` (10 s) in the service's other
+    processes."""
+    _need_admin(principal)
+    cmo.revoke_token(store, token_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
