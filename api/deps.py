@@ -8,8 +8,8 @@ from fastapi import Depends, Request
 
 import cmo
 from api.problems import ApiError
-from api.settings import Settings
-from cmo.tokens import ANONYMOUS, Principal
+from cmo.review.tokens import ANONYMOUS, Principal
+from cmo.settings import Settings
 
 
 async def get_store(request: Request) -> cmo.Store:

@@ -1,4 +1,4 @@
-"""The ``Idempotency-Key`` header on imports and creates: HTTP on top of `cmo.idempotency`.
+"""The ``Idempotency-Key`` header on imports and creates: HTTP on top of `cmo.store.idempotency`.
 
 A client that got no answer to a write sends it again with the same key and gets the first
 answer (status, body, Location, ETag) instead of a second write. Keys belong to the caller's
@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 import cmo
-from cmo.idempotency import Answer, once
+from cmo.store.idempotency import Answer, once
 
 __all__ = ["Answer", "IdempotencyKey", "added_once", "fingerprint", "json_answer",
            "respond_once"]

@@ -24,11 +24,11 @@ from api.routes import (
     transfer,
     views,
 )
-from api.settings import Settings
 from cmo.errors import ParseError
-from cmo.guards import check_json_body
 from cmo.limits import Limits
-from cmo.sandbox import QuerySandbox
+from cmo.rdf.guards import check_json_body
+from cmo.settings import Settings
+from cmo.store.sandbox import QuerySandbox, SandboxLimits
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -130,7 +130,7 @@ def create_app(settings: Settings | None = None, store: cmo.Store | None = None)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = store or cmo.open_store(settings.store)
-        app.state.sandbox = QuerySandbox(app.state.store, settings.sandbox)
+        app.state.sandbox = QuerySandbox(app.state.store, SandboxLimits.from_settings(settings))
         app.state.sandbox.start()
         try:
             yield

@@ -93,7 +93,7 @@ async def _request_invalid(_: Request, exc: Exception) -> JSONResponse:
 
 
 def _request_problem(error: Any) -> dict[str, Any]:
-    """One refused field of a request: where, why, and the cap it broke (`cmo.model.Capped`)."""
+    """One refused field of a request: where, why, and the cap it broke (`Capped`)."""
     out = {"field": ".".join(str(p) for p in error["loc"]), "reason": error["msg"]}
     ctx = error.get("ctx") or {}
     if "limit" in ctx:

@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 import cmo
-from cmo.model import (
+from cmo.model.records import (
     Confidence,
     Direction,
     Evidence,
@@ -123,7 +123,7 @@ class CMOcOut(BaseModel):
     @classmethod
     def of(cls, review_id: str, c: cmo.CMOConfiguration) -> CMOcOut:
         """The API shape of a stored CMOc."""
-        return cls(id=c.id, iri=cmo.ids.cmoc_iri(review_id, c.id), review=review_id,
+        return cls(id=c.id, iri=cmo.model.ids.cmoc_iri(review_id, c.id), review=review_id,
                    studies=c.studies, contexts=c.contexts, mechanism=c.mechanism,
                    outcomes=c.outcomes, resource=c.resource, intervention=c.intervention,
                    actor=c.actor, mechanism_fired=c.fired, outcome_direction=c.direction,

@@ -224,7 +224,7 @@ def wait_http(url: str, proc: subprocess.Popen[bytes], headers: dict[str, str] |
 def library_part(store: Any, rid: str, ctx_iri: str, repeat: int) -> dict[str, Any]:
     from query_bench import bench, reset_peak, rss_status
 
-    from cmo.questions import context_mechanism_matrix, mechanisms_for_context
+    from cmo.questions.engine import context_mechanism_matrix, mechanisms_for_context
 
     gc.collect()
     was_reset = reset_peak()

@@ -5,7 +5,7 @@
 
 Each review lives in its own named graph `id:review/{rid}` (rid `r0001`, `r0002`, ...) and has the
 shape of docs/data-model.md: the rkg:Review node and skos:ConceptScheme (written by
-`cmo.rdf.review_triples`), its studies, its concepts (written by `cmo.rdf.concept_triples`), two
+`cmo.rdf.mapping.review_triples`), its studies, its concepts (written by `concept_triples`), two
 versions of a programme theory, and its CMOcs, each with one piece of evidence. What it looks like:
 
 - CMOcs split evenly over the reviews; ids `c0001`, `c0002`, ... within a review;
@@ -19,7 +19,7 @@ versions of a programme theory, and its CMOcs, each with one piece of evidence. 
 - two programme theory versions per review (v2 prov:wasRevisionOf v1); most CMOcs are part of one;
 - ~10% of concepts carry a synonym (skos:altLabel);
 - labels built from small vocabularies ("low delivery intensity", "mothers feel understood",
-  "improved attendance"), unique within (review, kind) after `cmo.ids.normalise_label`.
+  "improved attendance"), unique within (review, kind) after `cmo.model.ids.normalise_label`.
 
 `generate()` is deterministic for a seed; each review draws from its own generator seeded with
 (seed, review id), so review r0001 is the same whatever the number of reviews after it.
@@ -46,8 +46,8 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from cmo import ids
-from cmo.model import (
+from cmo.model import ids
+from cmo.model.records import (
     Concept,
     ConceptKind,
     Confidence,
@@ -57,7 +57,7 @@ from cmo.model import (
     Study,
     StudyDesign,
 )
-from cmo.rdf import (
+from cmo.rdf.mapping import (
     CONFIDENCE_IRI,
     DIRECTION_IRI,
     P,
@@ -583,7 +583,7 @@ def _static_triples(review: ReviewData) -> list[ox.Triple]:
 
 def cmoc_quads(review: ReviewData, graph: ox.NamedNode,
                node: dict[str, ox.NamedNode]) -> Iterator[ox.Quad]:
-    """The quads of the review's CMOcs and their evidence: what `cmo.rdf.cmoc_triples` writes
+    """The quads of the review's CMOcs and their evidence: what `cmoc_triples` writes
     (checked by `check_writer_shape`), built straight from IRIs for speed."""
     typ, ident, in_review = P.type, P.identifier, R["inReview"]
     from_study, has_ctx, has_mech, has_out = (R["fromStudy"], R["hasContext"],
@@ -661,9 +661,9 @@ def write_nquads(corpus: Corpus, path: str | os.PathLike[str], *, revision: bool
 # Checks ------------------------------------------------------------------------------------------
 
 def check_writer_shape(review: ReviewData) -> list[str]:
-    """Differences between `cmoc_quads` and `cmo.rdf.cmoc_triples` for every CMOc of a review."""
-    from cmo.model import CMOConfiguration, Evidence
-    from cmo.rdf import MintedRefs, cmoc_triples
+    """Differences between `cmoc_quads` and `cmoc_triples` for every CMOc of a review."""
+    from cmo.model.records import CMOConfiguration, Evidence
+    from cmo.rdf.mapping import MintedRefs, cmoc_triples
 
     label = {c.iri: c.label for c in review.concepts}
     key = {s.iri: s.key for s in review.studies}
@@ -691,7 +691,7 @@ def check(corpus: Corpus, path: str | os.PathLike[str], quads: int,
 
     Checks the quad count, `cmo.review_stats` over all reviews, that `cmo.list_cmocs` reads the
     checked reviews back as generated, that they conform to the SHACL shapes, and that the fast
-    CMOc writer matches `cmo.rdf.cmoc_triples`.
+    CMOc writer matches `cmoc_triples`.
     """
     import cmo
 

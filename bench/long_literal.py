@@ -3,8 +3,8 @@
     python bench/long_literal.py --mb 2 3
 
 For each size, builds the example review plus one CMOc whose quote is that many megabytes
-(built with the `cmo.rdf` writers, as a write bypassing the caps would store it) and times
-`cmo.validation.validate_triples` over the whole review, the step every RDF import into the
+(built with the `cmo.rdf.mapping` writers, as a write bypassing the caps would store it) and times
+`cmo.review.validation.validate_triples` over the whole review, the step every RDF import into the
 review runs.
 """
 
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cmo.model import STORED, CMOConfiguration
-from cmo.rdf import MintedRefs, cmoc_triples
-from cmo.validation import validate_triples
+from cmo.model.records import STORED, CMOConfiguration
+from cmo.rdf.mapping import MintedRefs, cmoc_triples
+from cmo.review.validation import validate_triples
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "peer-support" / "review.ttl"
 

@@ -8,7 +8,7 @@ In one process it generates the synthetic corpus (bench/corpus.py; reviews = max
 under bench/data/, gives every review a revision token (one SPARQL update per review, through
 `store.update`), then times side by side:
 
-- ours: `cmo.questions` on the embedded on-disk store (per-review indexes);
+- ours: `cmo.questions.engine` on the embedded on-disk store (per-review indexes);
 - naive SPARQL (GROUP BY, `skos:broader*`) on the same pyoxigraph store on disk (`store._store`)
   and on a pyoxigraph in-memory store loaded with the same N-Quads;
 - the same SPARQL on rdflib's default in-memory store (one run per query; `--skip-rdflib`);
@@ -45,7 +45,7 @@ import corpus as corpus_mod  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
 
 import cmo  # noqa: E402
-from cmo.questions import (  # noqa: E402
+from cmo.questions.engine import (  # noqa: E402
     context_mechanism_matrix,
     evidence_trail,
     mechanisms_for_context,

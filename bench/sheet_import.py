@@ -69,7 +69,7 @@ def step_import(sheet: str, kind: str, folder: str, dump: str, bulk: str) -> dic
     import pyoxigraph as ox
 
     import cmo
-    from cmo.importer import import_file
+    from cmo.interchange.importer import import_file
 
     store = cmo.open_store(_store_url(kind, Path(folder), f"import-{bulk}"))
     data = Path(sheet).read_bytes()

@@ -1,5 +1,5 @@
 """What the /sparql guards cost: the same queries run in-process (the old path) and through the
-checks and a worker process (`cmo.sandbox`, the path every caller's query now takes).
+checks and a worker process (`cmo.store.sandbox`, the path every caller's query now takes).
 
     .venv/bin/python bench/sparql_guard_bench.py --cmocs 10000 --repeat 30
 
@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cmo.guards import check_query_text
-from cmo.sandbox import QuerySandbox, SandboxLimits
-from cmo.sparql_protocol import run_protocol_query
+from cmo.rdf.guards import check_query_text
 from cmo.store import OxigraphStore
+from cmo.store.protocol import run_protocol_query
+from cmo.store.sandbox import QuerySandbox, SandboxLimits
 
 QUERIES = {
     "ask": "ASK { ?s ?p ?o }",

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import corpus
 
 import cmo
-from cmo.index import review_indexes
+from cmo.review.index import review_indexes
 from cmo.views import MechanismView
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -50,8 +50,7 @@ def review_store(concepts: int, folder: Path) -> tuple[cmo.Store, str]:
 
 def time_write(store: cmo.Store, review: str, out: Path, runs: int) -> tuple[float, float, int]:
     """Cold (index built) and median warm seconds to build and write the page; nodes drawn."""
-    from cmo import index as index_module
-
+    from cmo.review import index as index_module
     index_module._CACHES.pop(store, None)
     start = time.perf_counter()
     view = MechanismView(store, review)

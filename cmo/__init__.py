@@ -11,21 +11,6 @@ and the questions a realist reviewer asks (`context_mechanism_matrix`, `mechanis
 ['demo']
 """
 
-from cmo.chain_graph import chains
-from cmo.cmocs import (
-    CMOcVersion,
-    cmoc_etag,
-    create_cmoc,
-    create_cmoc_version,
-    delete_cmoc,
-    edit_cmoc,
-    get_cmoc,
-    get_cmoc_version,
-    list_cmocs,
-    next_cmoc_id,
-    replace_cmoc,
-)
-from cmo.concepts import add_concept, delete_concept, find_concept, list_concepts, update_concept
 from cmo.errors import (
     AlreadyExists,
     CmoError,
@@ -42,8 +27,11 @@ from cmo.errors import (
     ValidationFailed,
     Violation,
 )
-from cmo.importer import detect_format, import_file
-from cmo.model import (
+from cmo.interchange.importer import detect_format, import_file
+from cmo.interchange.rdf_files import ImportReport, export_review, import_rdf, parse_rdf, rdf_format
+from cmo.interchange.sheet_export import concept_sheet, export_sheet
+from cmo.model.namespace import RKG
+from cmo.model.records import (
     CMOConfiguration,
     Concept,
     ConceptKind,
@@ -56,9 +44,8 @@ from cmo.model import (
     Study,
     StudyDesign,
 )
-from cmo.namespace import RKG
-from cmo.provenance import acting_as
-from cmo.questions import (
+from cmo.questions.chains import chains
+from cmo.questions.engine import (
     CmocFilter,
     context_mechanism_matrix,
     contexts_for_mechanism,
@@ -69,8 +56,29 @@ from cmo.questions import (
     outcomes_for_mechanism,
     recurring_patterns,
 )
-from cmo.rdf_io import ImportReport, export_review, import_rdf, parse_rdf, rdf_format
-from cmo.reviews import (
+from cmo.questions.stats import ReviewStats, review_stats
+from cmo.rdf.provenance import acting_as
+from cmo.review.cmocs import (
+    CMOcVersion,
+    cmoc_etag,
+    create_cmoc,
+    create_cmoc_version,
+    delete_cmoc,
+    edit_cmoc,
+    get_cmoc,
+    get_cmoc_version,
+    list_cmocs,
+    next_cmoc_id,
+    replace_cmoc,
+)
+from cmo.review.concepts import (
+    add_concept,
+    delete_concept,
+    find_concept,
+    list_concepts,
+    update_concept,
+)
+from cmo.review.reviews import (
     create_review,
     delete_review,
     ensure_review,
@@ -80,11 +88,8 @@ from cmo.reviews import (
     review_graph_triples,
     update_review,
 )
-from cmo.sheet_export import concept_sheet, export_sheet
-from cmo.stats import ReviewStats, review_stats
-from cmo.store import OxigraphStore, Store, open_store
-from cmo.studies import add_study, delete_study, get_study, list_studies, update_study
-from cmo.theories import (
+from cmo.review.studies import add_study, delete_study, get_study, list_studies, update_study
+from cmo.review.theories import (
     add_theory,
     delete_theory,
     get_theory,
@@ -92,8 +97,16 @@ from cmo.theories import (
     resolve_theory,
     update_theory,
 )
-from cmo.tokens import AccessToken, Principal, authenticate, create_token, list_tokens, revoke_token
-from cmo.validation import validate_review, validate_triples
+from cmo.review.tokens import (
+    AccessToken,
+    Principal,
+    authenticate,
+    create_token,
+    list_tokens,
+    revoke_token,
+)
+from cmo.review.validation import validate_review, validate_triples
+from cmo.store import OxigraphStore, Store, open_store
 
 __version__ = "0.1.0"
 

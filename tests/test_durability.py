@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 import cmo
-from cmo.rdf import MintedRefs, cmoc_triples, review_triples
+from cmo.rdf.mapping import MintedRefs, cmoc_triples, review_triples
 from tests.builders import sample_cmoc
 from tests.conftest import ROOT, run_cmo
 

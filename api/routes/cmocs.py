@@ -15,7 +15,7 @@ from api.deps import PrincipalDep, ReadableReview, StoreDep, WritableReview
 from api.idempotency import Answer, IdempotencyKey, fingerprint, json_answer, respond_once
 from api.problems import ApiError
 from api.schemas import CMOcCreate, CMOcFields, CMOcOut, CMOcPage, merge_cmoc
-from cmo.model import validated
+from cmo.model.records import validated
 
 router = APIRouter(prefix="/reviews/{review_id}/cmocs", tags=["cmocs"])
 IfMatch = Annotated[str | None, Header(description="the ETag of the version you edited")]
@@ -68,7 +68,7 @@ def list_cmocs(review: ReadableReview, store: StoreDep,
                limit: Annotated[int, Query(ge=1, le=1000)] = 100,
                offset: Annotated[int, Query(ge=0)] = 0) -> CMOcPage:
     """The review's CMOcs by id, filtered by concept label, study key or firing; paginated."""
-    norm = cmo.ids.normalise_label
+    norm = cmo.model.ids.normalise_label
     items = [c for c in cmo.list_cmocs(store, review.id)
              if (context is None or norm(context) in map(norm, c.contexts))
              and (mechanism is None or norm(mechanism) == norm(c.mechanism))

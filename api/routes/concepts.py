@@ -21,8 +21,8 @@ def list_concepts(review: ReadableReview, store: StoreDep, kind: cmo.ConceptKind
     """The review's concepts, optionally of one kind and matching a label prefix."""
     concepts = cmo.list_concepts(store, review.id, kind)
     if prefix:
-        start = cmo.ids.normalise_label(prefix)
-        concepts = [c for c in concepts if any(cmo.ids.normalise_label(x).startswith(start)
+        start = cmo.model.ids.normalise_label(prefix)
+        concepts = [c for c in concepts if any(cmo.model.ids.normalise_label(x).startswith(start)
                                                for x in [c.label, *c.alt_labels])]
     return concepts[:limit]
 

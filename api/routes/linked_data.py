@@ -6,9 +6,9 @@ from fastapi import APIRouter, Request, Response
 
 import cmo
 from api.deps import PrincipalDep, StoreDep, readable_review_ids
-from cmo.linked_data import describe_agent, describe_resource, render, review_of
-from cmo.namespace import ID_IRI
-from cmo.sparql_protocol import choose_media
+from cmo.model.namespace import ID_IRI
+from cmo.review.linked_data import describe_agent, describe_resource, render, review_of
+from cmo.store.protocol import choose_media
 
 router = APIRouter(tags=["linked data"])
 TYPES = ["application/json", "text/turtle", "application/ld+json"]
@@ -19,7 +19,7 @@ TYPES = ["application/json", "text/turtle", "application/ld+json"]
 def dereference(path: str, request: Request, store: StoreDep,
                 principal: PrincipalDep) -> Response:
     """What the graph says about a minted IRI (a review, CMOc, concept, study, evidence...)."""
-    iri = cmo.ids.review_iri(path)
+    iri = cmo.model.ids.review_iri(path)
     review = cmo.get_review(store, review_of(iri))
     if not principal.can_read(review.id, review.public):
         raise cmo.NotFound(f"No review {review.id!r}.")
@@ -33,7 +33,7 @@ def dereference(path: str, request: Request, store: StoreDep,
 def dereference_agent(name: str, request: Request, store: StoreDep,
                       principal: PrincipalDep) -> Response:
     """What the reviews the caller may read say about a reviewer."""
-    graphs = [cmo.ids.review_iri(r) for r in readable_review_ids(store, principal, None)]
+    graphs = [cmo.model.ids.review_iri(r) for r in readable_review_ids(store, principal, None)]
     triples = describe_agent(store, f"{ID_IRI}agent/{name}", graphs)
     media = choose_media(request.headers.get("accept", ""), TYPES, "application/json")
     return Response(render(triples, media), media_type=media)

@@ -9,8 +9,8 @@ from pydantic import BaseModel
 
 import cmo
 from api.deps import PrincipalDep, ReadableReview, StoreDep, readable_review_ids
-from cmo import answers
-from cmo.model import Confidence, Direction, StudyDesign
+from cmo.model import answers
+from cmo.model.records import Confidence, Direction, StudyDesign
 
 router = APIRouter(tags=["questions"])
 

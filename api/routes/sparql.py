@@ -1,7 +1,7 @@
 """A read-only SPARQL 1.1 Protocol endpoint over the reviews the caller may read.
 
 Queries are checked for size, nesting and federation before any parser sees them, and run in
-worker processes that are stopped at the time limit (`cmo.sandbox`).
+worker processes that are stopped at the time limit (`cmo.store.sandbox`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import cmo
 from api.deps import PrincipalDep, StoreDep, readable_review_ids
 from api.problems import ApiError
 from cmo.errors import QueryTimeout
-from cmo.guards import check_query_text
-from cmo.sandbox import QuerySandbox
+from cmo.rdf.guards import check_query_text
+from cmo.store.sandbox import QuerySandbox
 
 router = APIRouter(tags=["sparql"])
 _EXAMPLE = "SELECT ?label WHERE { ?c a <https://w3id.org/realist-kg/ns#Mechanism> ; " \
@@ -30,7 +30,7 @@ async def _answer(request: Request, store: cmo.Store, principal: cmo.Principal,
     if not query.strip():
         raise ApiError(400, "BadRequest", "No query.")
     check_query_text(query, request.app.state.settings.limits)
-    graphs = [cmo.ids.review_iri(r) for r in readable_review_ids(store, principal, None)]
+    graphs = [cmo.model.ids.review_iri(r) for r in readable_review_ids(store, principal, None)]
     sandbox: QuerySandbox = request.app.state.sandbox
     seconds = sandbox.limits.seconds
     try:

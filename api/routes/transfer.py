@@ -9,7 +9,7 @@ import cmo
 from api.deps import PrincipalDep, ReadableReview, StoreDep, WritableReview
 from api.idempotency import Answer, IdempotencyKey, fingerprint, json_answer, respond_once
 from cmo.errors import Problem, UnsupportedFormat
-from cmo.sparql_protocol import choose_media
+from cmo.store.protocol import choose_media
 
 router = APIRouter(prefix="/reviews/{review_id}", tags=["import and export"])
 

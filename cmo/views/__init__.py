@@ -26,7 +26,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from cmo.reviews import get_review
+from cmo.review.reviews import get_review
 from cmo.store import Store
 from cmo.views.export import GRAPH_FORMATS, graph_bytes, plain_graph
 from cmo.views.graph import ViewOptions, build_graph, mechanism_graph, view_title

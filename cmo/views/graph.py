@@ -29,9 +29,9 @@ from typing import Any
 import networkx as nx
 
 from cmo.errors import InvalidInput, NotFound, Problem
-from cmo.ids import normalise_label
-from cmo.index import CmocFacts, ReviewIndex, review_indexes
-from cmo.questions import CmocFilter, lookup_concept
+from cmo.model.ids import normalise_label
+from cmo.questions.engine import CmocFilter, lookup_concept
+from cmo.review.index import CmocFacts, ReviewIndex, review_indexes
 from cmo.store import Store
 
 KINDS = ("context", "mechanism", "outcome")

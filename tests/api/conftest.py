@@ -14,7 +14,7 @@ import uvicorn
 
 import cmo
 from api.main import create_app
-from api.settings import Settings
+from cmo.settings import Settings
 from tests.conftest import EXAMPLE
 
 ADMIN = "test-admin-secret-0123456789"

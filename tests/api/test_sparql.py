@@ -12,7 +12,7 @@ import uvicorn
 
 import cmo
 from api.main import create_app
-from api.settings import Settings
+from cmo.settings import Settings
 from tests.api.conftest import ADMIN, Service, free_port
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

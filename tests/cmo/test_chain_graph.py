@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cmo
-from cmo.rdf import MintedRefs, cmoc_triples, review_triples
+from cmo.rdf.mapping import MintedRefs, cmoc_triples, review_triples
 from cmo.store import Store
 from tests.builders import sample_cmoc
 

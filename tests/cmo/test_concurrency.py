@@ -78,19 +78,19 @@ def test_etag_changes_when_a_label_the_cmoc_shows_changes(store: Store) -> None:
 
 
 def test_guarded_write_after_someone_else_wrote_is_a_conflict(store: Store) -> None:
-    from cmo.writes import WriteConflict, current_revision, write
+    from cmo.store.writes import WriteConflict, current_revision, write
 
     sample_review(store)
     before = current_revision(store, "r1")
     cmo.update_review(store, "r1", title="changed in between")
     with pytest.raises(WriteConflict):
-        write(store, "r1", remove=[cmo.ids.cmoc_iri("r1", "c1")], expected=before)
+        write(store, "r1", remove=[cmo.model.ids.cmoc_iri("r1", "c1")], expected=before)
     assert cmo.get_cmoc(store, "r1", "c1").id == "c1"  # nothing was written
 
 
 def test_write_lock_excludes_other_processes(remote_store: Store, oxigraph_server: str) -> None:
     """Read-modify-write under the lock from two clients: no increment is lost."""
-    from cmo.writes import write_lock
+    from cmo.store.writes import write_lock
 
     cmo.create_review(remote_store, cmo.Review(id="counter", title="0"))
     clients = [remote_store, cmo.open_store(oxigraph_server)]

@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 from cmo.errors import ParseError, QueryRefused
-from cmo.guards import (
+from cmo.rdf.guards import (
     algebra_uses_service,
     check_query_text,
     check_rdf_body,

@@ -8,10 +8,10 @@ import pyoxigraph as ox
 import pytest
 
 import cmo
-from cmo.idempotency import Answer, key_record, once
-from cmo.rdf import datetime_literal
+from cmo.rdf.mapping import datetime_literal
 from cmo.store import Store
-from cmo.writes import SYSTEM_GRAPH, with_write
+from cmo.store.idempotency import Answer, key_record, once
+from cmo.store.writes import SYSTEM_GRAPH, with_write
 from tests.builders import sample_cmoc
 
 
@@ -60,12 +60,12 @@ def test_record_is_stored_with_the_write_so_a_lost_answer_is_not_applied_again(
         review: Store) -> None:
     # The process stops after the write, before it answers: the record went with the write.
     record = key_record("tok_a", "k1")
-    with with_write([ox.Triple(record, cmo.rdf.P.type,
+    with with_write([ox.Triple(record, cmo.rdf.mapping.P.type,
                                ox.NamedNode("https://w3id.org/realist-kg/system#"
                                             "IdempotencyRecord")),
                      ox.Triple(record, ox.NamedNode("https://w3id.org/realist-kg/system#"
                                                     "fingerprint"), ox.Literal("POST /r body")),
-                     ox.Triple(record, cmo.rdf.P.created,
+                     ox.Triple(record, cmo.rdf.mapping.P.created,
                                datetime_literal(datetime.now(UTC)))]) as written:
         Counted(review)()
     assert written.written

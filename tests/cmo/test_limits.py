@@ -15,15 +15,15 @@ from rdflib.namespace import SH
 
 import cmo
 from cmo.errors import InvalidInput, LimitExceeded, ParseError, ValidationFailed
-from cmo.ids import ID_PATTERN
+from cmo.interchange.sheet import read_sheet
+from cmo.interchange.tables import read_csv, read_xlsx
 from cmo.limits import LIMITS
-from cmo.model import STORED, CMOConfiguration, Identifier, NewCMOc
-from cmo.rdf import MintedRefs, cmoc_triples
-from cmo.sheet import read_sheet
+from cmo.model.ids import ID_PATTERN
+from cmo.model.records import STORED, CMOConfiguration, Identifier, NewCMOc
+from cmo.rdf.mapping import MintedRefs, cmoc_triples
+from cmo.review.validation import validate_triples
 from cmo.store import Store
-from cmo.tables import read_csv, read_xlsx
-from cmo.validation import validate_triples
-from cmo.writes import add_triples
+from cmo.store.writes import add_triples
 from tests.builders import (
     sample_cmoc,
     xlsx_with_entities,
@@ -261,7 +261,8 @@ def test_read_csv_refuses_sheet_over_caps(data: bytes, limit: str) -> None:
 ], ids=["quote", "label", "list"])
 def test_read_sheet_names_row_and_column_over_cap(cells: list[str], column: str,
                                                    limit: str) -> None:
-    table = cmo.tables.Table("s.csv", ["study", "context", "mechanism", "outcome", "quote"],
+    table = cmo.interchange.tables.Table(
+        "s.csv", ["study", "context", "mechanism", "outcome", "quote"],
                              [(7, cells)])
     problems = read_sheet(table).problems
     assert [(p.row, p.field) for p in problems] == [(7, column)]

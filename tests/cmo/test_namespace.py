@@ -2,7 +2,7 @@
 
 import rdflib
 
-from cmo.namespace import RKG, RKG_IRI
+from cmo.model.namespace import RKG, RKG_IRI
 from tests.conftest import ONTOLOGY
 
 

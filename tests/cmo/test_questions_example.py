@@ -3,7 +3,7 @@
 import pytest
 
 import cmo
-from cmo import questions as q
+from cmo.questions import engine as q
 from cmo.store import Store
 
 

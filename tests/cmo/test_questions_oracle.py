@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cmo
-from cmo import questions as q
-from cmo.rdf import MintedRefs, cmoc_triples, concept_triples, review_triples, study_triples
+from cmo.questions import engine as q
+from cmo.rdf.mapping import MintedRefs, cmoc_triples, concept_triples, review_triples, study_triples
 
 DESIGNS = ["rct", "qualitative", "process-evaluation"]
 
@@ -57,7 +57,7 @@ def reviews(draw: st.DrawFn) -> Generated:
 
 def _canonical(g: Generated, label: str) -> str:
     for c, alias in g.synonyms.items():
-        if cmo.ids.normalise_label(alias) == cmo.ids.normalise_label(label):
+        if cmo.model.ids.normalise_label(alias) == cmo.model.ids.normalise_label(label):
             return c
     return label
 

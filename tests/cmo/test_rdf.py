@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cmo
-from cmo.rdf import MintedRefs, cmoc_triples, describe, read_cmoc, read_study, study_triples
+from cmo.rdf.mapping import MintedRefs, cmoc_triples, describe, read_cmoc, read_study, study_triples
 from tests.builders import sample_cmoc
 
 LABEL = st.from_regex(r"[A-Za-z][A-Za-z0-9 ,'<>&\"é-]{0,30}[A-Za-z0-9]", fullmatch=True)
@@ -31,7 +31,7 @@ class _NamesFromTriples:
         for ident in cmoc.leads_to:
             self.map[refs.cmoc(ident)] = ident
         if cmoc.reviewer:
-            self.map[cmo.ids.agent_iri(cmoc.reviewer)] = cmoc.reviewer
+            self.map[cmo.model.ids.agent_iri(cmoc.reviewer)] = cmoc.reviewer
 
     def label_of(self, iri: str) -> str:
         return self.map[iri]
@@ -41,7 +41,7 @@ class _NamesFromTriples:
 
 def _round_trip(cmoc: cmo.CMOConfiguration) -> cmo.CMOConfiguration:
     triples = cmoc_triples("r1", cmoc, MintedRefs("r1"))
-    return read_cmoc(describe(triples), cmo.ids.cmoc_iri("r1", cmoc.id),
+    return read_cmoc(describe(triples), cmo.model.ids.cmoc_iri("r1", cmoc.id),
                      _NamesFromTriples(cmoc, "r1"))
 
 
@@ -61,8 +61,8 @@ def test_round_trip_cmoc_keeps_every_field() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(contexts=st.lists(LABEL, min_size=1, max_size=3, unique_by=cmo.ids.normalise_label),
-       outcomes=st.lists(LABEL, min_size=1, max_size=2, unique_by=cmo.ids.normalise_label),
+@given(contexts=st.lists(LABEL, min_size=1, max_size=3, unique_by=cmo.model.ids.normalise_label),
+       outcomes=st.lists(LABEL, min_size=1, max_size=2, unique_by=cmo.model.ids.normalise_label),
        mechanism=LABEL, fired=st.booleans(),
        direction=st.none() | st.sampled_from(list(cmo.Direction)),
        confidence=st.none() | st.sampled_from(list(cmo.Confidence)),
@@ -85,5 +85,5 @@ def test_round_trip_study() -> None:
     study = cmo.Study(key="Jolly 2012", title="Peer support", authors="Jolly K; Ingram L",
                       year=2012, design="systematic-review", doi="10.1/x", journal="BMJ",
                       purpose="intensity")
-    iri = cmo.ids.study_iri("r1", study.key)
+    iri = cmo.model.ids.study_iri("r1", study.key)
     assert read_study(describe(study_triples(study, iri)), iri) == study

@@ -71,7 +71,7 @@ def test_nquads_from_other_graphs_land_in_the_review_graph(store: Store) -> None
                           for t in ox.parse(GOOD_TTL, format=ox.RdfFormat.TURTLE)],
                          format=ox.RdfFormat.N_QUADS)
     cmo.import_rdf(store, "r2", [("in.nq", quads, ox.RdfFormat.N_QUADS)])
-    assert store.graphs() == [cmo.ids.review_iri("r2")]
+    assert store.graphs() == [cmo.model.ids.review_iri("r2")]
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "trig", "nq", "jsonld"])

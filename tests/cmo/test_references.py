@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 import cmo
-from cmo.importer import import_file
+from cmo.interchange.importer import import_file
 from cmo.store import Store
 
 RIS = b"""TY  - JOUR
@@ -107,13 +107,13 @@ def test_broken_bibtex_is_a_parse_error(store: Store) -> None:
     ("x", b"Study;Context;Mechanism;Outcome\n", "csv"),
 ], ids=lambda v: v if isinstance(v, str) else None)
 def test_detect_format_by_extension_then_content(name: str, data: bytes, fmt: str) -> None:
-    from cmo.importer import detect_format
+    from cmo.interchange.importer import detect_format
 
     assert detect_format(name, data) == fmt
 
 
 def test_unknown_content_is_refused() -> None:
-    from cmo.importer import detect_format
+    from cmo.interchange.importer import detect_format
 
     with pytest.raises(cmo.UnsupportedFormat):
         detect_format("notes", b"hello world")

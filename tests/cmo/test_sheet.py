@@ -9,8 +9,8 @@ import pytest
 from openpyxl import Workbook
 
 import cmo
-from cmo.importer import import_file
-from cmo.sheet import COLUMNS
+from cmo.interchange.importer import import_file
+from cmo.interchange.sheet import COLUMNS
 from cmo.store import Store
 from tests.builders import sample_review
 
@@ -203,7 +203,7 @@ def test_stored_study_metadata_is_filled_not_overwritten(store: Store) -> None:
 @pytest.mark.parametrize("bulk", [False, True], ids=["load", "bulk"])
 def test_big_writes_load_triples_and_keep_one_revision_token(
         any_store: Store, monkeypatch: pytest.MonkeyPatch, bulk: bool) -> None:
-    monkeypatch.setattr("cmo.writes.BULK_TRIPLES", 1)
+    monkeypatch.setattr("cmo.store.writes.BULK_TRIPLES", 1)
     import_file(any_store, "r", "s.csv", _csv(HEADER, "S 2000,a,m,o", "S 2000,b,m,o"), bulk=bulk)
     assert cmo.review_stats(any_store, "r").cmocs == 2
     import_file(any_store, "r", "s.csv", _csv(HEADER, "S 2001,c,m,o"))

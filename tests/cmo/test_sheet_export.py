@@ -9,8 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 import cmo
-from cmo.importer import import_file
-from cmo.sheet_export import concept_sheet, export_sheet
+from cmo.interchange.importer import import_file
+from cmo.interchange.sheet_export import concept_sheet, export_sheet
 from cmo.store import Store
 from tests.builders import sample_cmoc
 

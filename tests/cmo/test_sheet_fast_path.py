@@ -11,12 +11,12 @@ import pyoxigraph as ox
 import pytest
 
 import cmo
-from cmo import sheet_import
-from cmo.importer import import_file
-from cmo.model import CMOConfiguration
-from cmo.ntriples import NTriples, cmoc_ntriples
-from cmo.provenance import acting_as
-from cmo.rdf import MintedRefs, cmoc_triples
+from cmo.interchange import sheet_import
+from cmo.interchange.importer import import_file
+from cmo.model.records import CMOConfiguration
+from cmo.rdf.mapping import MintedRefs, cmoc_triples
+from cmo.rdf.ntriples import NTriples, cmoc_ntriples
+from cmo.rdf.provenance import acting_as
 from cmo.store import Store
 from tests.builders import sample_cmoc
 
@@ -94,7 +94,7 @@ def _sheet(rows: int, seed: int, first: int = 1, earlier: int = 0) -> bytes:
 def _model_cmocs(self: sheet_import._Plan, progress: object) -> int:
     """`_Plan.cmocs` as it was: every CMOc through `cmoc_triples`, as pyoxigraph Triples."""
     for r in self.sheet.rows:
-        self.names.cmocs[r.cmoc.id] = cmo.ids.cmoc_iri(self.review_id, r.cmoc.id)
+        self.names.cmocs[r.cmoc.id] = cmo.model.ids.cmoc_iri(self.review_id, r.cmoc.id)
     now = sheet_import.datetime.now(UTC)
     for r in self.sheet.rows:
         r.cmoc.created = now
@@ -149,7 +149,7 @@ def test_fast_path_gives_the_model_graph(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_fast_path_gives_the_model_graph_when_loaded(monkeypatch: pytest.MonkeyPatch,
                                                      any_store: Store, bulk: bool) -> None:
     """Big writes (N-Triples load, bulk load, a remote store's INSERT DATA) too."""
-    monkeypatch.setattr("cmo.writes.BULK_TRIPLES", 1)
+    monkeypatch.setattr("cmo.store.writes.BULK_TRIPLES", 1)
     fast, model = _import_both_ways(monkeypatch, (any_store, cmo.open_store("memory:")),
                                     bulk=bulk)
     assert fast == model

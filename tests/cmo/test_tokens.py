@@ -9,9 +9,10 @@ import time
 import pytest
 
 import cmo
+from cmo.review.tokens import authenticate, list_tokens, revoke_token
+from cmo.settings import check_admin_token
 from cmo.store import Store
-from cmo.tokens import authenticate, check_admin_token, list_tokens, revoke_token
-from cmo.writes import SYSTEM_GRAPH
+from cmo.store.writes import SYSTEM_GRAPH
 from tests.conftest import EXAMPLE
 
 
@@ -68,7 +69,7 @@ def _drop_with_the_api(store: Store) -> None:
 
 
 def _drop_the_graph_on_the_server(store: Store) -> None:
-    store.update(f"DROP GRAPH <{cmo.ids.review_iri('ps')}>")
+    store.update(f"DROP GRAPH <{cmo.model.ids.review_iri('ps')}>")
 
 
 @pytest.mark.parametrize("delete", [_drop_with_the_api, _drop_the_graph_on_the_server],
@@ -105,7 +106,7 @@ def test_review_instance_is_neither_exported_nor_imported(store: Store) -> None:
     cmo.import_rdf(store, "other", [("x.nt", smuggled, cmo.rdf_format("nt"))])
     assert not store.select("SELECT ?i WHERE { GRAPH ?g { ?i "
                             "<https://w3id.org/realist-kg/system#instanceOf> <urn:x> } }"
-                            .replace("urn:x", cmo.ids.review_iri("other")))
+                            .replace("urn:x", cmo.model.ids.review_iri("other")))
 
 
 def test_token_issued_before_public_ids_is_listed_and_revocable(store: Store) -> None:

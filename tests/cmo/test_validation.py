@@ -4,7 +4,7 @@ import pyoxigraph as ox
 import pytest
 
 import cmo
-from cmo.rdf import MintedRefs, cmoc_triples, concept_triples, review_triples, study_triples
+from cmo.rdf.mapping import MintedRefs, cmoc_triples, concept_triples, review_triples, study_triples
 from cmo.store import Store
 from tests.builders import sample_cmoc
 
@@ -30,7 +30,7 @@ def _without(triples: list[ox.Triple], predicate: str) -> list[ox.Triple]:
 
 def _with(triples: list[ox.Triple], predicate: str, obj: ox.NamedNode | ox.Literal,
           subject: str | None = None) -> list[ox.Triple]:
-    s = ox.NamedNode(subject or cmo.ids.cmoc_iri("r1", "c1"))
+    s = ox.NamedNode(subject or cmo.model.ids.cmoc_iri("r1", "c1"))
     return [*triples, ox.Triple(s, ox.NamedNode(predicate), obj)]
 
 
@@ -42,7 +42,7 @@ MALFORMED = {
     "no context": (lambda t: _without(t, RKG + "hasContext"), "hasContext", "context"),
     "no mechanism": (lambda t: _without(t, RKG + "hasMechanism"), "hasMechanism", "mechanism"),
     "two mechanisms": (lambda t: _with(t, RKG + "hasMechanism", ox.NamedNode(
-        cmo.ids.concept_iri("r1", "mechanism", "other"))), "hasMechanism", "exactly one"),
+        cmo.model.ids.concept_iri("r1", "mechanism", "other"))), "hasMechanism", "exactly one"),
     "no outcome": (lambda t: _without(t, RKG + "hasOutcome"), "hasOutcome", "outcome"),
     "no study": (lambda t: _without(t, RKG + "fromStudy"), "fromStudy", "study"),
     "fired missing": (lambda t: _without(t, RKG + "mechanismFired"), "mechanismFired", "fired"),

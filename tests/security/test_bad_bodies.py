@@ -12,7 +12,7 @@ from fastapi import FastAPI
 
 import cmo
 from api.main import create_app
-from api.settings import Settings
+from cmo.settings import Settings
 from tests.security.conftest import Target
 
 CMOCS = "/reviews/peer-support/cmocs"

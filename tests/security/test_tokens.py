@@ -147,7 +147,7 @@ def test_serve_refuses_short_admin_token_with_exit_2(tmp_path: Path) -> None:
 def test_settings_refuse_short_admin_token() -> None:
     from pydantic import ValidationError
 
-    from api.settings import Settings
+    from cmo.settings import Settings
 
     with pytest.raises(ValidationError, match="at least 24"):
         Settings(admin_token="short")

@@ -1,0 +1,1 @@
+"""The `cmo` command line."""

@@ -1,0 +1,1 @@
+"""Files in and out: format detection, RDF files, extraction sheets, reference libraries."""

@@ -1,0 +1,207 @@
+"""RDF in and out of a review: Turtle, TriG, N-Triples, N-Quads and JSON-LD.
+
+An import is all-or-nothing: every file is parsed (a syntax error names the file, line and
+column) and the result checked against the shapes before a single quad is written, and then
+everything is written in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cmo.errors import LimitExceeded, ParseError, Problem, UnsupportedFormat, ValidationFailed
+from cmo.limits import LIMITS
+from cmo.model import ids
+from cmo.model.namespace import ID_IRI, PREFIXES, SYS_IRI
+from cmo.model.records import Review
+from cmo.rdf.guards import check_rdf_body
+from cmo.rdf.mapping import P, R, review_triples
+from cmo.rdf.resources import jsonld_context
+from cmo.rdf.sparql import query_text
+from cmo.review.reviews import review_exists, review_graph_triples
+from cmo.review.validation import to_rdflib, validate_triples
+from cmo.store import Store
+from cmo.store.writes import add_triples, locked
+
+FORMATS: dict[str, ox.RdfFormat] = {
+    "ttl": ox.RdfFormat.TURTLE, "turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG,
+    "nt": ox.RdfFormat.N_TRIPLES, "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS, "nquads": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD, "json": ox.RdfFormat.JSON_LD,
+}
+EXPORT_FORMATS = ("ttl", "trig", "nq", "jsonld")
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+@dataclass
+class ImportReport:
+    """What an import added to a review."""
+
+    review: str
+    files: int
+    triples: int
+    cmocs: int
+    created_review: bool
+    checked: bool = False
+    studies: int = 0
+    concepts: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def rdf_format(name: str | None, path: str | None = None) -> ox.RdfFormat:
+    """The RDF format named `name`, or guessed from the file extension of `path`."""
+    key = (name or (Path(path).suffix.lstrip(".") if path else "")).lower()
+    if key in FORMATS:
+        return FORMATS[key]
+    known = ", ".join(sorted(FORMATS))
+    raise UnsupportedFormat(f"Cannot tell the RDF format of {path or name!r}.",
+                            [Problem(field="format", reason=f"use one of: {known}")])
+
+
+def parse_rdf(data: bytes, fmt: ox.RdfFormat, source: str) -> list[ox.Quad]:
+    """Parse RDF; a syntax error becomes a ParseError naming `source`, line and column.
+
+    Nesting is checked first (`cmo.rdf.guards`): Oxigraph's JSON-LD parser recurses on it.
+    """
+    check_rdf_body(data, fmt, source)
+    try:
+        return list(ox.parse(data, format=fmt, rename_blank_nodes=True))
+    except SyntaxError as exc:
+        raise ParseError(source, exc.msg, exc.lineno, exc.offset) from exc
+    except (ValueError, OSError) as exc:
+        raise ParseError(source, str(exc)) from exc
+
+
+def check_terms(quads: Sequence[ox.Quad], source: str) -> None:
+    """Refuse what a review cannot hold: a literal over `LIMITS.literal_chars` (LimitExceeded,
+    naming its subject and predicate) or a triple term (RDF 1.2), before any other work.
+
+    >>> quad = ox.Quad(ox.NamedNode("urn:c1"), ox.NamedNode("urn:quote"), ox.Literal("x" * 10**6))
+    >>> check_terms([quad], "big.ttl")
+    Traceback (most recent call last):
+    cmo.errors.LimitExceeded: big.ttl has a literal longer than 100000 characters.
+      - big.ttl, urn:quote: <urn:c1> <urn:quote> has 1000000 characters
+    """
+    allowed = LIMITS.literal_chars
+    long = [q for q in quads if isinstance(q.object, ox.Literal) and len(q.object.value) > allowed]
+    if long:
+        raise LimitExceeded(
+            f"{source} has a literal longer than {allowed} characters.", "literal_chars", allowed,
+            [Problem(f"{q.subject} {q.predicate} has {len(q.object.value)} characters",  # type: ignore[union-attr]
+                     field=q.predicate.value, file=source) for q in long])
+    nested = next((q for q in quads if isinstance(q.subject, ox.Triple)
+                   or isinstance(q.object, ox.Triple)), None)
+    if nested is not None:
+        raise ParseError(source, f"{nested.subject} {nested.predicate}: triple terms "
+                                 "(RDF 1.2 '<<( )>>' and annotations) are not supported")
+
+
+def _into_review(quads: Sequence[ox.Quad], review_id: str) -> list[ox.Triple]:
+    """Triples for the review's graph: foreign review IRIs become this review; CMOcs linked."""
+    target = ox.NamedNode(ids.review_iri(review_id))
+    foreign = {q.subject for q in quads if q.predicate == P.type and q.object == R["Review"]
+               and q.subject != target}
+
+    def here(term: Term) -> Term:
+        return target if term in foreign else term
+
+    # The service's bookkeeping (`sys:`, e.g. an exported review's instance) is never imported.
+    triples = {ox.Triple(here(q.subject), q.predicate, here(q.object))  # type: ignore[arg-type]
+               for q in quads if not (q.subject in foreign and q.predicate == P.identifier)
+               and not q.predicate.value.startswith(SYS_IRI)}
+    cmocs = {t.subject for t in triples if t.predicate == P.type and
+             t.object == R["CMOConfiguration"]}
+    linked = {t.subject for t in triples if t.predicate == R["inReview"]}
+    triples |= {ox.Triple(c, R["inReview"], target) for c in cmocs - linked}
+    return sorted(triples | _fallback_ids(triples), key=str)
+
+
+def _fallback_ids(triples: set[ox.Triple]) -> set[ox.Triple]:
+    """The ids that readers would take from the IRIs of CMOcs and theories given none, written
+    out so that the shapes check them like any other id."""
+    kinds = (R["CMOConfiguration"], R["ProgrammeTheory"])
+    typed = {t.subject for t in triples if t.predicate == P.type and t.object in kinds
+             and isinstance(t.subject, ox.NamedNode)}
+    named = {t.subject for t in triples if t.predicate == P.identifier}
+    return {ox.Triple(s, P.identifier, ox.Literal(ids.local_id(s.value)))
+            for s in typed - named}
+
+
+def _merge_review_description(review_id: str, current: Sequence[ox.Triple],
+                              incoming: list[ox.Triple], *, keep_defaults: bool) -> list[ox.Triple]:
+    """Incoming triples, minus any that would give the review a second title, id, etc.
+
+    For a new review, `current` holds defaults (title = id) that the file's own description
+    overrides; for an existing review, what is stored wins.
+    """
+    target = ox.NamedNode(ids.review_iri(review_id))
+    described = {t.predicate for t in current if t.subject == target}
+    from_file = {t.predicate for t in incoming if t.subject == target}
+    if keep_defaults:
+        defaults = [t for t in current if t.subject != target or t.predicate not in from_file
+                    or t.predicate == P.type]
+        return defaults + incoming
+    return [t for t in incoming if t.subject != target or t.predicate not in described]
+
+
+@locked
+def import_rdf(store: Store, review_id: str, files: Sequence[tuple[str, bytes, ox.RdfFormat]],
+               *, validate: bool = True, check: bool = False) -> ImportReport:
+    """Import RDF files into a review (created when missing): all of them, or nothing.
+
+    With `check`, everything is parsed and validated but nothing is written.
+    """
+    ids.check_id(review_id, "review id")
+    quads: list[ox.Quad] = []
+    for source, data, fmt in files:
+        parsed = parse_rdf(data, fmt, source)
+        check_terms(parsed, source)
+        quads += parsed
+    triples = _into_review(quads, review_id)
+    created = not review_exists(store, review_id)
+    # The whole stored review is read only to validate against it; merging the review's own
+    # description needs just the review node.
+    existing = review_graph_triples(store, review_id) if validate and not created else []
+    if created:
+        current = review_triples(Review(id=review_id, title=review_id))
+    else:
+        current = existing or store.construct(query_text("describe_one"), {
+            "owner": ox.NamedNode(ids.review_iri(review_id))}, graphs=[ids.review_iri(review_id)])
+    triples = _merge_review_description(review_id, current, triples, keep_defaults=created)
+    if validate:
+        violations = validate_triples([*existing, *triples])
+        if violations:
+            raise ValidationFailed(violations, review_id)
+    if not check:
+        add_triples(store, review_id, triples)
+    cmocs = sum(1 for t in triples if t.predicate == P.type and t.object == R["CMOConfiguration"])
+    return ImportReport(review_id, len(files), len(triples), cmocs, created, checked=check)
+
+
+def export_review(store: Store, review_id: str, fmt: str) -> bytes:
+    """A review serialised as ttl, trig, nq or jsonld (compacted with our JSON-LD context)."""
+    if fmt not in EXPORT_FORMATS:
+        raise UnsupportedFormat(f"Cannot export as {fmt!r}.", [Problem(
+            field="format", reason=f"use one of: {', '.join(EXPORT_FORMATS)}")])
+    # The revision token and the review's instance are the store's bookkeeping, not the review.
+    triples = sorted((t for t in review_graph_triples(store, review_id)
+                      if t.predicate != R["revision"]
+                      and not t.predicate.value.startswith(SYS_IRI)), key=str)
+    prefixes = {**PREFIXES, "id": ID_IRI}
+    if fmt == "ttl":
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    graph = ox.NamedNode(ids.review_iri(review_id))
+    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+    if fmt == "trig":
+        return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
+    if fmt == "nq":
+        return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+    g = to_rdflib(triples)
+    doc = json.loads(g.serialize(format="json-ld", context=jsonld_context(), auto_compact=True))
+    doc["@context"] = jsonld_context()
+    return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True).encode() + b"\n"

@@ -1,0 +1,1 @@
+"""The typed model of a realist review: records, answers, identifiers, the vocabulary."""

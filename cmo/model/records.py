@@ -1,0 +1,271 @@
+"""The typed model of a realist review: what the library takes in and gives back.
+
+>>> cmoc = CMOConfiguration(id="c01", studies=["Jolly 2012"], contexts=["low intensity support"],
+...                         mechanism="mothers engage with the peer", outcomes=["breastfeeding"],
+...                         fired=False)
+>>> cmoc.direction is None, cmoc.fired
+(True, False)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
+
+from cmo.errors import InvalidInput, Problem
+from cmo.limits import LIMITS
+from cmo.model.ids import ID_PATTERN, clean_label
+
+STORED: Mapping[str, bool] = {"stored": True}
+"""Validation context for what is read back from the store: caps are not checked again, so data
+written before a cap existed stays readable (`Review.model_validate(data, context=STORED)`)."""
+
+
+@dataclass(frozen=True)
+class Capped:
+    """At most `LIMITS.<limit>` characters (a text) or items (a list), checked before any other
+    work on the value. The error (`too_long`) carries the limit's name and value.
+
+    >>> from pydantic import TypeAdapter
+    >>> try:
+    ...     TypeAdapter(Annotated[list[int], Capped("list_items")]).validate_python([0] * 999)
+    ... except ValidationError as exc:
+    ...     print(exc.errors()[0]["msg"])
+    at most 200 items (list_items); this has 999
+    """
+
+    limit: str
+
+    @property
+    def allowed(self) -> int:
+        """The cap's value."""
+        return int(getattr(LIMITS, self.limit))
+
+    def __get_pydantic_core_schema__(self, source: Any,
+                                     handler: GetCoreSchemaHandler) -> CoreSchema:
+        """Check the length first, then validate as `source` would be."""
+        return core_schema.with_info_before_validator_function(self._check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        """Publish the cap as maxLength or maxItems."""
+        out = handler(schema)
+        out["maxItems" if out.get("type") == "array" else "maxLength"] = self.allowed
+        return out
+
+    def _check(self, value: Any, info: ValidationInfo) -> Any:
+        if (isinstance(value, str | list | tuple) and len(value) > self.allowed
+                and not (info.context or {}).get("stored")):
+            unit = "characters" if isinstance(value, str) else "items"
+            raise PydanticCustomError(
+                "too_long", "at most {allowed} {unit} ({limit}); this has {actual}",
+                {"limit": self.limit, "allowed": self.allowed, "unit": unit,
+                 "actual": len(value)})
+        return value
+
+
+def _unicode(value: str) -> str:
+    """Refuse text that cannot be stored: a lone surrogate such as '\\ud800' is not Unicode."""
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise PydanticCustomError(
+                "not_unicode", "not valid Unicode: a lone surrogate at position {position}",
+                {"position": exc.start}) from None
+    return value
+
+
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
+                  Capped("label_chars"), AfterValidator(_unicode)]
+"""A name: a concept label or synonym, a study key, a title."""
+Short = Annotated[str, Capped("label_chars"), AfterValidator(_unicode)]
+"""A short value that may be empty: a page, a reviewer, a DOI."""
+Text = Annotated[str, Capped("text_chars"), AfterValidator(_unicode)]
+"""A free text: a quote, notes, a definition, a statement, a resource."""
+Identifier = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+"""An id that can stand in an IRI: a review, CMOc or theory id."""
+T = TypeVar("T")
+Many = Annotated[list[T], Capped("list_items")]
+"""A list of a CMOc or concept (contexts, outcomes, synonyms, ...), at most `list_items` long."""
+M = TypeVar("M", bound=BaseModel)
+
+
+def validated(model: type[M], data: Mapping[str, Any], what: str | None = None) -> M:
+    """`model` built from `data`, or InvalidInput naming each field the model refuses.
+
+    >>> validated(Study, {"key": ""})
+    Traceback (most recent call last):
+    cmo.errors.InvalidInput: Study is not valid.
+      - key: String should have at least 1 character
+    """
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(f"{what or model.__name__} is not valid.", [
+            Problem(e["msg"], field=".".join(str(p) for p in e["loc"]) or None)
+            for e in exc.errors()]) from None
+
+
+class ConceptKind(StrEnum):
+    """The kinds of concept a CMOc links to."""
+
+    context = "context"
+    mechanism = "mechanism"
+    outcome = "outcome"
+    intervention = "intervention"
+    actor = "actor"
+
+
+class Direction(StrEnum):
+    """Which way an outcome moved (the tokens of the extraction sheet)."""
+
+    positive = "positive"
+    negative = "negative"
+    none = "none"
+    mixed = "mixed"
+
+
+class Confidence(StrEnum):
+    """How far the reviewer trusts a CMOc (rigour and relevance together)."""
+
+    high = "high"
+    moderate = "moderate"
+    low = "low"
+
+
+class StudyDesign(StrEnum):
+    """The designs of the studies a realist review draws on."""
+
+    rct = "rct"
+    quasi_experimental = "quasi-experimental"
+    qualitative = "qualitative"
+    process_evaluation = "process-evaluation"
+    mixed_methods = "mixed-methods"
+    systematic_review = "systematic-review"
+    realist_review = "realist-review"
+    grey_literature = "grey-literature"
+    commentary = "commentary"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Review(_Model):
+    """A realist review: a project with its own graph."""
+
+    id: Identifier
+    title: Label
+    question: Text | None = None
+    public: bool = False
+    created: datetime | None = None
+
+
+class Study(_Model):
+    """A source document a review draws on, known by its key (e.g. 'Jolly 2012')."""
+
+    key: Label
+    title: Text | None = None
+    authors: Text | None = Field(default=None, description="'; '-separated, in order")
+    year: int | None = Field(default=None, ge=1000, le=9999)
+    design: StudyDesign | None = None
+    doi: Short | None = None
+    journal: Short | None = None
+    purpose: Text | None = None
+
+
+class Concept(_Model):
+    """A context, mechanism, outcome, intervention or actor in the review's concept scheme."""
+
+    kind: ConceptKind
+    label: Label
+    alt_labels: Many[Label] = Field(default_factory=list)
+    broader: Label | None = Field(default=None, description="label of the parent, same kind")
+    definition: Text | None = None
+    iri: Text | None = Field(default=None, description="set by the store; ignored on input")
+
+    @field_validator("label", "broader")
+    @classmethod
+    def _collapse_spaces(cls, value: str | None) -> str | None:
+        return clean_label(value) if value is not None else None
+
+    @field_validator("alt_labels")
+    @classmethod
+    def _collapse_alt_spaces(cls, values: list[str]) -> list[str]:
+        return [clean_label(v) for v in values]
+
+
+class Evidence(_Model):
+    """A verbatim passage of a study that supports a CMOc."""
+
+    quote: Annotated[str, StringConstraints(min_length=1), Capped("text_chars"),
+                     AfterValidator(_unicode)]
+    page: Short | None = None
+    study: Short | None = Field(default=None, description="key of the study quoted")
+
+
+class NewCMOc(_Model):
+    """A CMOc to create, before the review gives it an id; concepts are given by label."""
+
+    studies: Many[Label] = Field(min_length=1)
+    contexts: Many[Label] = Field(min_length=1)
+    mechanism: Label
+    outcomes: Many[Label] = Field(min_length=1)
+    resource: Text | None = None
+    intervention: Label | None = None
+    actor: Label | None = None
+    fired: bool = True
+    direction: Direction | None = None
+    confidence: Confidence | None = None
+    evidence: Many[Evidence] = Field(default_factory=list)
+    theories: Many[Identifier] = Field(default_factory=list, description="programme theory ids")
+    leads_to: Many[Identifier] = Field(default_factory=list, description="ids of later CMOcs")
+    reviewer: Short | None = None
+    notes: Text | None = None
+    created: datetime | None = None
+    modified: datetime | None = None
+
+    @field_validator("contexts", "outcomes", "studies")
+    @classmethod
+    def _collapse_list_spaces(cls, values: list[str]) -> list[str]:
+        return [clean_label(v) for v in values]
+
+    @field_validator("mechanism", "intervention", "actor")
+    @classmethod
+    def _collapse_spaces(cls, value: str | None) -> str | None:
+        return clean_label(value) if value is not None else None
+
+
+class CMOConfiguration(NewCMOc):
+    """One context-mechanism-outcome configuration; concepts are given by label."""
+
+    id: Identifier
+
+
+class ProgrammeTheory(_Model):
+    """One version of a programme theory; a refinement points to the version it revised."""
+
+    id: Identifier
+    label: Label
+    statement: Text | None = None
+    version: int = Field(default=1, ge=1)
+    revision_of: Identifier | None = None

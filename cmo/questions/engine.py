@@ -1,0 +1,409 @@
+"""The questions a realist reviewer asks of the graph, over one review, several, or all.
+
+Each answer is computed from the review indexes (`cmo.review.index`), which are re-read whenever a
+review's revision token changes, so answers are always those of the stored data.
+
+>>> import cmo
+>>> store = cmo.open_store("memory:")
+>>> _ = cmo.create_review(store, cmo.Review(id="r", title="R"))
+>>> _ = cmo.create_cmoc(store, "r", cmo.CMOConfiguration(id="c1", studies=["S 2020"],
+...     contexts=["rural"], mechanism="trust", outcomes=["uptake"], fired=False))
+>>> [(row.context.label, row.mechanism.label, row.not_fired)
+...  for row in context_mechanism_matrix(store).rows]
+[('rural', 'trust', 1)]
+"""
+
+from __future__ import annotations
+
+import difflib
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from cmo.errors import InvalidInput, NotFound, Problem, UnknownConcept
+from cmo.model.answers import (
+    ConceptRef,
+    ContextRow,
+    ContextsForMechanism,
+    Contradiction,
+    Contradictions,
+    EvidenceItem,
+    EvidenceTrail,
+    Matrix,
+    MatrixCell,
+    MechanismRow,
+    MechanismsForContext,
+    OutcomeCount,
+    OutcomeRow,
+    OutcomesForMechanism,
+    Pattern,
+    Patterns,
+    Side,
+    StudyRef,
+)
+from cmo.model.ids import normalise_label
+from cmo.model.records import Confidence, Direction, StudyDesign
+from cmo.questions.chains import chains as chains  # a question too: cmo.questions.engine.chains
+from cmo.review.index import CmocFacts, ReviewIndex, remembered, review_indexes
+from cmo.store import Store
+
+_CONFIDENCE_RANK = {"low": 0, "moderate": 1, "high": 2}
+
+
+@dataclass(frozen=True)
+class CmocFilter:
+    """Which CMOcs count: by study design, minimum confidence, firing, direction, theory."""
+
+    design: StudyDesign | str | None = None
+    min_confidence: Confidence | str | None = None
+    fired_only: bool = False
+    direction: Direction | str | None = None
+    theory: str | None = None
+
+    def accepts(self, c: CmocFacts, index: ReviewIndex) -> bool:
+        """Whether a CMOc passes every filter that is set."""
+        if self.fired_only and not c.fired:
+            return False
+        if self.direction is not None and c.direction != str(self.direction):
+            return False
+        if self.min_confidence is not None and (
+                c.confidence is None or
+                _CONFIDENCE_RANK[c.confidence] < _CONFIDENCE_RANK[str(self.min_confidence)]):
+            return False
+        if self.design is not None and not any(
+                index.studies[s].design == str(self.design) for s in c.studies
+                if s in index.studies):
+            return False
+        if self.theory is not None:
+            wanted = normalise_label(self.theory)
+            if not any(t in index.theories and wanted in (
+                    normalise_label(index.theories[t][0]), normalise_label(index.theories[t][1]))
+                    for t in c.theories):
+                return False
+        return True
+
+
+NO_FILTER = CmocFilter()
+
+
+def _ref(index: ReviewIndex, iri: str) -> ConceptRef:
+    return ConceptRef(iri=iri, label=index.label.get(iri, iri.rsplit("/", 1)[-1]))
+
+
+def _order(ref: ConceptRef) -> tuple[str, str]:
+    return (ref.label.casefold(), ref.iri)
+
+
+class _Tally:
+    """Counts for one row: CMOcs, distinct studies, fired and not fired."""
+
+    __slots__ = ("cmocs", "fired", "not_fired", "studies")
+
+    def __init__(self) -> None:
+        self.cmocs = self.fired = self.not_fired = 0
+        self.studies: set[str] = set()
+
+    def add(self, c: CmocFacts) -> None:
+        self.cmocs += 1
+        self.studies.update(c.studies)
+        if c.fired:
+            self.fired += 1
+        else:
+            self.not_fired += 1
+
+    def counts(self) -> dict[str, int]:
+        return {"cmocs": self.cmocs, "studies": len(self.studies), "fired": self.fired,
+                "not_fired": self.not_fired}
+
+
+def _selected(indexes: Iterable[ReviewIndex],
+              filters: CmocFilter) -> Iterator[tuple[ReviewIndex, CmocFacts]]:
+    for index in indexes:
+        for c in index.cmocs:
+            if filters is NO_FILTER or filters.accepts(c, index):
+                yield index, c
+
+
+def lookup_concept(store: Store, kind: str, text: str,
+                   reviews: Sequence[str] | None = None) -> list[ConceptRef]:
+    """Concepts of `kind` named by an IRI, label or synonym (any case or spacing), per review."""
+    return [ref for _, ref in _resolve(review_indexes(store, _ids(reviews)), kind, text)]
+
+
+def _ids(reviews: Sequence[str] | None) -> list[str] | None:
+    return list(reviews) if reviews else None
+
+
+def _resolve(indexes: Sequence[ReviewIndex], kind: str,
+             text: str) -> list[tuple[ReviewIndex, ConceptRef]]:
+    found = [(ix, _ref(ix, iri)) for ix in indexes if (iri := ix.resolve(kind, text))]
+    if not found:
+        # Every known label and synonym, normalised, pointing at the preferred label to suggest.
+        known = {name: ix.label[iri] for ix in indexes for (k, name), iri in ix.by_label.items()
+                 if k == kind}
+        close = difflib.get_close_matches(normalise_label(text), list(known), n=3, cutoff=0.5)
+        raise UnknownConcept(kind, text, list(dict.fromkeys(known[c] for c in close)))
+    return found
+
+
+def context_mechanism_matrix(store: Store, reviews: Sequence[str] | None = None,
+                             filters: CmocFilter = NO_FILTER) -> Matrix:
+    """For every (context, mechanism) pair: CMOcs, distinct studies, fired and not fired.
+
+    The answer is remembered per set of review revisions, so asking again after no write is
+    a lookup; any write to one of the reviews makes it be computed afresh.
+    """
+    indexes = review_indexes(store, _ids(reviews))
+    return remembered(store, indexes, ("matrix", filters),
+                      lambda: _matrix(indexes, filters))
+
+
+def _matrix(indexes: Sequence[ReviewIndex], filters: CmocFilter) -> Matrix:
+    # Each review's cells are kept with its index (a write to one review recomputes only its
+    # part); the parts are then merged in order. Concepts are minted per review, so parts
+    # rarely share a cell; when they do (shared IRIs in imported data), count them together.
+    parts = [ix.memo.get(("matrix", filters)) or ix.memo.setdefault(
+        ("matrix", filters), _cells([ix], filters)) for ix in indexes]
+    keys: set[tuple[str, str]] = set()
+    for tallies, _ in parts:
+        if not keys.isdisjoint(tallies):
+            return Matrix.model_construct(rows=[row for _, row in _cells(indexes, filters)[1]])
+        keys.update(tallies)
+    return Matrix.model_construct(rows=[row for _, row in heapq.merge(
+        *(rows for _, rows in parts), key=lambda pair: pair[0])])
+
+
+def _cells(indexes: Sequence[ReviewIndex], filters: CmocFilter
+           ) -> tuple[dict[tuple[str, str], _Tally], list[tuple[tuple[str, str, str, str],
+                                                               MatrixCell]]]:
+    """The matrix cells of some reviews, as tallies and as rows sorted by concept labels."""
+    cells: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
+    owner: dict[str, ReviewIndex] = {}
+    for index, c in _selected(indexes, filters):
+        if c.mechanism is None:
+            continue
+        owner.setdefault(c.mechanism, index)
+        for ctx in set(c.contexts):
+            owner.setdefault(ctx, index)
+            cells[(ctx, c.mechanism)].add(c)
+    # Validated once per concept, then assembled without re-validation: 100k cells otherwise
+    # spend most of their time in pydantic.
+    refs = {iri: _ref(index, iri) for iri, index in owner.items()}
+    rows = [((*_order(refs[ctx]), *_order(refs[mech])),
+             MatrixCell.model_construct(None, context=refs[ctx], mechanism=refs[mech],
+                                       **t.counts()))
+            for (ctx, mech), t in cells.items()]
+    rows.sort(key=lambda pair: pair[0])
+    return cells, rows
+
+
+def mechanisms_for_context(store: Store, context: str, *, include_narrower: bool = True,
+                           reviews: Sequence[str] | None = None,
+                           filters: CmocFilter = NO_FILTER) -> MechanismsForContext:
+    """Every mechanism triggered or not in a context (or a narrower one), with its outcomes.
+
+    A CMOc counts once per mechanism even when several of its contexts fall under the context.
+    """
+    indexes = review_indexes(store, _ids(reviews))
+    resolved = _resolve(indexes, "context", context)
+    under = {ix.review_id: (ix.descendants(ref.iri) if include_narrower else {ref.iri})
+             for ix, ref in resolved}
+    tallies: dict[str, _Tally] = defaultdict(_Tally)
+    outcomes: dict[str, dict[tuple[str, str | None], int]] = defaultdict(lambda: defaultdict(int))
+    refs: dict[str, ConceptRef] = {}
+    for index, c in _selected(indexes, filters):
+        asked = under.get(index.review_id)
+        if not asked or c.mechanism is None or asked.isdisjoint(c.contexts):
+            continue
+        refs.setdefault(c.mechanism, _ref(index, c.mechanism))
+        tallies[c.mechanism].add(c)
+        for o in set(c.outcomes):
+            refs.setdefault(o, _ref(index, o))
+            outcomes[c.mechanism][(o, c.direction)] += 1
+    rows = [MechanismRow(mechanism=refs[m], **t.counts(), outcomes=sorted(
+        (OutcomeCount(outcome=refs[o], direction=d, cmocs=n) for (o, d), n in outcomes[m].items()),
+        key=lambda r: (_order(r.outcome), r.direction or ""))) for m, t in tallies.items()]
+    rows.sort(key=lambda r: _order(r.mechanism))
+    return MechanismsForContext(context=resolved[0][1], include_narrower=include_narrower,
+                                rows=rows)
+
+
+def _mechanism_cmocs(store: Store, mechanism: str, reviews: Sequence[str] | None,
+                     include_narrower: bool, filters: CmocFilter
+                     ) -> tuple[ConceptRef, list[tuple[ReviewIndex, CmocFacts]]]:
+    indexes = review_indexes(store, _ids(reviews))
+    resolved = _resolve(indexes, "mechanism", mechanism)
+    under = {ix.review_id: (ix.descendants(ref.iri) if include_narrower else {ref.iri})
+             for ix, ref in resolved}
+    chosen = [(ix, c) for ix, c in _selected(indexes, filters)
+              if c.mechanism in under.get(ix.review_id, ())]
+    return resolved[0][1], chosen
+
+
+def contexts_for_mechanism(store: Store, mechanism: str, *, include_narrower: bool = True,
+                           reviews: Sequence[str] | None = None,
+                           filters: CmocFilter = NO_FILTER) -> ContextsForMechanism:
+    """The contexts where a mechanism fired and those where it did not, side by side."""
+    ref, chosen = _mechanism_cmocs(store, mechanism, reviews, include_narrower, filters)
+    tallies: dict[str, _Tally] = defaultdict(_Tally)
+    refs: dict[str, ConceptRef] = {}
+    for index, c in chosen:
+        for ctx in set(c.contexts):
+            refs.setdefault(ctx, _ref(index, ctx))
+            tallies[ctx].add(c)
+    rows = sorted((ContextRow(context=refs[k], **t.counts()) for k, t in tallies.items()),
+                  key=lambda r: _order(r.context))
+    return ContextsForMechanism(mechanism=ref, fired_in=[r for r in rows if r.fired],
+                                not_fired_in=[r for r in rows if r.not_fired])
+
+
+def outcomes_for_mechanism(store: Store, mechanism: str, *, include_narrower: bool = True,
+                           reviews: Sequence[str] | None = None,
+                           filters: CmocFilter = NO_FILTER) -> OutcomesForMechanism:
+    """What a mechanism produces: each outcome and direction, with its counts."""
+    ref, chosen = _mechanism_cmocs(store, mechanism, reviews, include_narrower, filters)
+    tallies: dict[tuple[str, str | None], _Tally] = defaultdict(_Tally)
+    refs: dict[str, ConceptRef] = {}
+    for index, c in chosen:
+        for o in set(c.outcomes):
+            refs.setdefault(o, _ref(index, o))
+            tallies[(o, c.direction)].add(c)
+    rows = sorted((OutcomeRow(outcome=refs[o], direction=d, **t.counts())
+                   for (o, d), t in tallies.items()),
+                  key=lambda r: (_order(r.outcome), r.direction or ""))
+    return OutcomesForMechanism(mechanism=ref, rows=rows)
+
+
+def _study_ref(index: ReviewIndex, iri: str) -> StudyRef:
+    s = index.studies.get(iri)
+    return StudyRef(iri=iri, key=s.key if s else iri.rsplit("/", 1)[-1],
+                    title=s.title if s else None, design=s.design if s else None)
+
+
+def _evidence(index: ReviewIndex, c: CmocFacts) -> list[EvidenceItem]:
+    items = []
+    for ev in c.evidence:
+        e = index.evidence.get(ev)
+        if e is None:
+            continue
+        source = e.source or (c.studies[0] if len(c.studies) == 1 else None)
+        items.append(EvidenceItem(review=index.review_id, cmoc=c.id, fired=c.fired,
+                                  direction=c.direction, quote=e.quote, page=e.page,
+                                  study=_study_ref(index, source) if source else None))
+    return items
+
+
+def _trail(pairs: Iterable[tuple[ReviewIndex, CmocFacts]]) -> EvidenceTrail:
+    pairs = sorted(pairs, key=lambda p: (p[0].review_id, p[1].id))
+    studies = {s: _study_ref(ix, s) for ix, c in pairs for s in c.studies}
+    return EvidenceTrail(cmocs=[c.id for _, c in pairs],
+                         studies=sorted(studies.values(), key=lambda s: (s.key.casefold(), s.iri)),
+                         items=[item for ix, c in pairs for item in _evidence(ix, c)])
+
+
+def evidence_trail(store: Store, *, cmoc: str | None = None, concept: str | None = None,
+                   kind: str = "context", context: str | None = None,
+                   mechanism: str | None = None, include_narrower: bool = True,
+                   reviews: Sequence[str] | None = None,
+                   filters: CmocFilter = NO_FILTER) -> EvidenceTrail:
+    """The studies, quotes and pages behind a CMOc, a concept, or a matrix cell (context and
+    mechanism given together; a cell is exact, as in the matrix). A context or a mechanism given
+    alone is asked about as a concept (with its narrower concepts unless told otherwise)."""
+    if concept is None and (context is None) != (mechanism is None):
+        concept, kind = (context, "context") if context is not None else (mechanism, "mechanism")
+        context = mechanism = None
+    indexes = review_indexes(store, _ids(reviews))
+    if cmoc is not None:
+        pairs = [(ix, ix.cmoc_by_id[cmoc]) for ix in indexes if cmoc in ix.cmoc_by_id]
+        if not pairs:
+            raise NotFound(f"No CMOc {cmoc!r}.")
+        return _trail(pairs)
+    if context is not None and mechanism is not None:
+        ctxs = {ix.review_id: ref.iri for ix, ref in _resolve(indexes, "context", context)}
+        mechs = {ix.review_id: ref.iri for ix, ref in _resolve(indexes, "mechanism", mechanism)}
+        return _trail((ix, c) for ix, c in _selected(indexes, filters)
+                      if c.mechanism == mechs.get(ix.review_id)
+                      and ctxs.get(ix.review_id) in c.contexts)
+    if concept is None:
+        raise InvalidInput("Ask for the evidence of a CMOc, a concept, or a context and mechanism.",
+                           [Problem(field="cmoc", reason="give a CMOc id, a concept, or both "
+                                                         "a context and a mechanism")])
+    under = {ix.review_id: (ix.descendants(ref.iri) if include_narrower else {ref.iri})
+             for ix, ref in _resolve(indexes, kind, concept)}
+
+    def links(c: CmocFacts) -> Iterable[str]:
+        if kind == "context":
+            return c.contexts
+        if kind == "outcome":
+            return c.outcomes
+        return (c.mechanism,) if c.mechanism else ()
+
+    return _trail((ix, c) for ix, c in _selected(indexes, filters)
+                  if not under.get(ix.review_id, set()).isdisjoint(links(c)))
+
+
+def recurring_patterns(store: Store, min_studies: int = 2, *,
+                       reviews: Sequence[str] | None = None,
+                       filters: CmocFilter = NO_FILTER) -> Patterns:
+    """Demi-regularities: context-mechanism-outcome patterns (same direction and firing)
+    supported by at least `min_studies` distinct studies."""
+    groups: dict[tuple[str, str, str, str | None, bool], tuple[set[str], list[str]]] = {}
+    refs: dict[str, ConceptRef] = {}
+    for index, c in _selected(review_indexes(store, _ids(reviews)), filters):
+        if c.mechanism is None:
+            continue
+        for x in (*c.contexts, c.mechanism, *c.outcomes):
+            refs.setdefault(x, _ref(index, x))
+        for ctx in set(c.contexts):
+            for o in set(c.outcomes):
+                studies, cmocs = groups.setdefault((ctx, c.mechanism, o, c.direction, c.fired),
+                                                   (set(), []))
+                studies.update(c.studies)
+                cmocs.append(c.id)
+    rows = [Pattern(context=refs[ctx], mechanism=refs[m], outcome=refs[o], direction=d, fired=f,
+                    studies=len(s), cmocs=sorted(set(ids)))
+            for (ctx, m, o, d, f), (s, ids) in groups.items() if len(s) >= min_studies]
+    rows.sort(key=lambda r: (-r.studies, _order(r.context), _order(r.mechanism),
+                             _order(r.outcome), r.direction or "", not r.fired))
+    return Patterns(min_studies=min_studies, rows=rows)
+
+
+def contradictions(store: Store, *, reviews: Sequence[str] | None = None,
+                   filters: CmocFilter = NO_FILTER) -> Contradictions:
+    """Same context and mechanism with opposite outcome directions (positive vs negative), or
+    fired in one study and not in another; each with the evidence on both sides."""
+    cells: dict[tuple[str, str], list[tuple[ReviewIndex, CmocFacts]]] = defaultdict(list)
+    for index, c in _selected(review_indexes(store, _ids(reviews)), filters):
+        for ctx in set(c.contexts):
+            if c.mechanism is not None:
+                cells[(ctx, c.mechanism)].append((index, c))
+    rows: list[Contradiction] = []
+    for (ctx, mech), pairs in cells.items():
+        index = pairs[0][0]
+        base = {"context": _ref(index, ctx), "mechanism": _ref(index, mech)}
+        fired = [p for p in pairs if p[1].fired]
+        not_fired = [p for p in pairs if not p[1].fired]
+        studies = {s for _, c in pairs for s in c.studies}
+        if fired and not_fired and len(studies) > 1:
+            rows.append(Contradiction(kind="firing", **base, sides=[
+                _side("fired", fired), _side("not fired", not_fired)]))
+        by_outcome: dict[str, list[tuple[ReviewIndex, CmocFacts]]] = defaultdict(list)
+        for p in pairs:
+            for o in set(p[1].outcomes):
+                by_outcome[o].append(p)
+        for o, opairs in by_outcome.items():
+            pos = [p for p in opairs if p[1].direction == "positive"]
+            neg = [p for p in opairs if p[1].direction == "negative"]
+            if pos and neg:
+                rows.append(Contradiction(kind="direction", **base, outcome=_ref(index, o),
+                                          sides=[_side("positive", pos), _side("negative", neg)]))
+    rows.sort(key=lambda r: (r.kind, _order(r.context), _order(r.mechanism),
+                             _order(r.outcome) if r.outcome else ("", "")))
+    return Contradictions(rows=rows)
+
+
+def _side(claim: str, pairs: list[tuple[ReviewIndex, CmocFacts]]) -> Side:
+    pairs = sorted(pairs, key=lambda p: (p[0].review_id, p[1].id))
+    return Side(claim=claim, cmocs=[c.id for _, c in pairs],
+                evidence=[e for ix, c in pairs for e in _evidence(ix, c)])

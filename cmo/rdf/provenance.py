@@ -1,0 +1,61 @@
+"""Who is writing: every write to a review records a PROV activity naming its agent and time.
+
+>>> with acting_as("Example reviewer"):
+...     current_agent()
+'Example reviewer'
+>>> current_agent() is None
+True
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from cmo.model import ids
+from cmo.model.namespace import PROV_IRI
+from cmo.rdf.mapping import P, datetime_literal
+
+_AGENT: ContextVar[str | None] = ContextVar("cmo_agent", default=None)
+_ACTIVITY = NamedNode(PROV_IRI + "Activity")
+_ASSOCIATED = NamedNode(PROV_IRI + "wasAssociatedWith")
+_ENDED = NamedNode(PROV_IRI + "endedAtTime")
+_GENERATED = NamedNode(PROV_IRI + "generated")
+_INVALIDATED = NamedNode(PROV_IRI + "invalidated")
+
+
+@contextmanager
+def acting_as(agent: str) -> Iterator[None]:
+    """Attribute the writes made inside the block to `agent` (a person or token name)."""
+    token = _AGENT.set(agent)
+    try:
+        yield
+    finally:
+        _AGENT.reset(token)
+
+
+def current_agent() -> str | None:
+    """The agent writes are attributed to, if any."""
+    return _AGENT.get()
+
+
+def activity_triples(review_id: str, generated: Sequence[str],
+                     invalidated: Sequence[str]) -> list[Triple]:
+    """A prov:Activity for one write by the current agent; [] when nobody is named."""
+    agent = current_agent()
+    if agent is None:
+        return []
+    activity = NamedNode(f"{ids.review_iri(review_id)}/activity/{uuid.uuid4().hex}")
+    agent_node = NamedNode(ids.agent_iri(agent))
+    out = [Triple(activity, P.type, _ACTIVITY), Triple(activity, _ASSOCIATED, agent_node),
+           Triple(activity, _ENDED, datetime_literal(datetime.now(UTC))),
+           Triple(agent_node, P.type, P.agent), Triple(agent_node, P.label, Literal(agent))]
+    out += [Triple(activity, _GENERATED, NamedNode(s)) for s in generated]
+    out += [Triple(activity, _INVALIDATED, NamedNode(s)) for s in invalidated
+            if s not in generated]
+    return out

@@ -1,0 +1,2 @@
+"""One review's resources: reviews, CMOcs, concepts, studies, theories, the names that resolve
+labels, tokens, the review index, SHACL validation and linked data."""

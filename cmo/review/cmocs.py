@@ -1,0 +1,247 @@
+"""CMO configurations: create, read, list, replace and delete the CMOcs of a review.
+
+Concept labels in a CMOc resolve to the review's concepts (any case or spacing, or a synonym);
+a label that names nothing yet becomes a new concept in the same atomic write, as does a study key.
+
+A version of a CMOc (`CMOcVersion`) is the CMOc and its ETag made from one read: the CMOc's
+triples, its evidence and the names of what it links to (`queries/describe_cmoc.rq`). A write
+reads what it stored back under the same lock, so its answer is the version it wrote.
+
+>>> import cmo
+>>> store = cmo.open_store("memory:")
+>>> _ = cmo.create_review(store, cmo.Review(id="r", title="R"))
+>>> first = create_cmoc_version(store, "r", cmo.NewCMOc(studies=["S 2020"],
+...     contexts=["rural"], mechanism="trust", outcomes=["uptake"]))
+>>> second = edit_cmoc(store, "r", first.cmoc.id,
+...     lambda c: c.model_copy(update={"notes": "seen"}), if_match=first.etag)
+>>> second.cmoc.notes, second.etag == get_cmoc_version(store, "r", "c01").etag != first.etag
+('seen', True)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+from pyoxigraph import NamedNode, Triple
+
+from cmo.errors import AlreadyExists, NotFound, PreconditionFailed
+from cmo.model import ids
+from cmo.model.namespace import RKG
+from cmo.model.records import CMOConfiguration, Concept, NewCMOc, Study
+from cmo.rdf.mapping import (
+    Description,
+    P,
+    cmoc_triples,
+    concept_triples,
+    describe,
+    read_cmoc,
+    study_triples,
+)
+from cmo.rdf.provenance import current_agent
+from cmo.rdf.sparql import query_text
+from cmo.review.index import review_indexes
+from cmo.review.names import ReviewNames
+from cmo.review.reviews import get_review
+from cmo.store import Store
+from cmo.store.writes import current_revision, describe_all, transact, write
+
+
+def _new_resources(review_id: str, names: ReviewNames) -> list[Triple]:
+    """Triples describing the concepts and studies `names` minted during this write."""
+    out: list[Triple] = []
+    for iri, (kind, label) in names.new_concepts.items():
+        out += concept_triples(review_id, Concept(kind=kind, label=label), iri, None)
+    for iri, key in names.new_studies.items():
+        out += study_triples(Study(key=key), iri)
+    return out
+
+
+def _triples(review_id: str, cmoc: CMOConfiguration, names: ReviewNames) -> list[Triple]:
+    for study in (e.study for e in cmoc.evidence if e.study):
+        names.study(study)
+    triples = cmoc_triples(review_id, cmoc, names)
+    return triples + _new_resources(review_id, names)
+
+
+def next_cmoc_id(names: ReviewNames) -> str:
+    """The next free id in the review's `c<number>` sequence (c01, c02, ... c44)."""
+    numbered = [m for i in names.cmocs if (m := re.fullmatch(r"c(\d+)", i))]
+    if not numbered:
+        return "c01"
+    widest = max(numbered, key=lambda m: int(m.group(1)))
+    return f"c{int(widest.group(1)) + 1:0{len(widest.group(1))}d}"
+
+
+class CMOcVersion(NamedTuple):
+    """One version of a CMOc and its ETag, both made from the same read of the store."""
+
+    cmoc: CMOConfiguration
+    etag: str
+
+
+class _LinkedNames:
+    """What the IRIs a CMOc links to are called, from the names read with it (`Names`)."""
+
+    def __init__(self, desc: Description) -> None:
+        self.desc = desc
+
+    def _first(self, iri: str, *predicates: NamedNode) -> str:
+        d = self.desc.get(iri, {})
+        for p in predicates:
+            values = sorted(v.value for v in d.get(p.value, []))
+            if values:
+                return values[0]
+        return ids.local_id(iri)
+
+    def label_of(self, iri: str) -> str:
+        """A concept's preferred label, or a reviewer's label."""
+        return self._first(iri, P.pref_label, P.label)
+
+    def key_of(self, iri: str) -> str:
+        """A study's key."""
+        return self._first(iri, P.identifier)
+
+    def id_of(self, iri: str) -> str:
+        """A theory version's or a CMOc's id."""
+        return self._first(iri, P.identifier)
+
+
+def _read(store: Store, review_id: str, cmoc_id: str, iri: str) -> CMOcVersion:
+    """The CMOc at `iri` and its ETag, from one query; NotFound if it is not (or no longer)
+    stored."""
+    desc = describe(store.construct(query_text("describe_cmoc"), {"owner": NamedNode(iri)},
+                                    graphs=[ids.review_iri(review_id)]))
+    if str(RKG.CMOConfiguration) not in {t.value for t in desc.get(iri, {}).get(
+            P.type.value, [])}:
+        raise NotFound(f"No CMOc {cmoc_id!r} in review {review_id!r}.")
+    return CMOcVersion(read_cmoc(desc, iri, _LinkedNames(desc)), _etag(desc))
+
+
+def _iri(store: Store, review_id: str, cmoc_id: str) -> str:
+    """The IRI of a CMOc, from the review's revision-checked index."""
+    found = review_indexes(store, [review_id])[0].cmoc_by_id.get(cmoc_id)
+    if found is None:
+        raise NotFound(f"No CMOc {cmoc_id!r} in review {review_id!r}.")
+    return found.iri
+
+
+def create_cmoc(store: Store, review_id: str, cmoc: CMOConfiguration | NewCMOc
+                ) -> CMOConfiguration:
+    """Store a new CMOc (an id is assigned when it has none); AlreadyExists if the id is taken.
+
+    Unknown concept labels and study keys become new concepts and studies; a `leads_to` or
+    theory id that does not exist is NotFound, and nothing is written.
+    """
+    return create_cmoc_version(store, review_id, cmoc).cmoc
+
+
+def create_cmoc_version(store: Store, review_id: str, cmoc: CMOConfiguration | NewCMOc
+                        ) -> CMOcVersion:
+    """`create_cmoc`, answering the version it stored and its ETag (read back under the lock)."""
+    get_review(store, review_id)
+
+    def attempt() -> CMOcVersion:
+        # Read the token first: if anyone writes after it, the guarded write does nothing.
+        expected = current_revision(store, review_id)
+        names = ReviewNames.load(store, review_id)
+        new = (cmoc if isinstance(cmoc, CMOConfiguration)
+               else CMOConfiguration(id=next_cmoc_id(names), **cmoc.model_dump()))
+        if new.id in names.cmocs:
+            raise AlreadyExists(f"Review {review_id!r} already has a CMOc {new.id!r}.")
+        new = new.model_copy(update={"created": new.created or datetime.now(UTC),
+                                     "reviewer": new.reviewer or current_agent()})
+        names.cmocs.setdefault(new.id, ids.cmoc_iri(review_id, new.id))
+        write(store, review_id, add=_triples(review_id, new, names), expected=expected)
+        return _read(store, review_id, new.id, names.cmocs[new.id])
+
+    return transact(store, review_id, attempt)
+
+
+def cmoc_etag(store: Store, review_id: str, cmoc_id: str) -> str:
+    """A version tag derived from the CMOc's stored triples and the names it shows: any change
+    to either changes the tag. To send it with a body, take both from `get_cmoc_version`."""
+    return get_cmoc_version(store, review_id, cmoc_id).etag
+
+
+def _etag(desc: Description) -> str:
+    lines = sorted(f"{s} {p} {o}" for s, d in desc.items() for p, objs in d.items()
+                   for o in objs)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:32]
+
+
+def _check_version(stored: CMOcVersion, cmoc_id: str, if_match: str | None) -> None:
+    """PreconditionFailed unless the stored CMOc still has the ETag `if_match`."""
+    if if_match is not None and stored.etag != if_match.strip('"'):
+        raise PreconditionFailed(f"CMOc {cmoc_id!r} has changed since version {if_match}; "
+                                 "read it again and reapply your change.")
+
+
+def get_cmoc(store: Store, review_id: str, cmoc_id: str) -> CMOConfiguration:
+    """The CMOc with this id, its concepts by preferred label; NotFound if there is none."""
+    return get_cmoc_version(store, review_id, cmoc_id).cmoc
+
+
+def get_cmoc_version(store: Store, review_id: str, cmoc_id: str) -> CMOcVersion:
+    """The CMOc with this id and its ETag, from one read; NotFound if there is none."""
+    return _read(store, review_id, cmoc_id, _iri(store, review_id, cmoc_id))
+
+
+def list_cmocs(store: Store, review_id: str) -> list[CMOConfiguration]:
+    """Every CMOc of a review, by id."""
+    names = ReviewNames.load(store, review_id)
+    desc = describe_all(store, review_id, str(RKG.CMOConfiguration))
+    return sorted((read_cmoc(desc, iri, names) for iri in names.cmocs.values()),
+                  key=lambda c: c.id)
+
+
+def replace_cmoc(store: Store, review_id: str, cmoc: CMOConfiguration, *,
+                 if_match: str | None = None) -> CMOConfiguration:
+    """Replace a CMOc with a new version (same id); its creation time stays.
+
+    With `if_match` (an ETag from `get_cmoc_version`), PreconditionFailed if it has changed since.
+    """
+    return edit_cmoc(store, review_id, cmoc.id, lambda _: cmoc, if_match=if_match).cmoc
+
+
+def edit_cmoc(store: Store, review_id: str, cmoc_id: str,
+              change: Callable[[CMOConfiguration], CMOConfiguration], *,
+              if_match: str | None = None) -> CMOcVersion:
+    """Store `change(stored CMOc)` in its place, and answer the version stored with its ETag.
+
+    The stored CMOc is read, checked against `if_match` (PreconditionFailed if it has another
+    ETag), changed, written and read back under the review's write lock, so `change` sees exactly
+    the version the caller named, and the answer is exactly the version this write stored. The
+    creation time stays; `modified` is now.
+    """
+    def attempt() -> CMOcVersion:
+        expected = current_revision(store, review_id)
+        names = ReviewNames.load(store, review_id)
+        iri = names.cmoc(cmoc_id)
+        stored = _read(store, review_id, cmoc_id, iri)
+        _check_version(stored, cmoc_id, if_match)
+        old = stored.cmoc
+        wanted = change(old)
+        new = wanted.model_copy(update={
+            "id": cmoc_id, "created": old.created, "modified": datetime.now(UTC),
+            "reviewer": wanted.reviewer or old.reviewer})
+        write(store, review_id, remove=[iri], add=_triples(review_id, new, names),
+              expected=expected)
+        return _read(store, review_id, cmoc_id, iri)
+
+    return transact(store, review_id, attempt)
+
+
+def delete_cmoc(store: Store, review_id: str, cmoc_id: str, *,
+                if_match: str | None = None) -> None:
+    """Delete a CMOc, its evidence, and the chain links that point at it."""
+    def attempt() -> None:
+        expected = current_revision(store, review_id)
+        iri = ReviewNames.load(store, review_id).cmoc(cmoc_id)
+        _check_version(_read(store, review_id, cmoc_id, iri), cmoc_id, if_match)
+        write(store, review_id, remove=[iri], unlink=[iri], expected=expected)
+
+    transact(store, review_id, attempt)

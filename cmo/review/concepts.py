@@ -1,0 +1,91 @@
+"""Concepts: the contexts, mechanisms, outcomes, interventions and actors of a review.
+
+A label is the same concept under any case or spacing, and a synonym resolves to its concept, so
+"Trusting relationship", "trusting  relationship" and the synonym "authentic presence" are one node.
+"""
+
+from __future__ import annotations
+
+from cmo.errors import AlreadyExists, InUse, InvalidInput, Problem
+from cmo.model.records import Concept, ConceptKind
+from cmo.rdf.mapping import KIND_CLASS, concept_triples, read_concept
+from cmo.review.names import ReviewNames
+from cmo.store import Store
+from cmo.store.writes import describe_all, describe_one, locked, referrers, write
+
+
+def find_concept(store: Store, review_id: str, kind: ConceptKind, label: str) -> Concept:
+    """The concept a label or synonym names; UnknownConcept with the closest labels if none."""
+    names = ReviewNames.load(store, review_id)
+    iri = names.require_concept(kind, label)
+    return read_concept(describe_one(store, review_id, iri), iri, kind, names)
+
+
+def list_concepts(store: Store, review_id: str,
+                  kind: ConceptKind | None = None) -> list[Concept]:
+    """The concepts of a review (of one kind, or all), by kind then label."""
+    names = ReviewNames.load(store, review_id)
+    out: list[Concept] = []
+    for k in [kind] if kind else list(ConceptKind):
+        desc = describe_all(store, review_id, KIND_CLASS[k].value)
+        out += [read_concept(desc, iri, k, names) for iri in desc if names.kind.get(iri) == k]
+    return sorted(out, key=lambda c: (list(ConceptKind).index(c.kind), c.label.casefold()))
+
+
+def _check_labels_free(names: ReviewNames, concept: Concept, own_iri: str | None) -> None:
+    for label in [concept.label, *concept.alt_labels]:
+        taken = names.find_concept(concept.kind, label)
+        if taken is not None and taken != own_iri:
+            raise AlreadyExists(f"The {concept.kind.value} label {label!r} already names "
+                                f"{names.label_of(taken)!r}.")
+
+
+def _broader_iri(names: ReviewNames, concept: Concept, own_iri: str) -> str | None:
+    if concept.broader is None:
+        return None
+    parent = names.require_concept(concept.kind, concept.broader)
+    ancestor: str | None = parent
+    while ancestor is not None:  # refuse a hierarchy that loops back to the concept itself
+        if ancestor == own_iri:
+            raise InvalidInput(f"{concept.label!r} cannot be narrower than {concept.broader!r}.",
+                               [Problem(field="broader", reason="that would make a cycle")])
+        ancestor = names.broader.get(ancestor)
+    return parent
+
+
+@locked
+def add_concept(store: Store, review_id: str, concept: Concept) -> Concept:
+    """Add a concept; AlreadyExists if its label or a synonym already names one of that kind."""
+    names = ReviewNames.load(store, review_id)
+    _check_labels_free(names, concept, None)
+    iri = names.concept(concept.kind, concept.label)
+    broader = _broader_iri(names, concept, iri)
+    write(store, review_id, add=concept_triples(review_id, concept, iri, broader))
+    return concept.model_copy(update={"iri": iri})
+
+
+@locked
+def update_concept(store: Store, review_id: str, kind: ConceptKind, label: str,
+                   concept: Concept) -> Concept:
+    """Replace a concept's labels, synonyms, parent and definition (its IRI stays)."""
+    if concept.kind != kind:
+        raise InvalidInput("A concept cannot change kind.", [Problem(field="kind",
+                           reason=f"was {kind.value}, asked for {concept.kind.value}")])
+    names = ReviewNames.load(store, review_id)
+    iri = names.require_concept(kind, label)
+    _check_labels_free(names, concept, iri)
+    broader = _broader_iri(names, concept, iri)
+    write(store, review_id, remove=[iri],
+          add=concept_triples(review_id, concept, iri, broader))
+    return concept.model_copy(update={"iri": iri})
+
+
+@locked
+def delete_concept(store: Store, review_id: str, kind: ConceptKind, label: str) -> None:
+    """Delete a concept; InUse while a CMOc or a narrower concept points at it."""
+    names = ReviewNames.load(store, review_id)
+    iri = names.require_concept(kind, label)
+    users = referrers(store, review_id, iri)
+    if users:
+        raise InUse(f"{kind.value.capitalize()} {label!r} is used by {', '.join(users)}.")
+    write(store, review_id, remove=[iri])

@@ -1,0 +1,268 @@
+"""An in-memory index of each review's CMOcs, kept valid by the review's revision token.
+
+Answering "which mechanisms fire in which contexts" by GROUP BY over the whole store takes seconds
+on disk at 100k CMOcs (see ENGINE-NOTES). Instead each review is read once into plain Python
+(one query), kept with the revision token it was read at, and re-read only when a write has
+renewed that token. Every question first asks the store for the current tokens (one small query),
+so an answer never comes from a stale index — even when another process wrote.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pyoxigraph import NamedNode
+
+from cmo.errors import NotFound
+from cmo.model import ids
+from cmo.model.ids import normalise_label
+from cmo.rdf.mapping import _CONFIDENCE_OF, _DESIGN_OF, _DIRECTION_OF, CLASS_KIND, P, R
+from cmo.rdf.sparql import query_text
+from cmo.store import Store, Term
+
+T = TypeVar("T")
+_TYPE, _CMOC, _STUDY = P.type.value, R["CMOConfiguration"].value, R["Study"].value
+_THEORY = R["ProgrammeTheory"].value
+_AGENT = P.agent.value
+
+
+@dataclass(slots=True)
+class CmocFacts:
+    """What the questions need of one CMOc (IRIs as strings, tokens for direction/confidence)."""
+
+    iri: str
+    id: str
+    review: str
+    contexts: tuple[str, ...] = ()
+    mechanism: str | None = None
+    outcomes: tuple[str, ...] = ()
+    studies: tuple[str, ...] = ()
+    fired: bool = True
+    direction: str | None = None
+    confidence: str | None = None
+    theories: tuple[str, ...] = ()
+    leads_to: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class StudyFacts:
+    """A study's key and the metadata questions filter or show by."""
+
+    iri: str
+    key: str
+    title: str | None = None
+    year: int | None = None
+    design: str | None = None
+
+
+@dataclass(slots=True)
+class EvidenceFacts:
+    """A quote, its page and the study it comes from."""
+
+    quote: str
+    page: str | None = None
+    source: str | None = None
+
+
+@dataclass
+class ReviewIndex:
+    """One review, read into dictionaries."""
+
+    review_id: str
+    revision: str | None
+    cmocs: list[CmocFacts] = field(default_factory=list)
+    cmoc_by_id: dict[str, CmocFacts] = field(default_factory=dict)
+    kind: dict[str, str] = field(default_factory=dict)
+    label: dict[str, str] = field(default_factory=dict)
+    definition: dict[str, str] = field(default_factory=dict)
+    broader: dict[str, list[str]] = field(default_factory=dict)
+    narrower: dict[str, list[str]] = field(default_factory=dict)
+    by_label: dict[tuple[str, str], str] = field(default_factory=dict)
+    studies: dict[str, StudyFacts] = field(default_factory=dict)
+    theories: dict[str, tuple[str, str, int]] = field(default_factory=dict)
+    evidence: dict[str, EvidenceFacts] = field(default_factory=dict)
+    # Answers computed from this review alone; a write replaces the index, and so clears them.
+    memo: dict[Hashable, Any] = field(default_factory=dict)
+    agents: dict[str, str] = field(default_factory=dict)
+
+    def descendants(self, iri: str) -> set[str]:
+        """The concept and every concept narrower than it, transitively."""
+        seen, todo = {iri}, [iri]
+        while todo:
+            for child in self.narrower.get(todo.pop(), ()):
+                if child not in seen:
+                    seen.add(child)
+                    todo.append(child)
+        return seen
+
+    def resolve(self, kind: str, text: str) -> str | None:
+        """The IRI of the `kind` concept named by an IRI, label or synonym (any case/spacing)."""
+        if self.kind.get(text) == kind:
+            return text
+        return self.by_label.get((kind, normalise_label(text)))
+
+
+_WANTED = frozenset(p.value for p in (
+    P.type, P.identifier, R["fromStudy"], R["hasContext"], R["hasMechanism"], R["hasOutcome"],
+    R["mechanismFired"], R["outcomeDirection"], R["confidence"], R["partOfTheory"],
+    R["leadsTo"], R["supportedBy"], P.pref_label, P.alt_label, P.broader, P.definition, P.label,
+    P.title, R["year"], R["studyDesign"], R["version"], R["quote"], R["page"], P.source,
+    R["revision"]))
+
+
+def build_index(review_id: str,
+                triples: Iterable[tuple[Term, NamedNode, Term]]) -> ReviewIndex:
+    """A ReviewIndex from the triples of the review's graph (one scan)."""
+    props: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for subject, p, o in triples:
+        predicate = p.value
+        if predicate in _WANTED and isinstance(subject, NamedNode):
+            props[subject.value][predicate].append(o.value)
+    index = ReviewIndex(review_id, None)
+    review_iri = ids.review_iri(review_id)
+    index.revision = next(iter(props.get(review_iri, {}).get(R["revision"].value, [])), None)
+    alts: list[tuple[str, str]] = []
+    for s, d in props.items():
+        for t in d.get(_TYPE, ()):
+            kind = CLASS_KIND.get(t)
+            if kind is not None:
+                index.kind[s] = kind.value
+                index.label[s] = next(iter(d.get(P.pref_label.value, [])), ids.local_id(s))
+                if P.definition.value in d:
+                    index.definition[s] = d[P.definition.value][0]
+                index.broader[s] = d.get(P.broader.value, [])
+                alts += [(s, a) for a in d.get(P.alt_label.value, [])]
+            elif t == _CMOC:
+                _add_cmoc(index, s, d, review_id)
+            elif t == _STUDY:
+                year = next(iter(d.get(R["year"].value, [])), None)
+                design = next(iter(d.get(R["studyDesign"].value, [])), None)
+                index.studies[s] = StudyFacts(
+                    s, next(iter(d.get(P.identifier.value, [])), ids.local_id(s)),
+                    next(iter(d.get(P.title.value, [])), None),
+                    int(year) if year and year.lstrip("-").isdigit() else None,
+                    _DESIGN_OF[design].value if design in _DESIGN_OF else None)
+            elif t == _THEORY:
+                version = next(iter(d.get(R["version"].value, [])), "1")
+                index.theories[s] = (next(iter(d.get(P.identifier.value, [])), ids.local_id(s)),
+                                     next(iter(d.get(P.label.value, [])), ids.local_id(s)),
+                                     int(version) if version.isdigit() else 1)
+            elif t == _AGENT and P.label.value in d:
+                index.agents[s] = d[P.label.value][0]
+        if R["quote"].value in d:
+            index.evidence[s] = EvidenceFacts(d[R["quote"].value][0],
+                                              next(iter(d.get(R["page"].value, [])), None),
+                                              next(iter(d.get(P.source.value, [])), None))
+    for s, alt in alts:
+        index.by_label.setdefault((index.kind[s], normalise_label(alt)), s)
+    for s, kind_name in index.kind.items():  # preferred labels win over synonyms
+        index.by_label[(kind_name, normalise_label(index.label[s]))] = s
+        for parent in index.broader[s]:
+            index.narrower.setdefault(parent, []).append(s)
+    index.cmocs.sort(key=lambda c: c.id)
+    return index
+
+
+_K = {name: R[name].value for name in (
+    "outcomeDirection", "confidence", "hasContext", "hasMechanism", "hasOutcome", "fromStudy",
+    "mechanismFired", "partOfTheory", "leadsTo", "supportedBy")}
+_ID = P.identifier.value
+_EMPTY: list[str] = []
+_NONE: list[str | None] = [None]
+
+
+def _add_cmoc(index: ReviewIndex, s: str, d: dict[str, list[str]], review_id: str) -> None:
+    direction = (d.get(_K["outcomeDirection"]) or _NONE)[0]
+    confidence = (d.get(_K["confidence"]) or _NONE)[0]
+    identifier = d.get(_ID)
+    facts = CmocFacts(
+        iri=s, id=identifier[0] if identifier else ids.local_id(s), review=review_id,
+        contexts=tuple(d.get(_K["hasContext"], _EMPTY)),
+        mechanism=(d.get(_K["hasMechanism"]) or _NONE)[0],
+        outcomes=tuple(d.get(_K["hasOutcome"], _EMPTY)),
+        studies=tuple(d.get(_K["fromStudy"], _EMPTY)),
+        fired=(d.get(_K["mechanismFired"]) or ["true"])[0] not in ("false", "0"),
+        direction=_DIRECTION_OF[direction].value if direction in _DIRECTION_OF else None,
+        confidence=_CONFIDENCE_OF[confidence].value if confidence in _CONFIDENCE_OF else None,
+        theories=tuple(d.get(_K["partOfTheory"], _EMPTY)),
+        leads_to=tuple(d.get(_K["leadsTo"], _EMPTY)),
+        evidence=tuple(sorted(d.get(_K["supportedBy"], _EMPTY))))
+    index.cmocs.append(facts)
+    index.cmoc_by_id[facts.id] = facts
+
+
+_CACHES: weakref.WeakKeyDictionary[Store, dict[str, ReviewIndex]] = weakref.WeakKeyDictionary()
+_ANSWERS: weakref.WeakKeyDictionary[Store, dict[Hashable, Any]] = weakref.WeakKeyDictionary()
+_MAX_ANSWERS = 64
+
+
+def remembered(store: Store, indexes: Sequence[ReviewIndex], question: Hashable,
+               compute: Callable[[], T]) -> T:
+    """The answer to `question` over these indexes, computed once per set of revisions.
+
+    The key holds every review's revision token, so any write to any of them makes a new key;
+    reviews without a token (loaded by other tools) are never remembered.
+    """
+    versions = tuple((ix.review_id, ix.revision) for ix in indexes)
+    if any(rev is None for _, rev in versions):
+        return compute()
+    key = (question, versions)
+    with _LOCK:
+        answers = _ANSWERS.setdefault(store, {})
+        if key in answers:
+            return answers[key]  # type: ignore[no-any-return]
+    answer = compute()
+    with _LOCK:
+        if len(answers) >= _MAX_ANSWERS:
+            answers.pop(next(iter(answers)))
+        answers[key] = answer
+    return answer
+_LOCK = threading.Lock()
+
+
+def review_revisions(store: Store, review_ids: list[str] | None = None) -> dict[str, str | None]:
+    """Review id -> current revision token (None if it has none), for the given reviews or all.
+
+    One index-backed query: neither this nor anything a question asks first scans review data.
+    """
+    prefix = ids.review_iri("")
+    if review_ids is not None and len(review_ids) <= 8:
+        # A few reviews: one bound lookup each, cheaper than listing every review.
+        rows = [row for rid in review_ids if ids.is_id(rid)
+                for row in store.select(query_text("revisions"),
+                                        {"g": NamedNode(ids.review_iri(rid))})]
+    else:
+        rows = store.select(query_text("revisions"))
+    out: dict[str, str | None] = {}
+    for row in rows:
+        g, revision = row["g"], row["revision"]
+        if isinstance(g, NamedNode) and g.value.startswith(prefix):
+            out[g.value[len(prefix):]] = revision.value if revision is not None else None
+    return out
+
+
+def review_indexes(store: Store, review_ids: list[str] | None = None) -> list[ReviewIndex]:
+    """Current indexes of the given reviews (all when None), re-reading only the changed ones."""
+    current = review_revisions(store, review_ids)
+    wanted = sorted(current) if review_ids is None else review_ids
+    with _LOCK:
+        cache = _CACHES.setdefault(store, {})
+    out = []
+    for review_id in wanted:
+        if review_id not in current:
+            raise NotFound(f"No review {review_id!r}.")
+        cached = cache.get(review_id)
+        if cached is None or cached.revision is None or cached.revision != current[review_id]:
+            cached = build_index(review_id, store.graph_triples(ids.review_iri(review_id)))
+            cache[review_id] = cached
+        out.append(cached)
+    if review_ids is None:
+        for gone in set(cache) - set(current):
+            cache.pop(gone, None)
+    return out
