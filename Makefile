@@ -33,6 +33,7 @@ demo: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The view tests drive Debian's Chromium (never a downloaded browser); CI runs as root.
 browser:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from cmo.errors import InvalidInput, Problem
@@ -46,36 +46,47 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CMO_")
 
-    #: The graph store: ``oxigraph:PATH``, ``memory:`` or ``sparql+http://host:port``.
-    store: str = DEFAULT_STORE
-    #: A remote store's query endpoint, when it is not ``{store}/query``.
-    store_query_url: str | None = None
-    #: A remote store's update endpoint, when it is not ``{store}/update``.
-    store_update_url: str | None = None
-    #: A bearer token sent to a remote store.
-    store_token: str | None = None
-    #: The service's admin token (at least 24 characters); generated on first start if unset.
-    admin_token: str | None = None
-    #: Where `cmo serve` writes the admin token it generates (mode 0600) instead of printing it.
-    admin_token_file: str | None = None
-    #: How long a process trusts a recognised token: the longest a revoked token still works
-    #: in the service's other processes.
-    token_cache_seconds: float = KNOWN_TOKEN_SECONDS
-    #: Request bodies over this many bytes get 413.
-    max_body_bytes: int = 50 * 1024 * 1024
-    #: Nesting of brackets in a query, an RDF body or a JSON body.
-    max_nesting: int = LIMITS.nesting
-    #: A /sparql query is stopped after this many seconds (503). On a team's Oxigraph server
-    #: set `oxigraph serve --timeout-s` to this value or less.
-    sparql_timeout_seconds: float = 30.0
-    #: Queries running at once; each runs in its own worker process.
-    sparql_concurrency: int = 2
-    #: Memory one query's worker process may take, in MB (past it the query is refused).
-    sparql_memory_mb: int = 2048
-    #: Characters in one /sparql query.
-    sparql_max_query_chars: int = LIMITS.query_chars
-    #: On SIGTERM, how long `cmo serve` lets requests in flight finish before it stops them.
-    shutdown_seconds: int = 10
+    store: str = Field(default=DEFAULT_STORE, description=(
+        "The graph store: `oxigraph:PATH`, `memory:` or `sparql+http://host:port`."))
+    store_query_url: str | None = Field(default=None, description=(
+        "A remote store's query endpoint, when it is not `{store}/query`."))
+    store_update_url: str | None = Field(default=None, description=(
+        "A remote store's update endpoint, when it is not `{store}/update`."))
+    store_token: str | None = Field(default=None, description=(
+        "A bearer token sent to a remote store."))
+    admin_token: str | None = Field(default=None, description=(
+        "The service's admin token (at least 24 characters); generated on first start if "
+        "unset."))
+    admin_token_file: str | None = Field(default=None, description=(
+        "Where `cmo serve` writes the admin token it generates (mode 0600) instead of "
+        "printing it."))
+    token_cache_seconds: float = Field(default=KNOWN_TOKEN_SECONDS, description=(
+        "How long a process trusts a recognised token: the longest a revoked token still "
+        "works in the service's other processes."))
+    max_body_bytes: int = Field(default=50 * 1024 * 1024, description=(
+        "Request bodies over this many bytes get 413."))
+    max_nesting: int = Field(default=LIMITS.nesting, description=(
+        "Nesting of brackets in a query, an RDF body or a JSON body (deeper gets 400)."))
+    sparql_timeout_seconds: float = Field(default=30.0, description=(
+        "A /sparql query is stopped after this many seconds (503). On a team's Oxigraph "
+        "server set `oxigraph serve --timeout-s` to this value or less."))
+    sparql_concurrency: int = Field(default=2, description=(
+        "/sparql queries running at once; each runs in its own worker process."))
+    sparql_memory_mb: int = Field(default=2048, description=(
+        "Memory one query's worker process may take, in MB (past it the query gets 400)."))
+    sparql_max_query_chars: int = Field(default=LIMITS.query_chars, description=(
+        "Characters in one /sparql query."))
+    shutdown_seconds: int = Field(default=10, description=(
+        "On SIGTERM, how long `cmo serve` lets requests in flight finish before it stops."))
+
+    @classmethod
+    def reference(cls) -> str:
+        """Every setting as a Markdown table: variable, default, meaning (docs/configuration.md)."""
+        rows = ["| variable | default | meaning |", "|---|---|---|"]
+        for name, field in cls.model_fields.items():
+            default = "unset" if field.default is None else f"`{field.default}`"
+            rows.append(f"| `CMO_{name.upper()}` | {default} | {field.description} |")
+        return "\n".join(rows) + "\n"
 
     @property
     def limits(self) -> Limits:

@@ -203,6 +203,13 @@ class OxigraphStore(Store):
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"The store refused a write: {exc}") from exc
 
+    def replace_graph(self, graph: str, triples: Sequence[ox.Triple]) -> None:
+        """Make one named graph hold exactly `triples` (one transaction)."""
+        node = ox.NamedNode(graph)
+        self.generation += 1
+        self._store.clear_graph(node) if self._store.contains_named_graph(node) else None
+        self._store.extend(ox.Quad(t.subject, t.predicate, t.object, node) for t in triples)
+
     def dump(self, fmt: ox.RdfFormat, graph: str | None = None,
              prefixes: Mapping[str, str] | None = None) -> bytes:
         """Serialise one named graph (triples) or, with no graph, the whole dataset (quads)."""

@@ -6,11 +6,13 @@ runs in the service's own process:
 
 - on an embedded on-disk store, a worker opens the store read-only (it sees every committed
   write; it reopens after the service writes) and runs the query itself;
-- on a remote store, a worker first runs the query over an empty store, which parses and plans it
-  exactly as the server would, so a query that would crash the server crashes a worker instead;
-  the server then runs it under its own timeout (`oxigraph serve --timeout-s`);
-- on an in-memory store (tests, notebooks) the same check runs first, then the query runs in the
-  service's process, where it cannot be stopped.
+- on a remote store, a worker keeps an in-memory copy of the review graphs it is asked about,
+  fetched from the server and fetched again when a review's revision token changes (every write
+  renews it), and runs the query over that copy: the triplestore never runs a caller's query, so
+  no query can crash it, overload it or make it call another address;
+- on an in-memory store (tests, notebooks) a worker runs the query over an empty store first
+  (which parses and plans it, so a query that would crash the engine crashes a worker), then the
+  query runs in the service's process, where it cannot be stopped.
 
 Each worker has a memory cap (RLIMIT_DATA). Past the time limit a worker is killed, and its slot
 is free again only once the process is gone and a fresh worker has started, so runaway queries
@@ -27,9 +29,12 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, Any
+
+import pyoxigraph as ox
 
 from cmo.errors import (
     CmoError,
@@ -42,8 +47,9 @@ from cmo.errors import (
     UpdateRefused,
 )
 from cmo.rdf.guards import refuse_federation
+from cmo.rdf.sparql import query_text
 from cmo.settings import Settings
-from cmo.store import OxigraphStore, Store
+from cmo.store import OxigraphStore, Store, open_store
 from cmo.store.protocol import run_protocol_query
 
 _HEADER = struct.Struct("!II")
@@ -104,11 +110,10 @@ def _rebuild(meta: dict[str, Any]) -> CmoError:
 class _Worker:
     """One worker process and the pipes to it."""
 
-    def __init__(self, store_path: str | None, memory_mb: int) -> None:
+    def __init__(self, source: str | None, memory_mb: int) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "cmo.store.sandbox", store_path or "", str(memory_mb)],
+            [sys.executable, "-m", "cmo.store.sandbox", source or "", str(memory_mb)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        self.generation = -1
         self.ready = False
 
     def _receive(self, seconds: float) -> tuple[dict[str, Any], bytes]:
@@ -161,7 +166,9 @@ class QuerySandbox:
 
     def __init__(self, store: Store, limits: SandboxLimits | None = None) -> None:
         self.store, self.limits = store, limits or SandboxLimits()
-        self._path = store.path if isinstance(store, OxigraphStore) else None
+        # What a worker reads: an on-disk store's folder, a remote store's URL, or nothing.
+        self._path = store.path if isinstance(store, OxigraphStore) else \
+            store.url if store.shared else None
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(self.limits.workers)
@@ -187,33 +194,63 @@ class QuerySandbox:
         Raises QueryRefused (SERVICE, or a query that crashed its worker), ParseError,
         UnsupportedFormat, or QueryTimeout at the time limit.
         """
-        with self._slots:
-            worker = self._take()
-            generation = getattr(self.store, "generation", 0)
-            request = {"query": query, "graphs": list(graphs), "accept": accept,
-                       "reopen": worker.generation != generation}
+        self._slots.acquire()
+        try:
+            meta, data = self._ask(query, graphs, accept)
+        except BaseException:
+            self._slots.release()
+            raise
+        if self._path is not None:
+            self._slots.release()
+            return data, meta["media"]
+        return self._run_here(query, graphs, accept)
+
+    def _ask(self, query: str, graphs: Sequence[str], accept: str) -> tuple[dict[str, Any], bytes]:
+        """One worker's answer; a worker that is stopped or dies is replaced."""
+        worker = self._take()
+        request = {"query": query, "graphs": list(graphs), "accept": accept,
+                   "generation": self.store.generation}
+        try:
+            meta, data = worker.ask(request, self.limits.seconds)
+        except TimeoutError:
+            self._give_back(_Worker(self._path, self.limits.memory_mb))
+            raise QueryTimeout(f"The query took longer than {self.limits.seconds:g} s and "
+                               "was stopped.") from None
+        except EOFError:
+            self._give_back(_Worker(self._path, self.limits.memory_mb))
+            raise QueryRefused("The query stopped the query engine (it ran out of stack or of "
+                               f"its {self.limits.memory_mb} MB of memory).", [Problem(
+                                   field="query", reason="simplify the query or ask for less"
+                               )]) from None
+        self._give_back(worker)
+        if not meta["ok"]:
+            raise _rebuild(meta)
+        return meta, data
+
+    def _run_here(self, query: str, graphs: Sequence[str], accept: str) -> tuple[bytes, str]:
+        """Run the checked query in this process (an in-memory or a remote store). The caller
+        is answered at the time limit; the slot stays taken until the query has really ended
+        (a remote server answers once its own timeout has stopped the query)."""
+        answer: dict[str, Any] = {}
+
+        def work() -> None:
             try:
-                meta, data = worker.ask(request, self.limits.seconds)
-            except TimeoutError:
-                self._give_back(_Worker(self._path, self.limits.memory_mb))
-                raise QueryTimeout(f"The query took longer than {self.limits.seconds:g} s and "
-                                   "was stopped.") from None
-            except EOFError:
-                self._give_back(_Worker(self._path, self.limits.memory_mb))
-                raise QueryRefused("The query stopped the query engine (it ran out of stack "
-                                   f"or of its {self.limits.memory_mb} MB of memory).", [Problem(
-                                       field="query", reason="simplify the query or ask for "
-                                                             "less")]) from None
-            worker.generation = generation
-            self._give_back(worker)
-            if not meta["ok"]:
-                raise _rebuild(meta)
-            if self._path is not None:
-                return data, meta["media"]
-            # The slot stays taken until the server has answered, which it does once it has
-            # stopped the query by its own timeout; the caller is answered at the deadline.
-            return run_protocol_query(self.store, query, graphs, accept,
-                                      timeout=self.limits.seconds * 4)
+                answer["value"] = run_protocol_query(self.store, query, graphs, accept,
+                                                     timeout=self.limits.seconds * 4)
+            except BaseException as exc:
+                answer["error"] = exc
+            finally:
+                self._slots.release()
+
+        thread = threading.Thread(target=work, name="sparql-query", daemon=True)
+        thread.start()
+        thread.join(self.limits.seconds)
+        if thread.is_alive():
+            raise QueryTimeout(f"The query took longer than {self.limits.seconds:g} s.")
+        if "error" in answer:
+            raise answer["error"]
+        value: tuple[bytes, str] = answer["value"]
+        return value
 
     def close(self) -> None:
         """Stop every worker."""
@@ -223,8 +260,47 @@ class QuerySandbox:
             worker.kill()
 
 
-def _serve(store_path: str, memory_mb: int) -> None:
-    """The worker's loop: read a request, answer it, until the service closes the pipe."""
+class _Replica:
+    """A worker's in-memory copy of a remote store's review graphs, current by revision token."""
+
+    def __init__(self, url: str) -> None:
+        self.remote, self.copy = open_store(url), OxigraphStore(None)
+        self.revisions: dict[str, str | None] = {}
+
+    def refresh(self, graphs: Sequence[str]) -> None:
+        """Fetch every asked graph that is new here or whose revision token has changed."""
+        current = {row["g"].value: row["revision"].value if row["revision"] else None
+                   for row in self.remote.select(query_text("revisions"))
+                   if row["g"] is not None and row["g"].value in set(graphs)}
+        for graph in graphs:
+            revision = current.get(graph)
+            if graph in self.revisions and revision is not None \
+                    and self.revisions[graph] == revision:
+                continue
+            triples = [ox.Triple(s, p, o)  # type: ignore[arg-type]
+                       for s, p, o in self.remote.graph_triples(graph)]
+            self.copy.replace_graph(graph, triples)
+            self.revisions[graph] = revision
+
+
+def _view(source: str, store: Store, seen: int, generation: int,
+          replica: _Replica | None, graphs: Sequence[str]) -> tuple[Store, int]:
+    """The store a query runs on: a fresh read-only view of an on-disk store when the service
+    has written since `seen`, a replica brought up to date, or the empty store."""
+    if replica is not None:
+        replica.refresh(graphs)
+        return replica.copy, seen
+    if source and generation != seen:
+        store.close()
+        return OxigraphStore.read_only(source), generation
+    return store, seen
+
+
+def _serve(source: str, memory_mb: int) -> None:
+    """The worker's loop: read a request, answer it, until the service closes the pipe.
+
+    `source` is an on-disk store's folder, a remote store's URL, or empty (check only).
+    """
     if sys.platform == "linux":
         # A worker dies with the service, even in the middle of a query (PR_SET_PDEATHSIG).
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)
@@ -232,18 +308,28 @@ def _serve(store_path: str, memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but answers may reach the pipe
+    replica = _Replica(source) if source.startswith("sparql+") else None
     store: Store = OxigraphStore(None)
+    seen = -1  # the service's write generation this worker's view was opened at
     _write(stdout, {"ready": True})
     while (message := _read(stdin)) is not None:
         request, _ = message
         try:
-            if store_path and request["reopen"]:
-                store.close()
-                store = OxigraphStore.read_only(store_path)
             refuse_federation(request["query"])
-            data, media = run_protocol_query(store, request["query"], request["graphs"],
-                                             request["accept"])
-            _write(stdout, {"ok": True, "media": media}, data if store_path else b"")
+            for attempt in range(3):
+                try:
+                    store, seen = _view(source, store, -1 if attempt else seen,
+                                        request["generation"], replica, request["graphs"])
+                    data, media = run_protocol_query(store, request["query"],
+                                                     request["graphs"], request["accept"])
+                    break
+                except (StoreError, OSError, RuntimeError):
+                    # An on-disk writer compacted away a file this view still listed: look
+                    # again with a fresh view.
+                    if attempt == 2 or not source or replica is not None:
+                        raise
+                    time.sleep(0.05)
+            _write(stdout, {"ok": True, "media": media}, data if source else b"")
         except CmoError as exc:
             _write(stdout, _error_meta(exc))
         except (OSError, ValueError, RuntimeError) as exc:

@@ -192,26 +192,27 @@ def _tree_rss(pid: int) -> int:
 
 
 def test_runaway_queries_are_stopped_and_do_not_pile_up(target: Target) -> None:
-    """Ten runaway queries at once (timeout 3 s, two at a time): each caller gets 503 in
-    bounded time, the workers are really stopped, and memory stays bounded."""
+    """Ten runaway queries at once (timeout 3 s, two at a time): each caller gets 503 (or 400
+    at the memory cap) in bounded time, the workers are really stopped, memory stays bounded."""
     client = target.client(target.editor_token, timeout=120)
+    api = target.procs[-1]
+    workers_before = {c.pid for c in psutil.Process(api.pid).children(recursive=True)}
     started = time.monotonic()
     with ThreadPoolExecutor(10) as pool:
         answers = list(pool.map(lambda _: client.get("/sparql", params={"query": RUNAWAY}),
                                 range(10)))
     elapsed = time.monotonic() - started
-    assert {a.status_code for a in answers} == {503}, [a.text[:200] for a in answers]
+    # Each is stopped at its time limit (503) or at its worker's memory cap (400).
+    assert {a.status_code for a in answers} <= {400, 503}, [a.text[:200] for a in answers]
     assert all(a.headers["content-type"] == PROBLEM for a in answers)
+    assert all("memory" in a.json()["detail"] for a in answers if a.status_code == 400)
     # Two at a time, 3 s each: about 15 s if the gate is held until a query has really ended.
     assert elapsed < 90
     target.assert_alive()
-    api = target.procs[-1]
     if target.name == "embedded":
-        # No worker still burns CPU: the runaway workers were killed, not abandoned.
-        children = psutil.Process(api.pid).children(recursive=True)
-        time.sleep(0.5)
-        busy = [c for c in children if c.is_running() and c.cpu_percent(interval=0.5) > 50]
-        assert busy == []
+        # The workers that ran the runaway queries were killed, not abandoned.
+        workers_after = {c.pid for c in psutil.Process(api.pid).children(recursive=True)}
+        assert workers_before and not workers_before & workers_after
     assert _tree_rss(api.pid) < 3 * 1024**3
     if target.name == "team":
         assert _tree_rss(target.procs[0].pid) < 4 * 1024**3
