@@ -5,7 +5,8 @@
     │   └── UnknownConcept        a concept label that matches nothing; carries close labels
     ├── Conflict                  the request clashes with what is stored
     │   ├── AlreadyExists         creating something whose id or label is taken
-    │   └── InUse                 deleting something other data still points to
+    │   ├── InUse                 deleting something other data still points to
+    │   └── WriteConflict         another writer changed the review between our read and write
     ├── InvalidInput              a value the model refuses; names the field (and row/line if known)
     │   ├── ParseError            a file that is not valid in its format; names file, line, column
     │   ├── UnsupportedFormat     a format we cannot read or write
@@ -17,8 +18,9 @@
     └── StoreError                the graph store cannot be opened, read or written
         └── QueryTimeout          a query stopped at its time limit
 
-Lower-level errors (pyoxigraph's SyntaxError and OSError, pydantic's ValidationError) become
-these at the boundary where they happen, so callers (the CLI, the API) handle one family.
+Lower-level errors (pyoxigraph's SyntaxError and OSError, pydantic's ValidationError, a remote
+server's HTTP status) become these at the boundary where they happen, so callers (the CLI, the
+API) handle one family; `tests/cmo/test_errors.py` checks that no other module defines one.
 """
 
 from __future__ import annotations
@@ -70,6 +72,10 @@ class AlreadyExists(Conflict):
 
 class InUse(Conflict):
     """Something that cannot be deleted while other data points to it."""
+
+
+class WriteConflict(Conflict):
+    """Another writer changed the review between our read and our write (the write retries)."""
 
 
 @dataclass

@@ -16,6 +16,7 @@ from api.idempotency import Answer, IdempotencyKey, fingerprint, json_answer, re
 from api.problems import ApiError
 from api.schemas import CMOcCreate, CMOcFields, CMOcOut, CMOcPage, merge_cmoc
 from cmo.model.records import validated
+from cmo.review.cmocs import find_cmocs
 
 router = APIRouter(prefix="/reviews/{review_id}/cmocs", tags=["cmocs"])
 IfMatch = Annotated[str | None, Header(description="the ETag of the version you edited")]
@@ -67,17 +68,13 @@ def list_cmocs(review: ReadableReview, store: StoreDep,
                fired: bool | None = None,
                limit: Annotated[int, Query(ge=1, le=1000)] = 100,
                offset: Annotated[int, Query(ge=0)] = 0) -> CMOcPage:
-    """The review's CMOcs by id, filtered by concept label, study key or firing; paginated."""
-    norm = cmo.model.ids.normalise_label
-    items = [c for c in cmo.list_cmocs(store, review.id)
-             if (context is None or norm(context) in map(norm, c.contexts))
-             and (mechanism is None or norm(mechanism) == norm(c.mechanism))
-             and (outcome is None or norm(outcome) in map(norm, c.outcomes))
-             and (study is None or norm(study) in map(norm, c.studies))
-             and (fired is None or c.fired == fired)]
-    page = items[offset: offset + limit]
-    return CMOcPage(items=[CMOcOut.of(review.id, c) for c in page], total=len(items),
-                    limit=limit, offset=offset)
+    """The review's CMOcs by id, filtered by concept (label or synonym), study key or firing;
+    paginated."""
+    page, total = find_cmocs(store, review.id, context=context, mechanism=mechanism,
+                             outcome=outcome, study=study, fired=fired, limit=limit,
+                             offset=offset)
+    return CMOcPage(items=[CMOcOut.of(review.id, c) for c in page], total=total, limit=limit,
+                    offset=offset)
 
 
 @router.get("/{cmoc_id}", response_model=CMOcOut)

@@ -43,7 +43,7 @@ from cmo.rdf.mapping import (
 )
 from cmo.rdf.provenance import current_agent
 from cmo.rdf.sparql import query_text
-from cmo.review.index import review_indexes
+from cmo.review.index import CmocFacts, review_indexes
 from cmo.review.names import ReviewNames
 from cmo.review.reviews import get_review
 from cmo.store import Store
@@ -192,10 +192,40 @@ def get_cmoc_version(store: Store, review_id: str, cmoc_id: str) -> CMOcVersion:
 
 def list_cmocs(store: Store, review_id: str) -> list[CMOConfiguration]:
     """Every CMOc of a review, by id."""
-    names = ReviewNames.load(store, review_id)
+    return find_cmocs(store, review_id, limit=None)[0]
+
+
+def find_cmocs(store: Store, review_id: str, *, context: str | None = None,
+               mechanism: str | None = None, outcome: str | None = None,
+               study: str | None = None, fired: bool | None = None, limit: int | None = 100,
+               offset: int = 0) -> tuple[list[CMOConfiguration], int]:
+    """One page of a review's CMOcs (by id) that match every filter given, and how many match.
+
+    Concepts are named by label or synonym (any case or spacing), a study by its key. The
+    filters are matched in the review's index; only the CMOcs of the page are built.
+    """
+    index = review_indexes(store, [review_id])[0]
+    wanted: dict[str, str | None] = {}
+    for kind, text in (("context", context), ("mechanism", mechanism), ("outcome", outcome)):
+        if text is not None:
+            wanted[kind] = index.resolve(kind, text)
+    study_key = ids.normalise_label(study) if study is not None else None
+    study_keys = {iri: ids.normalise_label(f.key) for iri, f in index.studies.items()}
+
+    def matches(c: CmocFacts) -> bool:
+        return (("context" not in wanted or wanted["context"] in c.contexts)
+                and ("mechanism" not in wanted or wanted["mechanism"] == c.mechanism)
+                and ("outcome" not in wanted or wanted["outcome"] in c.outcomes)
+                and (study_key is None or study_key in {study_keys.get(s) for s in c.studies})
+                and (fired is None or c.fired == fired))
+
+    found = sorted((c for c in index.cmocs if matches(c)), key=lambda c: c.id)
+    page = found[offset:] if limit is None else found[offset:offset + limit]
+    if not page:
+        return [], len(found)
+    names = ReviewNames.from_index(index)
     desc = describe_all(store, review_id, str(RKG.CMOConfiguration))
-    return sorted((read_cmoc(desc, iri, names) for iri in names.cmocs.values()),
-                  key=lambda c: c.id)
+    return [read_cmoc(desc, c.iri, names) for c in page], len(found)
 
 
 def replace_cmoc(store: Store, review_id: str, cmoc: CMOConfiguration, *,

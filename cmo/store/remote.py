@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
-from cmo.errors import QueryTimeout, StoreError
+from cmo.errors import ParseError, QueryTimeout, StoreError
 from cmo.settings import Settings
 from cmo.store import Row, Store, Term
 
@@ -85,7 +85,8 @@ class SparqlStore(Store):
             raise StoreError(f"The SPARQL server at {self.query_url} did not answer: {exc}"
                              ) from exc
         if response.status_code == 400:
-            raise SyntaxError(response.text)
+            raise ParseError("query", response.text[:300],
+                             summary="The SPARQL server refused the query as malformed.")
         if response.status_code >= 300:
             raise StoreError(f"The SPARQL server refused a query ({response.status_code}): "
                              f"{response.text[:300]}")

@@ -22,7 +22,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from pyoxigraph import Literal, NamedNode, Quad, Triple
 
-from cmo.errors import Conflict, StoreError
+from cmo.errors import StoreError, WriteConflict
 from cmo.model import ids
 from cmo.model.namespace import ID_IRI, RKG
 from cmo.rdf.mapping import Description, describe
@@ -125,10 +125,6 @@ def _claim(store: Store, review_id: str, timeout: float) -> NamedNode:
 def _withdraw(store: Store, claim: NamedNode) -> None:
     store.update(join_updates(update_text("lock_drop", {"system": NamedNode(SYSTEM_GRAPH),
                                                         "claim": claim})))
-
-
-class WriteConflict(Conflict):
-    """Another writer changed the review between our read and our write (retry)."""
 
 
 @dataclass
