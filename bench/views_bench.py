@@ -50,8 +50,7 @@ def review_store(concepts: int, folder: Path) -> tuple[cmo.Store, str]:
 
 def time_write(store: cmo.Store, review: str, out: Path, runs: int) -> tuple[float, float, int]:
     """Cold (index built) and median warm seconds to build and write the page; nodes drawn."""
-    from cmo.review import index as index_module
-    index_module._CACHES.pop(store, None)
+    store.state.indexes.clear()
     start = time.perf_counter()
     view = MechanismView(store, review)
     view.save(out)

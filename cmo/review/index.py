@@ -9,8 +9,6 @@ so an answer never comes from a stale index — even when another process wrote.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -197,8 +195,6 @@ def _add_cmoc(index: ReviewIndex, s: str, d: dict[str, list[str]], review_id: st
     index.cmoc_by_id[facts.id] = facts
 
 
-_CACHES: weakref.WeakKeyDictionary[Store, dict[str, ReviewIndex]] = weakref.WeakKeyDictionary()
-_ANSWERS: weakref.WeakKeyDictionary[Store, dict[Hashable, Any]] = weakref.WeakKeyDictionary()
 _MAX_ANSWERS = 64
 
 
@@ -207,23 +203,23 @@ def remembered(store: Store, indexes: Sequence[ReviewIndex], question: Hashable,
     """The answer to `question` over these indexes, computed once per set of revisions.
 
     The key holds every review's revision token, so any write to any of them makes a new key;
-    reviews without a token (loaded by other tools) are never remembered.
+    reviews without a token (loaded by other tools) are never remembered. The answers are kept
+    with the store (`Store.state`).
     """
     versions = tuple((ix.review_id, ix.revision) for ix in indexes)
     if any(rev is None for _, rev in versions):
         return compute()
     key = (question, versions)
-    with _LOCK:
-        answers = _ANSWERS.setdefault(store, {})
-        if key in answers:
-            return answers[key]  # type: ignore[no-any-return]
+    state = store.state
+    with state.lock:
+        if key in state.answers:
+            return state.answers[key]  # type: ignore[no-any-return]
     answer = compute()
-    with _LOCK:
-        if len(answers) >= _MAX_ANSWERS:
-            answers.pop(next(iter(answers)))
-        answers[key] = answer
+    with state.lock:
+        if len(state.answers) >= _MAX_ANSWERS:
+            state.answers.pop(next(iter(state.answers)))
+        state.answers[key] = answer
     return answer
-_LOCK = threading.Lock()
 
 
 def review_revisions(store: Store, review_ids: list[str] | None = None) -> dict[str, str | None]:
@@ -248,11 +244,13 @@ def review_revisions(store: Store, review_ids: list[str] | None = None) -> dict[
 
 
 def review_indexes(store: Store, review_ids: list[str] | None = None) -> list[ReviewIndex]:
-    """Current indexes of the given reviews (all when None), re-reading only the changed ones."""
+    """Current indexes of the given reviews (all when None), re-reading only the changed ones.
+
+    The indexes are kept with the store (`Store.state`), so two stores share none.
+    """
     current = review_revisions(store, review_ids)
     wanted = sorted(current) if review_ids is None else review_ids
-    with _LOCK:
-        cache = _CACHES.setdefault(store, {})
+    cache: dict[str, ReviewIndex] = store.state.indexes
     out = []
     for review_id in wanted:
         if review_id not in current:

@@ -20,7 +20,8 @@ A process trusts a token it has recognised for `KNOWN_TOKEN_SECONDS` (the servic
 ``CMO_TOKEN_CACHE_SECONDS``) without asking the store again. A revoked token therefore stops at
 once in the process that revoked it, and within that bound in every other process.
 
->>> store = __import__("cmo").open_store("memory:")
+>>> from cmo.store import open_store
+>>> store = open_store("memory:")
 >>> secret = create_token(store, "viewer", name="reader")
 >>> authenticate(store, secret).role
 'viewer'
@@ -39,7 +40,6 @@ import hmac
 import secrets
 import time
 import uuid
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -200,15 +200,13 @@ def forget_review_tokens(store: Store, review_id: str) -> None:
     _forget(store, lambda p: p.review == review_id)
 
 
-#: How long a recognised token is trusted without asking the store again (one query saved per
-#: request; on a SPARQL server that is a network round trip). The service's setting
-#: ``CMO_TOKEN_CACHE_SECONDS`` overrides it.
-_KNOWN: weakref.WeakKeyDictionary[Store, dict[str, tuple[Principal, float]]] = (
-    weakref.WeakKeyDictionary())
+def _known(store: Store) -> dict[str, tuple[Principal, float]]:
+    """Recognised tokens (hash -> principal, trusted until), kept with the store."""
+    return store.state.tokens
 
 
 def _forget(store: Store, which: Callable[[Principal], bool]) -> None:
-    known = _KNOWN.get(store, {})
+    known = _known(store)
     for digest, (principal, _) in list(known.items()):
         if which(principal):
             known.pop(digest, None)
@@ -223,7 +221,7 @@ def authenticate(store: Store, secret: str, admin_secret: str | None = None,
     if admin_secret and hmac.compare_digest(secret.encode(), admin_secret.encode()):
         return Principal(name="admin", role="admin")
     digest = _hash(secret)
-    known = _KNOWN.setdefault(store, {})
+    known = _known(store)
     hit = known.get(digest)
     if hit is not None and time.monotonic() < hit[1]:
         return hit[0]

@@ -14,10 +14,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 import pyoxigraph as ox
 
 from cmo.errors import StoreError
+from cmo.store.state import StoreState
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = dict[str, Term | None]
-
 
 
 class Store(ABC):
@@ -28,6 +28,16 @@ class Store(ABC):
     shared: bool = False
     #: Counts this process's writes, so readers in other processes know when to look again.
     generation: int = 0
+    _state: StoreState
+
+    @property
+    def state(self) -> StoreState:
+        """This process's caches and locks for this store (`cmo.store.state`)."""
+        try:
+            return self._state
+        except AttributeError:  # the first use; of two threads here at once, the first wins
+            state: StoreState = self.__dict__.setdefault("_state", StoreState())
+            return state
 
     @abstractmethod
     def select(self, query: str, bindings: Mapping[str, Term] | None = None,

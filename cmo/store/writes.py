@@ -10,10 +10,8 @@ from __future__ import annotations
 import functools
 import random
 import re
-import threading
 import time
 import uuid
-import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -34,13 +32,6 @@ from cmo.store import Store
 T = TypeVar("T")
 SYSTEM_GRAPH = f"{ID_IRI}system"
 _BOOKKEEPING = re.compile(r"/evidence/|/agent/")
-_LOCKS: weakref.WeakKeyDictionary[Store, threading.RLock] = weakref.WeakKeyDictionary()
-_LOCKS_GUARD = threading.Lock()
-
-
-def _thread_lock(store: Store) -> threading.RLock:
-    with _LOCKS_GUARD:
-        return _LOCKS.setdefault(store, threading.RLock())
 
 
 @contextmanager
@@ -57,30 +48,20 @@ def write_lock(store: Store, review_id: str | None = None,
     so at most one proceeds. Claims older than `STALE_CLAIM_SECONDS` (a crashed writer) are
     ignored and cleared.
     """
-    with _thread_lock(store):
-        held = _held()
-        key = (id(store), review_id or "")
-        if not store.shared or review_id is None or key in held:
+    with store.state.write_lock:
+        held = store.state.held_reviews()
+        if not store.shared or review_id is None or review_id in held:
             yield  # an embedded store has one process; a held lock is re-entered
             return
         claim = _claim(store, review_id, timeout)
-        held.add(key)
+        held.add(review_id)
         try:
             yield
         finally:
-            held.discard(key)
+            held.discard(review_id)
             _withdraw(store, claim)
 
 
-_HELD = threading.local()
-
-
-def _held() -> set[tuple[int, str]]:
-    """The reviews this thread holds the cross-process lock of."""
-    if not hasattr(_HELD, "keys"):
-        _HELD.keys = set()
-    keys: set[tuple[int, str]] = _HELD.keys
-    return keys
 P = ParamSpec("P")
 
 
