@@ -27,6 +27,7 @@ from cmo.errors import (
     ValidationFailed,
     Violation,
 )
+from cmo.graph import KnowledgeGraph, ReviewGraph, open
 from cmo.interchange.importer import detect_format, import_file
 from cmo.interchange.rdf_files import ImportReport, export_review, import_rdf, parse_rdf, rdf_format
 from cmo.interchange.sheet_export import concept_sheet, export_sheet
@@ -127,6 +128,7 @@ __all__ = [
     "ImportReport",
     "InUse",
     "InvalidInput",
+    "KnowledgeGraph",
     "NewCMOc",
     "NotFound",
     "OxigraphStore",
@@ -136,6 +138,7 @@ __all__ = [
     "Problem",
     "ProgrammeTheory",
     "Review",
+    "ReviewGraph",
     "ReviewStats",
     "Store",
     "StoreError",
@@ -188,6 +191,7 @@ __all__ = [
     "lookup_concept",
     "mechanisms_for_context",
     "next_cmoc_id",
+    "open",
     "open_store",
     "outcomes_for_mechanism",
     "parse_rdf",
