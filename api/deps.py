@@ -8,13 +8,15 @@ from fastapi import Depends, Request
 
 import cmo
 from api.problems import ApiError
-from cmo.review.tokens import ANONYMOUS, Principal
+from cmo.review.reviews import get_review, list_reviews
+from cmo.review.tokens import ANONYMOUS, Principal, authenticate
 from cmo.settings import Settings
+from cmo.store import Store
 
 
-async def get_store(request: Request) -> cmo.Store:
+async def get_store(request: Request) -> Store:
     """The store the service was started with."""
-    store: cmo.Store = request.app.state.store
+    store: Store = request.app.state.store
     return store
 
 
@@ -24,7 +26,7 @@ async def get_settings(request: Request) -> Settings:
     return settings
 
 
-StoreDep = Annotated[cmo.Store, Depends(get_store)]
+StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
@@ -37,8 +39,8 @@ def get_principal(request: Request, store: StoreDep, settings: SettingsDep) -> P
     challenge = {"WWW-Authenticate": 'Bearer realm="realist-kg"'}
     if scheme.lower() != "bearer" or not secret.strip():
         raise ApiError(401, "Unauthorized", "Use 'Authorization: Bearer <token>'.", challenge)
-    principal = cmo.authenticate(store, secret.strip(), settings.admin_token,
-                                 cache_seconds=settings.token_cache_seconds)
+    principal = authenticate(store, secret.strip(), settings.admin_token,
+                             cache_seconds=settings.token_cache_seconds)
     if principal is None:
         raise ApiError(401, "Unauthorized", "This token is not known.", challenge)
     return principal
@@ -57,7 +59,7 @@ def refuse(principal: Principal, what: str) -> ApiError:
 
 def readable_review(review_id: str, store: StoreDep, principal: PrincipalDep) -> cmo.Review:
     """The review in the path, if the caller may read it; a private one is hidden (404)."""
-    review = cmo.get_review(store, review_id)
+    review = get_review(store, review_id)
     if not principal.can_read(review.id, review.public):
         raise cmo.NotFound(f"No review {review_id!r}.")
     return review
@@ -76,10 +78,10 @@ def writable_review(review: ReadableReview, principal: PrincipalDep) -> cmo.Revi
 WritableReview = Annotated[cmo.Review, Depends(writable_review)]
 
 
-def readable_review_ids(store: cmo.Store, principal: Principal,
+def readable_review_ids(store: Store, principal: Principal,
                         asked: list[str] | None) -> list[str]:
     """The asked reviews (or all) the caller may read; an unreadable asked one is NotFound."""
-    reviews = {r.id: r for r in cmo.list_reviews(store)}
+    reviews = {r.id: r for r in list_reviews(store)}
     visible = [rid for rid, r in reviews.items() if principal.can_read(rid, r.public)]
     if not asked:
         return visible

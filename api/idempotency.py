@@ -18,7 +18,9 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-import cmo
+from cmo.rdf.provenance import acting_as
+from cmo.review.tokens import Principal
+from cmo.store import Store
 from cmo.store.idempotency import Answer, once
 
 __all__ = ["Answer", "IdempotencyKey", "added_once", "fingerprint", "json_answer",
@@ -50,7 +52,7 @@ def json_answer(status: int, content: Any, location: str | None = None,
     return Answer(status, bytes(body).decode(), location=location, etag=etag)
 
 
-def respond_once(store: cmo.Store, principal: cmo.Principal, key: str | None, review_id: str,
+def respond_once(store: Store, principal: Principal, key: str | None, review_id: str,
                  request_fingerprint: str, run: Callable[[], Answer]) -> Response:
     """The response of the write `run`; with a key, a retry gets the first answer instead."""
     if key is None:
@@ -64,12 +66,12 @@ def respond_once(store: cmo.Store, principal: cmo.Principal, key: str | None, re
                     headers=headers)
 
 
-def added_once(request: Request, store: cmo.Store, principal: cmo.Principal, key: str | None,
-               review_id: str, body: M, add: Callable[[cmo.Store, str, M], M]) -> Response:
+def added_once(request: Request, store: Store, principal: Principal, key: str | None,
+               review_id: str, body: M, add: Callable[[Store, str, M], M]) -> Response:
     """201 with what `add(store, review_id, body)` returns, written as the caller; with a key,
     a retry gets that first answer instead of a second write."""
     def run() -> Answer:
-        with cmo.acting_as(principal.name):
+        with acting_as(principal.name):
             return json_answer(201, add(store, review_id, body))
 
     return respond_once(store, principal, key, review_id, fingerprint(request, body), run)

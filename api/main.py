@@ -28,6 +28,7 @@ from cmo.errors import ParseError
 from cmo.limits import Limits
 from cmo.rdf.guards import check_json_body
 from cmo.settings import Settings
+from cmo.store import Store, open_store
 from cmo.store.sandbox import QuerySandbox, SandboxLimits
 
 Scope = MutableMapping[str, Any]
@@ -123,13 +124,13 @@ class _TooLarge(Exception):
     pass
 
 
-def create_app(settings: Settings | None = None, store: cmo.Store | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
     """The service over `store` (or the store `settings` name, opened at start-up)."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.store = store or cmo.open_store(settings.store)
+        app.state.store = store or open_store(settings.store)
         app.state.sandbox = QuerySandbox(app.state.store, SandboxLimits.from_settings(settings))
         app.state.sandbox.start()
         try:

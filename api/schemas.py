@@ -18,6 +18,8 @@ from cmo.model.records import (
     Text,
     validated,
 )
+from cmo.review.theories import resolve_theory
+from cmo.store import Store
 
 
 class ReviewCreate(BaseModel):
@@ -141,7 +143,7 @@ class CMOcPage(BaseModel):
     offset: int
 
 
-def merge_cmoc(store: cmo.Store, review_id: str, body: CMOcFields,
+def merge_cmoc(store: Store, review_id: str, body: CMOcFields,
                base: cmo.CMOConfiguration | None = None) -> cmo.NewCMOc:
     """The library's CMOc from a request body, over `base` (PATCH) or on its own (POST/PUT)."""
     data = base.model_dump(exclude={"id", "created", "modified"}) if base else {}
@@ -166,5 +168,5 @@ def merge_cmoc(store: cmo.Store, review_id: str, body: CMOcFields,
     if body.programme_theory:
         theories.append(body.programme_theory)
     if "theories" in given or body.programme_theory:
-        data["theories"] = [cmo.resolve_theory(store, review_id, t) for t in theories]
+        data["theories"] = [resolve_theory(store, review_id, t) for t in theories]
     return validated(cmo.NewCMOc, data, "The CMOc")

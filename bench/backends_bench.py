@@ -324,7 +324,7 @@ def run(args: argparse.Namespace, procs: Procs) -> int:
     import pyoxigraph as ox
     from query_bench import Timing, gb, machine_info, rss_status
 
-    import cmo
+    from cmo.store import open_store
 
     command = "python bench/backends_bench.py " + " ".join(sys.argv[1:])
     n_reviews = max(30, args.cmocs // 300)
@@ -366,7 +366,7 @@ def run(args: argparse.Namespace, procs: Procs) -> int:
         r["load_s"] = time.perf_counter() - t0
         r["load_peak_kb"] = rss_status().get("VmHWM", 0)
         r["load_rss0_kb"] = rss0
-        store = cmo.open_store(f"oxigraph:{emb_dir}")
+        store = open_store(f"oxigraph:{emb_dir}")
         r["rev_s"] = add_revisions(store, review_iris)
         log(f"  bulk_load {r['load_s']:.1f} s (process peak {gb(r['load_peak_kb'])}); "
             f"revision tokens {r['rev_s']:.1f} s")
@@ -410,7 +410,7 @@ def run(args: argparse.Namespace, procs: Procs) -> int:
             if resp.status_code >= 300:
                 raise RuntimeError(f"POST /store: {resp.status_code} {resp.text[:300]}")
             r["load_peak_kb"] = status_kb(oxi.pid)
-            store = cmo.open_store(url)
+            store = open_store(url)
             n = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"]
             r["quads"] = int(n.value)  # type: ignore[union-attr]
             r["rev_s"] = add_revisions(store, review_iris)

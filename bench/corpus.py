@@ -277,7 +277,7 @@ class Corpus:
                 yield review, cmoc
 
     def stats(self) -> dict[str, int]:
-        """The counts `cmo.review_stats` gives over the whole store once the corpus is loaded."""
+        """The counts `review_stats` gives over the whole store once the corpus is loaded."""
         out = dict.fromkeys(("reviews", "cmocs", "studies", "contexts", "mechanisms", "outcomes",
                              "not_fired", "chain_links", "theories", "evidence"), 0)
         for r in self.reviews:
@@ -689,19 +689,23 @@ def check(corpus: Corpus, path: str | os.PathLike[str], quads: int,
           review_ids_to_check: Sequence[str] = ()) -> list[str]:
     """Load the file into a fresh memory store and compare it with the corpus; [] when all agree.
 
-    Checks the quad count, `cmo.review_stats` over all reviews, that `cmo.list_cmocs` reads the
+    Checks the quad count, `review_stats` over all reviews, that `list_cmocs` reads the
     checked reviews back as generated, that they conform to the SHACL shapes, and that the fast
     CMOc writer matches `cmoc_triples`.
     """
-    import cmo
+    from cmo.questions.stats import review_stats
+    from cmo.review.cmocs import list_cmocs
+    from cmo.review.concepts import list_concepts
+    from cmo.review.validation import validate_review
+    from cmo.store import open_store
 
     problems: list[str] = []
-    store = cmo.open_store("memory:")
+    store = open_store("memory:")
     store._store.load(path=str(path), format=ox.RdfFormat.N_QUADS)  # type: ignore[attr-defined]
     loaded = len(store._store)  # type: ignore[attr-defined]
     if loaded != quads:
         problems.append(f"store holds {loaded} quads, wrote {quads}")
-    got = cmo.review_stats(store).model_dump()
+    got = review_stats(store).model_dump()
     want = corpus.stats()
     if got != want:
         problems.append(f"review_stats {got} != corpus {want}")
@@ -710,7 +714,7 @@ def check(corpus: Corpus, path: str | os.PathLike[str], quads: int,
         review = by_id[rid]
         label = {c.iri: c.label for c in review.concepts}
         key = {s.iri: s.key for s in review.studies}
-        read = cmo.list_cmocs(store, rid)
+        read = list_cmocs(store, rid)
         if [c.id for c in read] != [c.id for c in review.cmocs]:
             problems.append(f"{rid}: list_cmocs ids differ")
         for back, c in zip(read, review.cmocs, strict=False):
@@ -727,12 +731,12 @@ def check(corpus: Corpus, path: str | os.PathLike[str], quads: int,
                 problems.append(f"{rid}/{c.id}: read back {got_c} != {want_c}")
                 break
         concepts = {(c.kind.value, c.label, tuple(c.alt_labels), c.broader)
-                    for c in (cmo.list_concepts(store, rid))}
+                    for c in (list_concepts(store, rid))}
         want_concepts = {(c.kind, c.label, c.alt_labels,
                           label[c.broader] if c.broader else None) for c in review.concepts}
         if concepts != want_concepts:
             problems.append(f"{rid}: list_concepts differs from the corpus")
-        violations = cmo.validate_review(store, rid)
+        violations = validate_review(store, rid)
         if violations:
             problems.append(f"{rid}: {len(violations)} SHACL violation(s), first: {violations[0]}")
         problems += [f"{rid}: {d}" for d in check_writer_shape(review)]

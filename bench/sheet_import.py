@@ -2,7 +2,7 @@
 
     python bench/sheet_import.py --rows 100000 --store disk      # or --store memory
 
-Generates a CMO sheet (CSV) of `--rows` rows for one review, imports it with `cmo.import_file`
+Generates a CMO sheet (CSV) of `--rows` rows for one review, imports it with `import_file`
 (every check, one transaction), dumps the review as N-Quads, and loads that file straight into a
 fresh pyoxigraph store with `Store.load` (transactional, like the import) and `bulk_load` (not).
 Each step runs in its own process, so peak memory (max RSS) is that step's alone.
@@ -68,10 +68,10 @@ def step_import(sheet: str, kind: str, folder: str, dump: str, bulk: str) -> dic
     """Import the sheet (timed), then dump the review as N-Quads for the floor."""
     import pyoxigraph as ox
 
-    import cmo
     from cmo.interchange.importer import import_file
+    from cmo.store import open_store
 
-    store = cmo.open_store(_store_url(kind, Path(folder), f"import-{bulk}"))
+    store = open_store(_store_url(kind, Path(folder), f"import-{bulk}"))
     data = Path(sheet).read_bytes()
     t = time.perf_counter()
     report = import_file(store, "bench", sheet, data, bulk=bulk == "bulk")

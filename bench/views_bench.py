@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import corpus
 
-import cmo
 from cmo.review.index import review_indexes
+from cmo.store import Store, open_store
 from cmo.views import MechanismView
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -36,19 +36,19 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-quic"]
 
 
-def review_store(concepts: int, folder: Path) -> tuple[cmo.Store, str]:
+def review_store(concepts: int, folder: Path) -> tuple[Store, str]:
     """A memory store holding one synthetic review with about `concepts` concepts in use."""
     cmocs = max(40, round((concepts - 20) / 0.375))
     data = corpus.generate(cmocs=cmocs, reviews=1, seed=1)
     path = folder / f"review-{concepts}.nq"
     corpus.write_nquads(data, path)
-    store = cmo.open_store("memory:")
+    store = open_store("memory:")
     with path.open("rb") as f:
         store.add_quads(ox.parse(f, ox.RdfFormat.N_QUADS))
     return store, data.reviews[0].id
 
 
-def time_write(store: cmo.Store, review: str, out: Path, runs: int) -> tuple[float, float, int]:
+def time_write(store: Store, review: str, out: Path, runs: int) -> tuple[float, float, int]:
     """Cold (index built) and median warm seconds to build and write the page; nodes drawn."""
     store.state.indexes.clear()
     start = time.perf_counter()

@@ -2,9 +2,10 @@
 
     .venv/bin/python examples/build_report.py [--out FILE]
 
-The peer-support review is loaded into a throw-away store; each view is a `cmo.views.MechanismView`
-pasted as a sandboxed ``<iframe srcdoc=…>`` (exactly what a notebook shows), so the report is one
-file that works offline: no request leaves it.
+The peer-support review is loaded into a throw-away knowledge graph (`cmo.open("memory:")`); each
+view is the review's `draw(...)`, a `cmo.views.MechanismView` pasted as a sandboxed
+``<iframe srcdoc=…>`` (exactly what a notebook shows), so the report is one file that works offline:
+no request leaves it.
 """
 
 from __future__ import annotations
@@ -71,19 +72,16 @@ def _caption(view: MechanismView) -> str:
 
 def build(out: Path) -> Path:
     """Load the example review, draw two views and write the report to `out`."""
-    store = cmo.open_store("memory:")
-    try:
-        cmo.import_rdf(store, "peer-support", [("review.ttl", (HERE / "review.ttl").read_bytes(),
-                                                 cmo.rdf_format("ttl"))])
-        whole = MechanismView(store, "peer-support", height="620px")
-        delivery = MechanismView(store, "peer-support", context="delivery", height="560px")
+    with cmo.open("memory:") as kg:
+        review = kg.review("peer-support")
+        review.import_file(HERE / "review.ttl")
+        whole = review.draw(height="620px")
+        delivery = review.draw(context="delivery", height="560px")
         title = "How peer support for breastfeeding works: two views of the mechanisms"
         out.write_text(PAGE.format(csp=CSP, title=html.escape(title), whole=whole.iframe(),
                                    whole_caption=_caption(whole), delivery=delivery.iframe(),
                                    delivery_caption=_caption(delivery),
                                    version=cmo.__version__), encoding="utf-8")
-    finally:
-        store.close()
     return out
 
 

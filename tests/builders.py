@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import cmo
+from cmo.review.cmocs import create_cmoc
+from cmo.review.concepts import add_concept
+from cmo.review.reviews import create_review
+from cmo.review.theories import add_theory
 from cmo.store import Store
 
 
@@ -21,15 +25,15 @@ def sample_cmoc(cmoc_id: str = "c1", **changes: object) -> cmo.CMOConfiguration:
 
 def sample_review(store: Store, review_id: str = "r1") -> None:
     """A review with a concept hierarchy, a synonym, two CMOcs in a chain and a theory."""
-    cmo.create_review(store, cmo.Review(id=review_id, title=f"Review {review_id}"))
+    create_review(store, cmo.Review(id=review_id, title=f"Review {review_id}"))
     for label, broader, alts in [("delivery", None, []), ("intensity", "delivery", []),
                                  ("low intensity support", "intensity",
                                   ["fewer than five contacts"])]:
-        cmo.add_concept(store, review_id, cmo.Concept(kind="context", label=label,
-                                                      broader=broader, alt_labels=alts))
-    cmo.add_theory(store, review_id, cmo.ProgrammeTheory(id="t-v1", label="Peer theory"))
-    cmo.create_cmoc(store, review_id, sample_cmoc("c2", fired=True, direction="positive"))
-    cmo.create_cmoc(store, review_id, sample_cmoc("c1", leads_to=["c2"], theories=["t-v1"]))
+        add_concept(store, review_id, cmo.Concept(kind="context", label=label,
+                                                  broader=broader, alt_labels=alts))
+    add_theory(store, review_id, cmo.ProgrammeTheory(id="t-v1", label="Peer theory"))
+    create_cmoc(store, review_id, sample_cmoc("c2", fired=True, direction="positive"))
+    create_cmoc(store, review_id, sample_cmoc("c1", leads_to=["c2"], theories=["t-v1"]))
 
 
 # Hostile files -----------------------------------------------------------------------------------

@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-import cmo
-from cmo.store import Store
+from cmo.interchange.rdf_files import import_rdf, rdf_format
+from cmo.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "peer-support" / "review.ttl"
@@ -24,7 +24,7 @@ ONTOLOGY = ROOT / "ontology"
 @pytest.fixture
 def disk_store(tmp_path: Path) -> Iterator[Store]:
     """An empty embedded on-disk store in a temporary folder."""
-    s = cmo.open_store(f"oxigraph:{tmp_path / 'store'}")
+    s = open_store(f"oxigraph:{tmp_path / 'store'}")
     yield s
     s.close()
 
@@ -58,7 +58,7 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def remote_store(oxigraph_server: str) -> Iterator[Store]:
     """An emptied store on the shared Oxigraph server."""
-    s = cmo.open_store(oxigraph_server)
+    s = open_store(oxigraph_server)
     s.update("DROP ALL")
     yield s
     s.close()
@@ -68,11 +68,11 @@ def remote_store(oxigraph_server: str) -> Iterator[Store]:
 def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """Each backend in turn: in memory, embedded on disk, and an Oxigraph server."""
     if request.param == "remote":
-        s = cmo.open_store(request.getfixturevalue("oxigraph_server"))
+        s = open_store(request.getfixturevalue("oxigraph_server"))
         s.update("DROP ALL")
     else:
-        s = cmo.open_store("memory:" if request.param == "memory"
-                           else f"oxigraph:{tmp_path / 'store'}")
+        s = open_store("memory:" if request.param == "memory"
+                       else f"oxigraph:{tmp_path / 'store'}")
     yield s
     s.close()
 
@@ -92,7 +92,7 @@ def example_bytes() -> bytes:
 @pytest.fixture
 def example_store(store: Store, example_bytes: bytes) -> Store:
     """An in-memory store holding the peer-support review."""
-    cmo.import_rdf(store, "peer-support", [("review.ttl", example_bytes, cmo.rdf_format("ttl"))])
+    import_rdf(store, "peer-support", [("review.ttl", example_bytes, rdf_format("ttl"))])
     return store
 
 

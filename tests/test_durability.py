@@ -11,7 +11,10 @@ import pyoxigraph as ox
 import pytest
 
 import cmo
+from cmo.questions.stats import review_stats
 from cmo.rdf.mapping import MintedRefs, cmoc_triples, review_triples
+from cmo.review.reviews import review_exists
+from cmo.store import open_store
 from tests.builders import sample_cmoc
 from tests.conftest import ROOT, run_cmo
 
@@ -41,9 +44,9 @@ def test_import_killed_midway_is_wholly_present_or_absent(big_file: Path, tmp_pa
     time.sleep(delay)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
-    reopened = cmo.open_store(f"oxigraph:{store}")
+    reopened = open_store(f"oxigraph:{store}")
     try:
-        count = cmo.review_stats(reopened, "big").cmocs if cmo.review_exists(reopened, "big") \
+        count = review_stats(reopened, "big").cmocs if review_exists(reopened, "big") \
             else 0
         assert count in (0, N_CMOCS)
     finally:
@@ -52,7 +55,7 @@ def test_import_killed_midway_is_wholly_present_or_absent(big_file: Path, tmp_pa
 
 def test_second_writer_on_embedded_store_is_refused(tmp_path: Path) -> None:
     url = f"oxigraph:{tmp_path / 'store'}"
-    holder = cmo.open_store(url)
+    holder = open_store(url)
     try:
         result = run_cmo("--store", url, "serve", "--port", "1")
         assert result.returncode == 1

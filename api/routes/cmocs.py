@@ -1,7 +1,7 @@
 """CMOcs: create, list, read, replace, patch and delete, with ETags and If-Match.
 
-Every ETag is sent with the body made from the same read (`cmo.CMOcVersion`); a write answers
-the version it stored.
+Every ETag is sent with the body made from the same read (`cmo.review.cmocs.CMOcVersion`); a
+write answers the version it stored.
 """
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ from api.idempotency import Answer, IdempotencyKey, fingerprint, json_answer, re
 from api.problems import ApiError
 from api.schemas import CMOcCreate, CMOcFields, CMOcOut, CMOcPage, merge_cmoc
 from cmo.model.records import validated
-from cmo.review.cmocs import find_cmocs
+from cmo.rdf.provenance import acting_as
+from cmo.review import cmocs
 
 router = APIRouter(prefix="/reviews/{review_id}/cmocs", tags=["cmocs"])
 IfMatch = Annotated[str | None, Header(description="the ETag of the version you edited")]
 
 
-def _tagged(response: Response, review_id: str, version: cmo.CMOcVersion) -> CMOcOut:
+def _tagged(response: Response, review_id: str, version: cmocs.CMOcVersion) -> CMOcOut:
     """The body of one version of a CMOc, with that version's ETag."""
     response.headers["ETag"] = f'"{version.etag}"'
     return CMOcOut.of(review_id, version.cmoc)
@@ -45,14 +46,14 @@ def create_cmoc(review: WritableReview, body: CMOcCreate, store: StoreDep,
                 idempotency_key: IdempotencyKey = None) -> Response:
     """Tag a new CMOc; labels resolve to existing concepts (any case, or a synonym) or new ones.
     Honours Idempotency-Key."""
-    with cmo.acting_as(principal.name):
+    with acting_as(principal.name):
         # Theories named by label are found, or made once, before the CMOc's own write: the
         # idempotency record goes with that write.
         new = merge_cmoc(store, review.id, body)
 
     def run() -> Answer:
-        with cmo.acting_as(principal.name):
-            created = cmo.create_cmoc_version(store, review.id, new)
+        with acting_as(principal.name):
+            created = cmocs.create_cmoc_version(store, review.id, new)
         return json_answer(201, CMOcOut.of(review.id, created.cmoc),
                            location=f"/reviews/{review.id}/cmocs/{created.cmoc.id}",
                            etag=f'"{created.etag}"')
@@ -70,9 +71,9 @@ def list_cmocs(review: ReadableReview, store: StoreDep,
                offset: Annotated[int, Query(ge=0)] = 0) -> CMOcPage:
     """The review's CMOcs by id, filtered by concept (label or synonym), study key or firing;
     paginated."""
-    page, total = find_cmocs(store, review.id, context=context, mechanism=mechanism,
-                             outcome=outcome, study=study, fired=fired, limit=limit,
-                             offset=offset)
+    page, total = cmocs.find_cmocs(store, review.id, context=context, mechanism=mechanism,
+                                   outcome=outcome, study=study, fired=fired, limit=limit,
+                                   offset=offset)
     return CMOcPage(items=[CMOcOut.of(review.id, c) for c in page], total=total, limit=limit,
                     offset=offset)
 
@@ -81,7 +82,7 @@ def list_cmocs(review: ReadableReview, store: StoreDep,
 def get_cmoc(review: ReadableReview, cmoc_id: str, store: StoreDep,
              response: Response) -> CMOcOut:
     """One CMOc, with its ETag."""
-    return _tagged(response, review.id, cmo.get_cmoc_version(store, review.id, cmoc_id))
+    return _tagged(response, review.id, cmocs.get_cmoc_version(store, review.id, cmoc_id))
 
 
 @router.put("/{cmoc_id}", response_model=CMOcOut)
@@ -90,9 +91,9 @@ def replace_cmoc(review: WritableReview, cmoc_id: str, body: CMOcCreate, store: 
                  if_match: IfMatch = None) -> CMOcOut:
     """Replace a CMOc with the JSON GET returned, edited; needs If-Match (412 if stale)."""
     tag = _need_if_match(if_match)
-    with cmo.acting_as(principal.name):
+    with acting_as(principal.name):
         new = _with_id(merge_cmoc(store, review.id, body), cmoc_id)
-        saved = cmo.edit_cmoc(store, review.id, cmoc_id, lambda _: new, if_match=tag)
+        saved = cmocs.edit_cmoc(store, review.id, cmoc_id, lambda _: new, if_match=tag)
     return _tagged(response, review.id, saved)
 
 
@@ -108,8 +109,8 @@ def patch_cmoc(review: WritableReview, cmoc_id: str, body: CMOcFields, store: St
         new = merge_cmoc(store, review.id, body, base=current)
         return _with_id(new, cmoc_id)
 
-    with cmo.acting_as(principal.name):
-        saved = cmo.edit_cmoc(store, review.id, cmoc_id, change, if_match=tag)
+    with acting_as(principal.name):
+        saved = cmocs.edit_cmoc(store, review.id, cmoc_id, change, if_match=tag)
     return _tagged(response, review.id, saved)
 
 
@@ -117,6 +118,6 @@ def patch_cmoc(review: WritableReview, cmoc_id: str, body: CMOcFields, store: St
 def delete_cmoc(review: WritableReview, cmoc_id: str, store: StoreDep,
                 principal: PrincipalDep, if_match: IfMatch = None) -> Response:
     """Delete a CMOc and the chain links to it; needs If-Match (412 if stale)."""
-    with cmo.acting_as(principal.name):
-        cmo.delete_cmoc(store, review.id, cmoc_id, if_match=_need_if_match(if_match))
+    with acting_as(principal.name):
+        cmocs.delete_cmoc(store, review.id, cmoc_id, if_match=_need_if_match(if_match))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Query, Request, Response, status
 import cmo
 from api.deps import PrincipalDep, ReadableReview, StoreDep, WritableReview
 from api.idempotency import IdempotencyKey, added_once
+from cmo.rdf.provenance import acting_as
+from cmo.review import concepts
 
 router = APIRouter(prefix="/reviews/{review_id}/concepts", tags=["concepts"])
 
@@ -19,12 +21,12 @@ def list_concepts(review: ReadableReview, store: StoreDep, kind: cmo.ConceptKind
                                                       "with this (autocomplete)")] = None,
                   limit: Annotated[int, Query(ge=1, le=1000)] = 1000) -> list[cmo.Concept]:
     """The review's concepts, optionally of one kind and matching a label prefix."""
-    concepts = cmo.list_concepts(store, review.id, kind)
+    found = concepts.list_concepts(store, review.id, kind)
     if prefix:
         start = cmo.model.ids.normalise_label(prefix)
-        concepts = [c for c in concepts if any(cmo.model.ids.normalise_label(x).startswith(start)
-                                               for x in [c.label, *c.alt_labels])]
-    return concepts[:limit]
+        found = [c for c in found if any(cmo.model.ids.normalise_label(x).startswith(start)
+                                         for x in [c.label, *c.alt_labels])]
+    return found[:limit]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=cmo.Concept)
@@ -34,28 +36,28 @@ def add_concept(review: WritableReview, body: cmo.Concept, store: StoreDep,
     """Add a concept with synonyms, a broader concept and a definition; honours
     Idempotency-Key."""
     return added_once(request, store, principal, idempotency_key, review.id, body,
-                      cmo.add_concept)
+                      concepts.add_concept)
 
 
 @router.get("/{kind}/{label}", response_model=cmo.Concept)
 def get_concept(review: ReadableReview, kind: cmo.ConceptKind, label: str,
                 store: StoreDep) -> cmo.Concept:
     """One concept by label or synonym (404 suggests the closest labels)."""
-    return cmo.find_concept(store, review.id, kind, label)
+    return concepts.find_concept(store, review.id, kind, label)
 
 
 @router.put("/{kind}/{label}", response_model=cmo.Concept)
 def update_concept(review: WritableReview, kind: cmo.ConceptKind, label: str,
                    body: cmo.Concept, store: StoreDep, principal: PrincipalDep) -> cmo.Concept:
     """Replace a concept's label, synonyms, broader concept and definition."""
-    with cmo.acting_as(principal.name):
-        return cmo.update_concept(store, review.id, kind, label, body)
+    with acting_as(principal.name):
+        return concepts.update_concept(store, review.id, kind, label, body)
 
 
 @router.delete("/{kind}/{label}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_concept(review: WritableReview, kind: cmo.ConceptKind, label: str,
                    store: StoreDep, principal: PrincipalDep) -> Response:
     """Delete a concept nothing uses (409 otherwise)."""
-    with cmo.acting_as(principal.name):
-        cmo.delete_concept(store, review.id, kind, label)
+    with acting_as(principal.name):
+        concepts.delete_concept(store, review.id, kind, label)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -8,6 +8,7 @@ import cmo
 from api.deps import PrincipalDep, StoreDep, readable_review_ids
 from cmo.model.namespace import ID_IRI
 from cmo.review.linked_data import describe_agent, describe_resource, render, review_of
+from cmo.review.reviews import get_review
 from cmo.store.protocol import choose_media
 
 router = APIRouter(tags=["linked data"])
@@ -20,7 +21,7 @@ def dereference(path: str, request: Request, store: StoreDep,
                 principal: PrincipalDep) -> Response:
     """What the graph says about a minted IRI (a review, CMOc, concept, study, evidence...)."""
     iri = cmo.model.ids.review_iri(path)
-    review = cmo.get_review(store, review_of(iri))
+    review = get_review(store, review_of(iri))
     if not principal.can_read(review.id, review.public):
         raise cmo.NotFound(f"No review {review.id!r}.")
     media = choose_media(request.headers.get("accept", ""), TYPES, "application/json")

@@ -7,10 +7,19 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel
 
-import cmo
 from api.deps import PrincipalDep, ReadableReview, StoreDep, readable_review_ids
 from cmo.model import answers
 from cmo.model.records import Confidence, Direction, StudyDesign
+from cmo.questions import engine
+from cmo.questions.engine import (
+    CmocFilter,
+    context_mechanism_matrix,
+    contexts_for_mechanism,
+    evidence_trail,
+    mechanisms_for_context,
+    outcomes_for_mechanism,
+    recurring_patterns,
+)
 
 router = APIRouter(tags=["questions"])
 
@@ -24,13 +33,13 @@ def _json(answer: BaseModel) -> Response:
 def cmoc_filter(design: StudyDesign | None = None, min_confidence: Confidence | None = None,
                 fired_only: bool = False, direction: Direction | None = None,
                 theory: Annotated[str | None, Query(description="theory id or label")] = None
-                ) -> cmo.CmocFilter:
+                ) -> CmocFilter:
     """Which CMOcs count: by study design, confidence, firing, direction or theory."""
-    return cmo.CmocFilter(design=design, min_confidence=min_confidence, fired_only=fired_only,
-                          direction=direction, theory=theory)
+    return CmocFilter(design=design, min_confidence=min_confidence, fired_only=fired_only,
+                      direction=direction, theory=theory)
 
 
-FilterDep = Annotated[cmo.CmocFilter, Depends(cmoc_filter)]
+FilterDep = Annotated[CmocFilter, Depends(cmoc_filter)]
 
 
 @router.get("/matrix", response_model=answers.Matrix)
@@ -38,38 +47,38 @@ def cross_review_matrix(store: StoreDep, principal: PrincipalDep, filters: Filte
                         review: Annotated[list[str] | None, Query()] = None) -> Response:
     """The context x mechanism matrix across the given reviews (all readable ones if none)."""
     ids = readable_review_ids(store, principal, review)
-    answer = cmo.context_mechanism_matrix(store, ids, filters) if ids else answers.Matrix(rows=[])
+    answer = context_mechanism_matrix(store, ids, filters) if ids else answers.Matrix(rows=[])
     return _json(answer)
 
 
 @router.get("/reviews/{review_id}/matrix", response_model=answers.Matrix)
 def matrix(review: ReadableReview, store: StoreDep, filters: FilterDep) -> Response:
     """For every (context, mechanism) pair: CMOcs, distinct studies, fired and not fired."""
-    return _json(cmo.context_mechanism_matrix(store, [review.id], filters))
+    return _json(context_mechanism_matrix(store, [review.id], filters))
 
 
 @router.get("/reviews/{review_id}/mechanisms", response_model=answers.MechanismsForContext)
 def mechanisms(review: ReadableReview, store: StoreDep, filters: FilterDep, context: str,
                include_narrower: bool = True) -> Response:
     """Which mechanisms fire (or not) in a context and its narrower contexts, with outcomes."""
-    return _json(cmo.mechanisms_for_context(store, context, include_narrower=include_narrower,
-                                      reviews=[review.id], filters=filters))
+    return _json(mechanisms_for_context(store, context, include_narrower=include_narrower,
+                                        reviews=[review.id], filters=filters))
 
 
 @router.get("/reviews/{review_id}/contexts", response_model=answers.ContextsForMechanism)
 def contexts(review: ReadableReview, store: StoreDep, filters: FilterDep, mechanism: str,
              include_narrower: bool = True) -> Response:
     """The contexts where a mechanism fired and those where it did not, side by side."""
-    return _json(cmo.contexts_for_mechanism(store, mechanism, include_narrower=include_narrower,
-                                      reviews=[review.id], filters=filters))
+    return _json(contexts_for_mechanism(store, mechanism, include_narrower=include_narrower,
+                                        reviews=[review.id], filters=filters))
 
 
 @router.get("/reviews/{review_id}/outcomes", response_model=answers.OutcomesForMechanism)
 def outcomes(review: ReadableReview, store: StoreDep, filters: FilterDep, mechanism: str,
              include_narrower: bool = True) -> Response:
     """What a mechanism produces: outcomes by direction, with counts."""
-    return _json(cmo.outcomes_for_mechanism(store, mechanism, include_narrower=include_narrower,
-                                      reviews=[review.id], filters=filters))
+    return _json(outcomes_for_mechanism(store, mechanism, include_narrower=include_narrower,
+                                        reviews=[review.id], filters=filters))
 
 
 @router.get("/reviews/{review_id}/evidence", response_model=answers.EvidenceTrail)
@@ -80,10 +89,10 @@ def evidence(review: ReadableReview, store: StoreDep, filters: FilterDep,
              include_narrower: bool = True) -> Response:
     """Studies, quotes and pages behind a CMOc (`cmoc`), a concept (`concept`, `kind`) or a
     matrix cell (`context` and `mechanism`)."""
-    return _json(cmo.evidence_trail(store, cmoc=cmoc, concept=concept, kind=kind,
-                                    context=context, mechanism=mechanism,
-                                    include_narrower=include_narrower, reviews=[review.id],
-                                    filters=filters))
+    return _json(evidence_trail(store, cmoc=cmoc, concept=concept, kind=kind,
+                                context=context, mechanism=mechanism,
+                                include_narrower=include_narrower, reviews=[review.id],
+                                filters=filters))
 
 
 @router.get("/reviews/{review_id}/chains", response_model=answers.Chains)
@@ -101,19 +110,19 @@ def chains(review: ReadableReview, store: StoreDep, start: str | None = None,
     review's CMOcs and links) plus at most `limit` chains of at most `max_length` + 1 ids;
     `total` is left out (null) when the graph has a cycle or is too large to count cheaply,
     and a page that would take too long to reach is cut short (`truncated`)."""
-    return _json(cmo.chains(store, start, max_length=max_length, limit=limit, offset=offset,
-                            reviews=[review.id]))
+    return _json(engine.chains(store, start, max_length=max_length, limit=limit, offset=offset,
+                               reviews=[review.id]))
 
 
 @router.get("/reviews/{review_id}/patterns", response_model=answers.Patterns)
 def patterns(review: ReadableReview, store: StoreDep, filters: FilterDep,
              min_studies: Annotated[int, Query(ge=1)] = 2) -> Response:
     """Demi-regularities: patterns supported by at least `min_studies` distinct studies."""
-    return _json(cmo.recurring_patterns(store, min_studies, reviews=[review.id], filters=filters))
+    return _json(recurring_patterns(store, min_studies, reviews=[review.id], filters=filters))
 
 
 @router.get("/reviews/{review_id}/contradictions", response_model=answers.Contradictions)
 def contradictions(review: ReadableReview, store: StoreDep,
                    filters: FilterDep) -> Response:
     """Same context and mechanism with opposite directions, or fired here and not there."""
-    return _json(cmo.contradictions(store, reviews=[review.id], filters=filters))
+    return _json(engine.contradictions(store, reviews=[review.id], filters=filters))

@@ -15,6 +15,8 @@ import cmo
 from api.deps import PrincipalDep, StoreDep, readable_review_ids
 from api.problems import ApiError
 from cmo.rdf.guards import check_query_text
+from cmo.review.tokens import Principal
+from cmo.store import Store
 from cmo.store.sandbox import QuerySandbox
 
 router = APIRouter(tags=["sparql"])
@@ -23,7 +25,7 @@ _EXAMPLE = "SELECT ?label WHERE { ?c a <https://w3id.org/realist-kg/ns#Mechanism
 _READ_ONLY = "This endpoint is read-only: SPARQL Update is refused."
 
 
-async def _answer(request: Request, store: cmo.Store, principal: cmo.Principal,
+async def _answer(request: Request, store: Store, principal: Principal,
                   query: str) -> Response:
     if not query.strip():
         raise ApiError(400, "BadRequest", "No query.")

@@ -7,6 +7,8 @@ from fastapi import APIRouter, Request, Response, status
 import cmo
 from api.deps import PrincipalDep, ReadableReview, StoreDep, WritableReview
 from api.idempotency import IdempotencyKey, added_once
+from cmo.rdf.provenance import acting_as
+from cmo.review import studies
 
 router = APIRouter(prefix="/reviews/{review_id}/studies", tags=["studies"])
 
@@ -14,7 +16,7 @@ router = APIRouter(prefix="/reviews/{review_id}/studies", tags=["studies"])
 @router.get("", response_model=list[cmo.Study])
 def list_studies(review: ReadableReview, store: StoreDep) -> list[cmo.Study]:
     """Every study of the review."""
-    return cmo.list_studies(store, review.id)
+    return studies.list_studies(store, review.id)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=cmo.Study)
@@ -23,27 +25,27 @@ def add_study(review: WritableReview, body: cmo.Study, store: StoreDep,
               idempotency_key: IdempotencyKey = None) -> Response:
     """Add a study (409 if its key is taken); honours Idempotency-Key."""
     return added_once(request, store, principal, idempotency_key, review.id, body,
-                      cmo.add_study)
+                      studies.add_study)
 
 
 @router.get("/{key}", response_model=cmo.Study)
 def get_study(review: ReadableReview, key: str, store: StoreDep) -> cmo.Study:
     """One study, by key in any case or spacing."""
-    return cmo.get_study(store, review.id, key)
+    return studies.get_study(store, review.id, key)
 
 
 @router.put("/{key}", response_model=cmo.Study)
 def update_study(review: WritableReview, key: str, body: cmo.Study, store: StoreDep,
                  principal: PrincipalDep) -> cmo.Study:
     """Replace what is known of a study; its links stay."""
-    with cmo.acting_as(principal.name):
-        return cmo.update_study(store, review.id, key, body)
+    with acting_as(principal.name):
+        return studies.update_study(store, review.id, key, body)
 
 
 @router.delete("/{key}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_study(review: WritableReview, key: str, store: StoreDep,
                  principal: PrincipalDep) -> Response:
     """Delete a study no CMOc cites (409 otherwise)."""
-    with cmo.acting_as(principal.name):
-        cmo.delete_study(store, review.id, key)
+    with acting_as(principal.name):
+        studies.delete_study(store, review.id, key)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-import cmo
 from api.deps import PrincipalDep, StoreDep, refuse
+from cmo.review import tokens
 
 router = APIRouter(prefix="/tokens", tags=["tokens"])
 
 
-def _need_admin(principal: cmo.Principal) -> None:
+def _need_admin(principal: tokens.Principal) -> None:
     if principal.role != "admin":
         raise refuse(principal, "manage tokens")
 
 
-@router.get("", response_model=list[cmo.AccessToken])
+@router.get("", response_model=list[tokens.AccessToken])
 def list_tokens(store: StoreDep, principal: PrincipalDep,
-                review: str | None = None) -> list[cmo.AccessToken]:
+                review: str | None = None) -> list[tokens.AccessToken]:
     """The tokens issued (for one review with `?review=`), oldest first: id, name, role, review
     and creation time. Admins only."""
     _need_admin(principal)
-    return cmo.list_tokens(store, review)
+    return tokens.list_tokens(store, review)
 
 
 @router.delete("/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -30,5 +30,5 @@ def revoke_token(token_id: str, store: StoreDep, principal: PrincipalDep) -> Res
     this process, and within `CMO_TOKEN_CACHE_SECONDS` (10 s) in the service's other
     processes."""
     _need_admin(principal)
-    cmo.revoke_token(store, token_id)
+    tokens.revoke_token(store, token_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -9,6 +9,9 @@ import cmo
 from api.deps import PrincipalDep, ReadableReview, StoreDep, WritableReview
 from api.idempotency import Answer, IdempotencyKey, fingerprint, json_answer, respond_once
 from cmo.errors import Problem, UnsupportedFormat
+from cmo.interchange import rdf_files
+from cmo.interchange.importer import import_file
+from cmo.rdf.provenance import acting_as
 from cmo.store.protocol import choose_media
 
 router = APIRouter(prefix="/reviews/{review_id}", tags=["import and export"])
@@ -54,8 +57,8 @@ async def import_into_review(review: WritableReview, request: Request, store: St
                                     [*IMPORT_TYPES, "multipart/form-data"]))])
 
     def run() -> Answer:
-        with cmo.acting_as(principal.name):
-            report = cmo.import_file(store, review.id, name, data, fmt, concepts, check)
+        with acting_as(principal.name):
+            report = import_file(store, review.id, name, data, fmt, concepts, check)
         return json_answer(200, {
             "review": report.review, "triples": report.triples, "cmocs": report.cmocs,
             "studies": report.studies, "concepts": report.concepts, "checked": report.checked,
@@ -71,4 +74,5 @@ async def import_into_review(review: WritableReview, request: Request, store: St
 def export_review(review: ReadableReview, request: Request, store: StoreDep) -> Response:
     """The review as RDF, in the format the Accept header asks for (Turtle by default)."""
     media = choose_media(request.headers.get("accept", ""), list(EXPORT_TYPES), "text/turtle")
-    return Response(cmo.export_review(store, review.id, EXPORT_TYPES[media]), media_type=media)
+    data = rdf_files.export_review(store, review.id, EXPORT_TYPES[media])
+    return Response(data, media_type=media)

@@ -20,12 +20,12 @@ chain graph plus `limit` chains of `max_length` + 1 ids, and never takes more th
 so, whatever the review.
 
 >>> import cmo
->>> store = cmo.open_store("memory:")
->>> _ = cmo.create_review(store, cmo.Review(id="r", title="R"))
+>>> kg = cmo.open("memory:")
+>>> cmocs = kg.reviews.create(id="r", title="R").cmocs
 >>> for cmoc_id, later in [("c3", []), ("c2", ["c3"]), ("c1", ["c2", "c3"])]:
-...     _ = cmo.create_cmoc(store, "r", cmo.CMOConfiguration(id=cmoc_id, studies=["S"],
-...         contexts=["x"], mechanism="m", outcomes=["o"], leads_to=later))
->>> answer = chains(store, limit=1)
+...     _ = cmocs.create(id=cmoc_id, studies=["S"], contexts=["x"], mechanism="m",
+...                      outcomes=["o"], leads_to=later)
+>>> answer = chains(kg.store, limit=1)
 >>> [c.cmocs for c in answer.chains], answer.total, answer.truncated, len(answer.links)
 ([['c1', 'c2', 'c3']], 2, True, 3)
 """

@@ -4,12 +4,11 @@ Each answer is computed from the review indexes (`cmo.review.index`), which are 
 review's revision token changes, so answers are always those of the stored data.
 
 >>> import cmo
->>> store = cmo.open_store("memory:")
->>> _ = cmo.create_review(store, cmo.Review(id="r", title="R"))
->>> _ = cmo.create_cmoc(store, "r", cmo.CMOConfiguration(id="c1", studies=["S 2020"],
-...     contexts=["rural"], mechanism="trust", outcomes=["uptake"], fired=False))
+>>> kg = cmo.open("memory:")
+>>> _ = kg.reviews.create(id="r", title="R").cmocs.create(id="c1", studies=["S 2020"],
+...     contexts=["rural"], mechanism="trust", outcomes=["uptake"], fired=False)
 >>> [(row.context.label, row.mechanism.label, row.not_fired)
-...  for row in context_mechanism_matrix(store).rows]
+...  for row in context_mechanism_matrix(kg.store).rows]
 [('rural', 'trust', 1)]
 """
 

@@ -7,10 +7,12 @@ A version of a CMOc (`CMOcVersion`) is the CMOc and its ETag made from one read:
 triples, its evidence and the names of what it links to (`queries/describe_cmoc.rq`). A write
 reads what it stored back under the same lock, so its answer is the version it wrote.
 
->>> import cmo
->>> store = cmo.open_store("memory:")
->>> _ = cmo.create_review(store, cmo.Review(id="r", title="R"))
->>> first = create_cmoc_version(store, "r", cmo.NewCMOc(studies=["S 2020"],
+>>> from cmo.model.records import Review
+>>> from cmo.review.reviews import create_review
+>>> from cmo.store import open_store
+>>> store = open_store("memory:")
+>>> _ = create_review(store, Review(id="r", title="R"))
+>>> first = create_cmoc_version(store, "r", NewCMOc(studies=["S 2020"],
 ...     contexts=["rural"], mechanism="trust", outcomes=["uptake"]))
 >>> second = edit_cmoc(store, "r", first.cmoc.id,
 ...     lambda c: c.model_copy(update={"notes": "seen"}), if_match=first.etag)

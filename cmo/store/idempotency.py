@@ -17,14 +17,16 @@ afterwards answers with the first answer (status, body, Location, ETag) without 
   write lock makes the check and the write one step for retries racing each other.
 - A request that fails writes nothing and leaves no record: it may be retried with its key.
 
->>> import cmo
->>> store = cmo.open_store("memory:")
+>>> from cmo.model.records import Review
+>>> from cmo.review.reviews import create_review, list_reviews
+>>> from cmo.store import open_store
+>>> store = open_store("memory:")
 >>> def create() -> Answer:
-...     review = cmo.create_review(store, cmo.Review(id="r", title="R"))
+...     review = create_review(store, Review(id="r", title="R"))
 ...     return Answer(201, review.model_dump_json(), location="/reviews/r")
 >>> first = once(store, "token-a", "key-1", "POST /reviews r", "r", create)
 >>> again = once(store, "token-a", "key-1", "POST /reviews r", "r", create)
->>> (again.status, again.body == first.body, len(cmo.list_reviews(store)))
+>>> (again.status, again.body == first.body, len(list_reviews(store)))
 (201, True, 1)
 """
 

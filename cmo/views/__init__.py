@@ -5,14 +5,14 @@
 - `mechanism_view_html` writes it as one self-contained HTML page (vis-network inlined, no request
   leaves the page); `embed=True` gives the page for an ``<iframe>``;
 - `MechanismView` does both for notebooks (``_repr_html_``) and scripts (``save``, ``export``);
+  ``cmo.open(url).review(id).draw(...)`` makes one;
 - `graph_bytes` writes GraphML, GEXF or Cytoscape JSON for Gephi, Cytoscape and yEd.
 
 >>> import cmo
->>> store = cmo.open_store("memory:")
->>> _ = cmo.create_review(store, cmo.Review(id="r", title="R"))
->>> _ = cmo.create_cmoc(store, "r", cmo.CMOConfiguration(id="c1", studies=["S 2020"],
-...     contexts=["rural"], mechanism="trust", outcomes=["uptake"], direction="positive"))
->>> view = MechanismView(store, "r")
+>>> kg = cmo.open("memory:")
+>>> _ = kg.reviews.create(id="r", title="R").cmocs.create(id="c1", studies=["S 2020"],
+...     contexts=["rural"], mechanism="trust", outcomes=["uptake"], direction="positive")
+>>> view = MechanismView(kg.store, "r")
 >>> view.graph.number_of_nodes(), view.graph.number_of_edges()
 (3, 2)
 >>> view.html().startswith("<!DOCTYPE html>")

@@ -12,9 +12,12 @@ import httpx
 import pytest
 import uvicorn
 
-import cmo
 from api.main import create_app
+from cmo.interchange.rdf_files import import_rdf, rdf_format
+from cmo.review.reviews import update_review
+from cmo.review.tokens import create_token
 from cmo.settings import Settings
+from cmo.store import Store, open_store
 from tests.conftest import EXAMPLE
 
 ADMIN = "test-admin-secret-0123456789"
@@ -32,7 +35,7 @@ class Service:
     """A running service and clients for each kind of caller."""
 
     url: str
-    store: cmo.Store
+    store: Store
     admin: httpx.Client
     anonymous: httpx.Client
     clients: list[httpx.Client] = field(default_factory=list)
@@ -46,16 +49,16 @@ class Service:
 
     def token(self, role: str, review: str | None = None) -> httpx.Client:
         """A client with a fresh token of `role` (for one review, or all)."""
-        return self.client(cmo.create_token(self.store, role, review, name=f"{role}-{review}"))
+        return self.client(create_token(self.store, role, review, name=f"{role}-{review}"))
 
 
 @pytest.fixture(scope="module")
 def service() -> Iterator[Service]:
     """The service over an in-memory store holding the peer-support example (private)."""
-    store = cmo.open_store("memory:")
-    cmo.import_rdf(store, "peer-support", [("review.ttl", EXAMPLE.read_bytes(),
-                                            cmo.rdf_format("ttl"))])
-    cmo.update_review(store, "peer-support", public=False)
+    store = open_store("memory:")
+    import_rdf(store, "peer-support", [("review.ttl", EXAMPLE.read_bytes(),
+                                        rdf_format("ttl"))])
+    update_review(store, "peer-support", public=False)
     settings = Settings(admin_token=ADMIN, max_body_bytes=200_000, sparql_timeout_seconds=5)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings, store), host="127.0.0.1",

@@ -2,16 +2,15 @@
 
 import json
 
+from cmo.questions.engine import chains, mechanisms_for_context
 from tests.api.conftest import Service
 from tests.conftest import run_cmo
 
 
 def test_mechanisms_for_context_same_as_library(service: Service) -> None:
-    import cmo
-
     viewer = service.token("viewer", "peer-support")
     r = viewer.get("/reviews/peer-support/mechanisms", params={"context": "delivery"})
-    expected = cmo.mechanisms_for_context(service.store, "delivery", reviews=["peer-support"])
+    expected = mechanisms_for_context(service.store, "delivery", reviews=["peer-support"])
     assert r.json() == json.loads(expected.model_dump_json())
 
 
@@ -31,11 +30,9 @@ def test_every_question_answers(service: Service) -> None:
 
 
 def test_page_of_chains_same_as_library(service: Service) -> None:
-    import cmo
-
     viewer = service.token("viewer", "peer-support")
     r = viewer.get("/reviews/peer-support/chains", params={"limit": 2, "offset": 1})
-    expected = cmo.chains(service.store, limit=2, offset=1, reviews=["peer-support"])
+    expected = chains(service.store, limit=2, offset=1, reviews=["peer-support"])
     assert r.json() == json.loads(expected.model_dump_json())
     assert r.json()["truncated"] and r.json()["next_offset"] == 3
     too_long = viewer.get("/reviews/peer-support/chains", params={"max_length": 101})

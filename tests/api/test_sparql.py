@@ -10,9 +10,11 @@ import pyoxigraph as ox
 import pytest
 import uvicorn
 
-import cmo
 from api.main import create_app
+from cmo.interchange.rdf_files import import_rdf, rdf_format
+from cmo.review.reviews import update_review
 from cmo.settings import Settings
+from cmo.store import open_store
 from tests.api.conftest import ADMIN, Service, free_port
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -98,11 +100,11 @@ def test_bad_query_is_400_with_line(service: Service) -> None:
 
 
 def test_slow_query_times_out_with_503() -> None:
-    store = cmo.open_store("memory:")
+    store = open_store("memory:")
     from tests.conftest import EXAMPLE
 
-    cmo.import_rdf(store, "r", [("r.ttl", EXAMPLE.read_bytes(), cmo.rdf_format("ttl"))])
-    cmo.update_review(store, "r", public=True)
+    import_rdf(store, "r", [("r.ttl", EXAMPLE.read_bytes(), rdf_format("ttl"))])
+    update_review(store, "r", public=True)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(Settings(
         sparql_timeout_seconds=0.05), store), host="127.0.0.1", port=port, log_level="warning"))

@@ -14,20 +14,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cmo
+from cmo.interchange.rdf_files import import_rdf
+from cmo.questions.chains import chains
 from cmo.rdf.mapping import MintedRefs, cmoc_triples, review_triples
-from cmo.store import Store
+from cmo.store import Store, open_store
 from tests.builders import sample_cmoc
 
 
 def _store(leads: dict[str, list[str]], review: str = "r") -> Store:
     """A review whose CMOcs lead to each other as `leads` says (any graph, cycles too)."""
-    store = cmo.open_store("memory:")
+    store = open_store("memory:")
     refs = MintedRefs(review)
     triples = review_triples(cmo.Review(id=review, title="R"))
     for cmoc_id, later in leads.items():
         triples += cmoc_triples(review, sample_cmoc(cmoc_id, leads_to=later), refs)
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    cmo.import_rdf(store, review, [("gen.nt", data, ox.RdfFormat.N_TRIPLES)], validate=False)
+    import_rdf(store, review, [("gen.nt", data, ox.RdfFormat.N_TRIPLES)], validate=False)
     return store
 
 
@@ -64,7 +66,7 @@ def test_pages_of_chains_equal_a_brute_force_walk(leads: dict[str, list[str]], m
     targets = {t for later in leads.values() for t in later}
     heads = [c for c in sorted(leads) if leads[c] and c not in targets]
     every = _brute(leads, heads, max_length)
-    got = cmo.chains(_store(leads), max_length=max_length, limit=limit, offset=offset)
+    got = chains(_store(leads), max_length=max_length, limit=limit, offset=offset)
     assert [c.cmocs for c in got.chains] == every[offset:offset + limit]
     assert got.truncated == (offset + limit < len(every))
     assert got.total in (len(every), None)
@@ -74,17 +76,17 @@ def test_pages_of_chains_equal_a_brute_force_walk(leads: dict[str, list[str]], m
 
 
 def test_total_is_counted_without_a_cycle_and_unknown_with_one() -> None:
-    dag = cmo.chains(_store({"c1": ["c2", "c3"], "c2": ["c3"], "c3": []}))
+    dag = chains(_store({"c1": ["c2", "c3"], "c2": ["c3"], "c3": []}))
     assert dag.total == 2 and not dag.truncated and dag.next_offset is None
-    cyclic = cmo.chains(_store({"c0": ["c1"], "c1": ["c2"], "c2": ["c1"]}))
+    cyclic = chains(_store({"c0": ["c1"], "c1": ["c2"], "c2": ["c1"]}))
     assert cyclic.total is None and [c.cmocs for c in cyclic.chains] == [["c0", "c1", "c2"]]
 
 
 def test_cycle_without_a_head_terminates_and_shows_its_links() -> None:
     store = _store({"c1": ["c2"], "c2": ["c1"]})
-    whole = cmo.chains(store)
+    whole = chains(store)
     assert whole.chains == [] and len(whole.links) == 2
-    assert [c.cmocs for c in cmo.chains(store, "c1").chains] == [["c1", "c2"]]
+    assert [c.cmocs for c in chains(store, "c1").chains] == [["c1", "c2"]]
 
 
 def test_next_offset_pages_through_every_chain() -> None:
@@ -93,7 +95,7 @@ def test_next_offset_pages_through_every_chain() -> None:
     seen: list[list[str]] = []
     offset: int | None = 0
     while offset is not None:
-        page = cmo.chains(store, limit=5, offset=offset)
+        page = chains(store, limit=5, offset=offset)
         seen += [c.cmocs for c in page.chains]
         offset = page.next_offset
     assert seen == _brute(leads, ["c0"], 10) and len(seen) == page.total == 2 ** 5
@@ -105,17 +107,17 @@ def test_all_to_all_chains_answer_small_and_fast(n: int) -> None:
     store = _store({c: ids[i + 1:] for i, c in enumerate(ids)})
     for kwargs in [{}, {"max_length": 100, "limit": 1000, "offset": 10**9}]:
         began = time.monotonic()
-        answer = cmo.chains(store, **kwargs)  # type: ignore[arg-type]
+        answer = chains(store, **kwargs)  # type: ignore[arg-type]
         assert time.monotonic() - began < 10
         assert len(json.dumps(answer.model_dump(mode="json"))) < 2_000_000
         assert len(answer.links) == n * (n - 1) // 2 and answer.truncated in (True, False)
     # From the head, a chain picks its CMOcs in order among the n - 2 in between: it ends at the
     # last CMOc after j of them (j < 10), or is cut after 10 links.
-    assert cmo.chains(store, limit=3).total == sum(comb(n - 2, j) for j in range(11))
+    assert chains(store, limit=3).total == sum(comb(n - 2, j) for j in range(11))
 
 
 def test_limit_zero_answers_the_graph_and_total_alone() -> None:
-    answer = cmo.chains(_store({"c1": ["c2", "c3"], "c2": [], "c3": []}), limit=0)
+    answer = chains(_store({"c1": ["c2", "c3"], "c2": [], "c3": []}), limit=0)
     assert answer.chains == [] and answer.total == 2 and answer.truncated
     assert len(answer.cmocs) == 3 and len(answer.links) == 2
 
@@ -126,5 +128,5 @@ def test_limit_zero_answers_the_graph_and_total_alone() -> None:
 def test_chains_out_of_range_are_refused_naming_the_parameter(
         kwargs: dict[str, int], field: str) -> None:
     with pytest.raises(cmo.InvalidInput) as caught:
-        cmo.chains(_store({"c1": []}), **kwargs)  # type: ignore[arg-type]
+        chains(_store({"c1": []}), **kwargs)  # type: ignore[arg-type]
     assert [p.field for p in caught.value.problems] == [field]

@@ -9,6 +9,8 @@ import pytest
 
 import cmo
 from cmo.rdf.mapping import datetime_literal
+from cmo.review.cmocs import create_cmoc, list_cmocs
+from cmo.review.reviews import create_review
 from cmo.store import Store
 from cmo.store.idempotency import Answer, key_record, once
 from cmo.store.writes import SYSTEM_GRAPH, with_write
@@ -24,13 +26,13 @@ class Counted:
     def __call__(self) -> Answer:
         self.runs += 1
         new = sample_cmoc().model_dump(exclude={"id"})
-        created = cmo.create_cmoc(self.store, self.review_id, cmo.NewCMOc(**new))
+        created = create_cmoc(self.store, self.review_id, cmo.NewCMOc(**new))
         return Answer(201, f'{{"id": "{created.id}"}}', location=f"/cmocs/{created.id}")
 
 
 @pytest.fixture
 def review(store: Store) -> Store:
-    cmo.create_review(store, cmo.Review(id="r", title="R"))
+    create_review(store, cmo.Review(id="r", title="R"))
     return store
 
 
@@ -39,7 +41,7 @@ def test_once_writes_once_and_replays_the_first_answer(review: Store) -> None:
     first = once(review, "tok_a", "k1", "POST /r body", "r", write)
     again = once(review, "tok_a", "k1", "POST /r body", "r", write)
     assert again == first and write.runs == 1
-    assert [c.id for c in cmo.list_cmocs(review, "r")] == ["c01"]
+    assert [c.id for c in list_cmocs(review, "r")] == ["c01"]
 
 
 def test_once_refuses_the_same_key_for_another_request(review: Store) -> None:
@@ -53,7 +55,7 @@ def test_another_callers_key_does_not_collide(review: Store) -> None:
     write = Counted(review)
     once(review, "tok_a", "k1", "POST /r body", "r", write)
     once(review, "tok_b", "k1", "POST /r body", "r", write)
-    assert write.runs == 2 and len(cmo.list_cmocs(review, "r")) == 2
+    assert write.runs == 2 and len(list_cmocs(review, "r")) == 2
 
 
 def test_record_is_stored_with_the_write_so_a_lost_answer_is_not_applied_again(
@@ -72,7 +74,7 @@ def test_record_is_stored_with_the_write_so_a_lost_answer_is_not_applied_again(
     retry = Counted(review)
     with pytest.raises(cmo.Conflict, match="answer was lost"):
         once(review, "tok_a", "k1", "POST /r body", "r", retry)
-    assert retry.runs == 0 and len(cmo.list_cmocs(review, "r")) == 1
+    assert retry.runs == 0 and len(list_cmocs(review, "r")) == 1
 
 
 def test_failed_write_leaves_no_record(review: Store) -> None:

@@ -15,12 +15,15 @@ from rdflib.namespace import SH
 
 import cmo
 from cmo.errors import InvalidInput, LimitExceeded, ParseError, ValidationFailed
+from cmo.interchange.importer import import_file
+from cmo.interchange.rdf_files import ImportReport, import_rdf, rdf_format
 from cmo.interchange.sheet import read_sheet
 from cmo.interchange.tables import read_csv, read_xlsx
 from cmo.limits import LIMITS
 from cmo.model.ids import ID_PATTERN
 from cmo.model.records import STORED, CMOConfiguration, Identifier, NewCMOc
 from cmo.rdf.mapping import MintedRefs, cmoc_triples
+from cmo.review.cmocs import get_cmoc, list_cmocs
 from cmo.review.validation import validate_triples
 from cmo.store import Store
 from cmo.store.writes import add_triples
@@ -53,13 +56,13 @@ def cmoc_turtle(local: str = "new", identifier: str = "", resource: str = "r") -
 @pytest.fixture
 def example(store: Store, example_bytes: bytes) -> Store:
     """The example review, under its own id."""
-    cmo.import_rdf(store, "peer-support", [("review.ttl", example_bytes, cmo.rdf_format("ttl"))])
+    import_rdf(store, "peer-support", [("review.ttl", example_bytes, rdf_format("ttl"))])
     return store
 
 
-def turtle_import(store: Store, data: bytes) -> cmo.ImportReport:
+def turtle_import(store: Store, data: bytes) -> ImportReport:
     """Import Turtle into the example review."""
-    return cmo.import_rdf(store, "peer-support", [("x.ttl", data, cmo.rdf_format("ttl"))])
+    return import_rdf(store, "peer-support", [("x.ttl", data, rdf_format("ttl"))])
 
 
 # The model ---------------------------------------------------------------------------------------
@@ -106,7 +109,7 @@ def test_identifier_pattern_is_the_ids_pattern() -> None:
 # RDF imports -------------------------------------------------------------------------------------
 
 def test_import_rdf_refuses_long_literal_naming_subject_and_predicate(example: Store) -> None:
-    before = len(cmo.list_cmocs(example, "peer-support"))
+    before = len(list_cmocs(example, "peer-support"))
     with pytest.raises(LimitExceeded) as caught:
         turtle_import(example, cmoc_turtle(resource="x" * (LIMITS.literal_chars + 1)))
     assert caught.value.limit == "literal_chars"
@@ -114,7 +117,7 @@ def test_import_rdf_refuses_long_literal_naming_subject_and_predicate(example: S
     problem = caught.value.problems[0]
     assert problem.field == "https://w3id.org/realist-kg/ns#resource"
     assert "<urn:x/new>" in problem.reason
-    assert len(cmo.list_cmocs(example, "peer-support")) == before
+    assert len(list_cmocs(example, "peer-support")) == before
 
 
 def test_import_rdf_refuses_triple_terms(example: Store) -> None:
@@ -129,16 +132,16 @@ def test_import_rdf_refuses_triple_terms(example: Store) -> None:
 ], ids=["formula", "trailing-newline", "iri-fallback"])
 def test_import_rdf_refuses_ids_the_model_refuses(example: Store, local: str,
                                                   identifier: str) -> None:
-    before = len(cmo.list_cmocs(example, "peer-support"))
+    before = len(list_cmocs(example, "peer-support"))
     with pytest.raises(ValidationFailed) as caught:
         turtle_import(example, cmoc_turtle(local, identifier))
     assert [v.path for v in caught.value.violations] == ["identifier"]
-    assert len(cmo.list_cmocs(example, "peer-support")) == before
+    assert len(list_cmocs(example, "peer-support")) == before
 
 
 def test_import_rdf_gives_a_cmoc_without_id_the_one_its_iri_implies(example: Store) -> None:
     turtle_import(example, cmoc_turtle("c900"))
-    assert cmo.get_cmoc(example, "peer-support", "c900").resource == "r"
+    assert get_cmoc(example, "peer-support", "c900").resource == "r"
 
 
 def test_refused_id_leaves_csv_export_working(tmp_path: Path) -> None:
@@ -183,7 +186,7 @@ def test_import_into_review_holding_10mb_literal_is_quick(example: Store) -> Non
     start = time.perf_counter()
     turtle_import(example, cmoc_turtle("c901"))
     assert time.perf_counter() - start < 20
-    assert len(cmo.get_cmoc(example, "peer-support", "long").evidence[0].quote) > 9 * 10**6
+    assert len(get_cmoc(example, "peer-support", "long").evidence[0].quote) > 9 * 10**6
 
 
 # The shapes say what the model says --------------------------------------------------------------
@@ -272,13 +275,13 @@ def test_read_sheet_names_row_and_column_over_cap(cells: list[str], column: str,
 def test_sheet_import_refuses_cell_over_cap(example: Store) -> None:
     data = (CMO_HEADER + "S 2012,c,m,o," + "q" * (LIMITS.text_chars + 1) + "\n").encode()
     with pytest.raises(InvalidInput, match="row 2, quote"):
-        cmo.import_file(example, "peer-support", "s.csv", data)
+        import_file(example, "peer-support", "s.csv", data)
 
 
 def test_reference_import_refuses_title_over_cap(store: Store) -> None:
     data = b"@article{a, author={Smith, J}, year={2012}, title={" + b"x" * 100_001 + b"}}"
     with pytest.raises(InvalidInput, match=r"title: .*\(text_chars\)"):
-        cmo.import_file(store, "r1", "refs.bib", data)
+        import_file(store, "r1", "refs.bib", data)
 
 
 # The caps are documented -------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 import pytest
 
 import cmo
+from cmo.interchange.rdf_files import import_rdf, rdf_format
 from cmo.questions import engine as q
+from cmo.review.cmocs import create_cmoc
 from cmo.store import Store
 
 
@@ -44,7 +46,7 @@ def test_unknown_context_suggests_the_closest_labels(example_store: Store) -> No
 
 def test_answer_reflects_a_write_made_after_it_was_cached(example_store: Store) -> None:
     before = q.context_mechanism_matrix(example_store, ["peer-support"])
-    cmo.create_cmoc(example_store, "peer-support", cmo.CMOConfiguration(
+    create_cmoc(example_store, "peer-support", cmo.CMOConfiguration(
         id="c99", studies=["Jolly 2012"], contexts=["low intensity support"],
         mechanism="trusting relationship with the peer", outcomes=["breastfeeding duration"],
         fired=False))
@@ -68,6 +70,6 @@ def test_cross_review_matrix_merges_in_order_and_counts_shared_cells(store: Stor
         store, ["a"]).rows)
     # The same foreign concept IRIs imported into two reviews: one cell, counted from both.
     for review in ("x", "y"):
-        cmo.import_rdf(store, review, [("g.ttl", GOOD_TTL, cmo.rdf_format("ttl"))])
+        import_rdf(store, review, [("g.ttl", GOOD_TTL, rdf_format("ttl"))])
     shared = q.context_mechanism_matrix(store, ["x", "y"]).rows
     assert [(r.context.label, r.cmocs) for r in shared] == [("rural setting", 2)]

@@ -12,8 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cmo
+from cmo.interchange.rdf_files import import_rdf
 from cmo.questions import engine as q
 from cmo.rdf.mapping import MintedRefs, cmoc_triples, concept_triples, review_triples, study_triples
+from cmo.store import Store, open_store
 
 DESIGNS = ["rct", "qualitative", "process-evaluation"]
 
@@ -62,8 +64,8 @@ def _canonical(g: Generated, label: str) -> str:
     return label
 
 
-def _store(g: Generated) -> cmo.Store:
-    store = cmo.open_store("memory:")
+def _store(g: Generated) -> Store:
+    store = open_store("memory:")
     refs = MintedRefs("r")
     triples = review_triples(cmo.Review(id="r", title="R"))
     for c, parent in g.parent.items():
@@ -82,7 +84,7 @@ def _store(g: Generated) -> cmo.Store:
         plain = c.model_copy(update={"contexts": [_canonical(g, x) for x in c.contexts]})
         triples += cmoc_triples("r", plain, refs)
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    cmo.import_rdf(store, "r", [("gen.nt", data, ox.RdfFormat.N_TRIPLES)], validate=False)
+    import_rdf(store, "r", [("gen.nt", data, ox.RdfFormat.N_TRIPLES)], validate=False)
     return store
 
 

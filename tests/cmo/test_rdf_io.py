@@ -9,7 +9,12 @@ import pyoxigraph as ox
 import pytest
 
 import cmo
-from cmo.store import Store
+from cmo.errors import UnsupportedFormat
+from cmo.interchange.rdf_files import export_review, import_rdf, rdf_format
+from cmo.questions.stats import review_stats
+from cmo.review.cmocs import get_cmoc, list_cmocs
+from cmo.review.reviews import list_reviews
+from cmo.store import Store, open_store
 from tests.builders import sample_review
 
 GOOD_TTL = b"""@prefix rkg: <https://w3id.org/realist-kg/ns#> .
@@ -33,15 +38,15 @@ def _content(store: Store) -> list[str]:
 
 
 def _ttl(data: bytes, name: str = "in.ttl") -> list[tuple[str, bytes, ox.RdfFormat]]:
-    return [(name, data, cmo.rdf_format(None, name))]
+    return [(name, data, rdf_format(None, name))]
 
 
 def test_import_links_cmocs_to_review_and_creates_it(any_store: Store) -> None:
-    report = cmo.import_rdf(any_store, "new", _ttl(GOOD_TTL))
+    report = import_rdf(any_store, "new", _ttl(GOOD_TTL))
     assert report.created_review and report.cmocs == 1
-    cmoc = cmo.get_cmoc(any_store, "new", "c9")
+    cmoc = get_cmoc(any_store, "new", "c9")
     assert cmoc.contexts == ["rural setting"] and cmoc.studies == ["Smith 2020"]
-    assert cmo.review_stats(any_store, "new").cmocs == 1
+    assert review_stats(any_store, "new").cmocs == 1
 
 
 def test_parse_error_names_file_and_line_and_writes_nothing(any_store: Store) -> None:
@@ -49,7 +54,7 @@ def test_parse_error_names_file_and_line_and_writes_nothing(any_store: Store) ->
     before = any_store.dump(ox.RdfFormat.N_QUADS)
     broken = GOOD_TTL + b'ex:c9 rkg:resource "unterminated .\n'
     with pytest.raises(cmo.ParseError) as caught:
-        cmo.import_rdf(any_store, "r1", _ttl(GOOD_TTL, "ok.ttl") + _ttl(broken, "bad.ttl"))
+        import_rdf(any_store, "r1", _ttl(GOOD_TTL, "ok.ttl") + _ttl(broken, "bad.ttl"))
     assert caught.value.file == "bad.ttl" and caught.value.line == 12
     assert any_store.dump(ox.RdfFormat.N_QUADS) == before
 
@@ -59,26 +64,26 @@ def test_invalid_import_is_refused_and_store_unchanged(any_store: Store) -> None
     before = any_store.dump(ox.RdfFormat.N_QUADS)
     no_context = GOOD_TTL.replace(b"rkg:hasContext ex:ctx ;", b"")
     with pytest.raises(cmo.ValidationFailed, match="context"):
-        cmo.import_rdf(any_store, "r1", _ttl(no_context))
+        import_rdf(any_store, "r1", _ttl(no_context))
     with pytest.raises(cmo.ValidationFailed):
-        cmo.import_rdf(any_store, "brand-new", _ttl(no_context))
+        import_rdf(any_store, "brand-new", _ttl(no_context))
     assert any_store.dump(ox.RdfFormat.N_QUADS) == before
-    assert [r.id for r in cmo.list_reviews(any_store)] == ["r1"]
+    assert [r.id for r in list_reviews(any_store)] == ["r1"]
 
 
 def test_nquads_from_other_graphs_land_in_the_review_graph(store: Store) -> None:
     quads = ox.serialize([ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode("http://x/g"))
                           for t in ox.parse(GOOD_TTL, format=ox.RdfFormat.TURTLE)],
                          format=ox.RdfFormat.N_QUADS)
-    cmo.import_rdf(store, "r2", [("in.nq", quads, ox.RdfFormat.N_QUADS)])
+    import_rdf(store, "r2", [("in.nq", quads, ox.RdfFormat.N_QUADS)])
     assert store.graphs() == [cmo.model.ids.review_iri("r2")]
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "trig", "nq", "jsonld"])
 def test_export_then_import_gives_the_same_graph(example_store: Store, fmt: str) -> None:
-    data = cmo.export_review(example_store, "peer-support", fmt)
-    again = cmo.open_store("memory:")
-    cmo.import_rdf(again, "peer-support", [(f"x.{fmt}", data, cmo.rdf_format(fmt))])
+    data = export_review(example_store, "peer-support", fmt)
+    again = open_store("memory:")
+    import_rdf(again, "peer-support", [(f"x.{fmt}", data, rdf_format(fmt))])
     assert _content(again) == _content(example_store)
     if fmt == "jsonld":
         assert "hasContext" in json.loads(data)["@context"]
@@ -86,20 +91,20 @@ def test_export_then_import_gives_the_same_graph(example_store: Store, fmt: str)
 
 def test_data_persists_across_processes(tmp_path: Path) -> None:
     url = f"oxigraph:{tmp_path / 'store'}"
-    write = ("import cmo, sys; from tests.builders import sample_review; "
-             f"s = cmo.open_store({url!r}); sample_review(s); s.close()")
+    write = ("from cmo.store import open_store; from tests.builders import sample_review; "
+             f"s = open_store({url!r}); sample_review(s); s.close()")
     root = Path(__file__).resolve().parents[2]
     subprocess.run([sys.executable, "-c", write], cwd=root, check=True, timeout=120)
-    store = cmo.open_store(url)
+    store = open_store(url)
     try:
-        assert [c.id for c in cmo.list_cmocs(store, "r1")] == ["c1", "c2"]
+        assert [c.id for c in list_cmocs(store, "r1")] == ["c1", "c2"]
     finally:
         store.close()
 
 
 def test_unknown_format_is_refused() -> None:
-    with pytest.raises(cmo.UnsupportedFormat, match=r"notes\.docx"):
-        cmo.rdf_format(None, "notes.docx")
+    with pytest.raises(UnsupportedFormat, match=r"notes\.docx"):
+        rdf_format(None, "notes.docx")
 
 
 def test_add_quads_keeps_line_separators_inside_literals(any_store: Store) -> None:

@@ -6,7 +6,10 @@ import pyoxigraph as ox
 import pytest
 
 import cmo
+from cmo.errors import UnsupportedFormat
 from cmo.interchange.importer import import_file
+from cmo.review.reviews import create_review
+from cmo.review.studies import add_study, get_study
 from cmo.store import Store
 
 RIS = b"""TY  - JOUR
@@ -56,27 +59,27 @@ BIB = rb"""@article{okafor2019,
 
 
 def _review(store: Store) -> None:
-    cmo.create_review(store, cmo.Review(id="r", title="r"))
+    create_review(store, cmo.Review(id="r", title="r"))
     for key in ("Okafor 2019", "Jolly et al. 2012", "Hoddinott 2009"):
-        cmo.add_study(store, "r", cmo.Study(key=key))
+        add_study(store, "r", cmo.Study(key=key))
 
 
 def test_ris_fills_matched_studies_creates_others_and_reports_ambiguity(store: Store) -> None:
     _review(store)
     report = import_file(store, "r", "refs.ris", RIS)
-    okafor = cmo.get_study(store, "r", "Okafor 2019")
+    okafor = get_study(store, "r", "Okafor 2019")
     assert (okafor.title, okafor.authors, okafor.year, okafor.doi, okafor.journal) == (
         "Peer support at home", "Okafor, Ngozi; Smith, John", 2019, "10.1136/x1", "BMJ Open")
-    assert cmo.get_study(store, "r", "Jolly et al. 2012").journal == "BMJ"
-    assert cmo.get_study(store, "r", "Dykes 2005").title == "A new study"
-    assert cmo.get_study(store, "r", "Hoddinott 2009").title is None
+    assert get_study(store, "r", "Jolly et al. 2012").journal == "BMJ"
+    assert get_study(store, "r", "Dykes 2005").title == "A new study"
+    assert get_study(store, "r", "Hoddinott 2009").title is None
     assert len(report.notes) == 2 and all("ambiguous" in n for n in report.notes)
     assert "entry 4 (Hoddinott 2009)" in report.notes[0]
 
 
 def test_study_key_matching_several_stored_studies_is_not_guessed(store: Store) -> None:
     _review(store)
-    cmo.add_study(store, "r", cmo.Study(key="Okafor 2019b"))
+    add_study(store, "r", cmo.Study(key="Okafor 2019b"))
     before = store.dump(ox.RdfFormat.N_QUADS)
     report = import_file(store, "r", "refs.ris", RIS.split(b"ER  -")[0] + b"ER  -\n",
                          check=False)
@@ -88,8 +91,8 @@ def test_bibtex_matches_by_doi_and_family_name(store: Store) -> None:
     _review(store)
     report = import_file(store, "r", "refs.bib", BIB)
     assert report.notes == [] and report.studies == 2
-    assert cmo.get_study(store, "r", "Okafor 2019").title == "Peer support at home"
-    dykes = cmo.get_study(store, "r", "Dykes 2005")
+    assert get_study(store, "r", "Okafor 2019").title == "Peer support at home"
+    dykes = get_study(store, "r", "Dykes 2005")
     assert (dykes.authors, dykes.journal, dykes.year) == ("Fiona Dykes", "Proc", 2005)
 
 
@@ -115,5 +118,5 @@ def test_detect_format_by_extension_then_content(name: str, data: bytes, fmt: st
 def test_unknown_content_is_refused() -> None:
     from cmo.interchange.importer import detect_format
 
-    with pytest.raises(cmo.UnsupportedFormat):
+    with pytest.raises(UnsupportedFormat):
         detect_format("notes", b"hello world")

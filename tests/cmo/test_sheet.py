@@ -11,6 +11,13 @@ from openpyxl import Workbook
 import cmo
 from cmo.interchange.importer import import_file
 from cmo.interchange.sheet import COLUMNS
+from cmo.questions.engine import mechanisms_for_context
+from cmo.questions.stats import review_stats
+from cmo.review.cmocs import get_cmoc, list_cmocs
+from cmo.review.concepts import find_concept
+from cmo.review.studies import get_study, update_study
+from cmo.review.theories import get_theory
+from cmo.review.validation import validate_review
 from cmo.store import Store
 from tests.builders import sample_review
 
@@ -52,7 +59,7 @@ def test_import_sheet_reads_every_column(store: Store) -> None:
                 ",".join(second[c] for c in COLUMNS))
     report = import_file(store, "r", "sheet.csv", data)
     assert report.cmocs == 2 and report.created_review
-    c = cmo.get_cmoc(store, "r", "k1")
+    c = get_cmoc(store, "r", "k1")
     assert (c.studies, c.contexts, c.mechanism, c.outcomes) == (
         ["Okafor 2019"], ["low income", "rural setting"], "trust", ["retention", "uptake"])
     assert (c.resource, c.intervention, c.actor, c.fired) == (
@@ -61,12 +68,12 @@ def test_import_sheet_reads_every_column(store: Store) -> None:
     assert c.evidence == [cmo.Evidence(quote="She never came back.", page="12",
                                        study="Okafor 2019")]
     assert (c.reviewer, c.notes, c.theories) == ("Ann Reviewer", "memo", ["peer-theory-v1"])
-    assert cmo.get_theory(store, "r", "peer-theory-v1").label == "Peer theory"
-    study = cmo.get_study(store, "r", "okafor  2019")
+    assert get_theory(store, "r", "peer-theory-v1").label == "Peer theory"
+    study = get_study(store, "r", "okafor  2019")
     assert (study.title, study.authors, study.year, study.design, study.doi) == (
         "Peers at home", "Okafor N; Ade B", 2019, "process-evaluation", "10.1/xyz")
-    assert cmo.get_cmoc(store, "r", "k2").fired is True
-    assert cmo.validate_review(store, "r") == []
+    assert get_cmoc(store, "r", "k2").fired is True
+    assert validate_review(store, "r") == []
 
 
 def test_concept_sheet_gives_hierarchy_synonyms_and_definitions(store: Store) -> None:
@@ -77,12 +84,12 @@ def test_concept_sheet_gives_hierarchy_synonyms_and_definitions(store: Store) ->
     sheet = _csv(HEADER, "Jolly 2012,Fewer than five  contacts,Trusting relationship,uptake",
                  "Jolly 2012,delivery,trust,uptake")
     import_file(store, "r", "s.csv", sheet, concepts=("concepts.csv", concepts))
-    low = cmo.find_concept(store, "r", cmo.ConceptKind.context, "few visits")
+    low = find_concept(store, "r", cmo.ConceptKind.context, "few visits")
     assert (low.label, low.broader) == ("low intensity support", "delivery")
     assert low.alt_labels == ["few visits", "fewer than five contacts"]
-    assert cmo.find_concept(store, "r", "context", "delivery").definition == "How support is given"
-    assert [c.mechanism for c in cmo.list_cmocs(store, "r")] == ["trust", "trust"]
-    found = cmo.mechanisms_for_context(store, "delivery", reviews=["r"])
+    assert find_concept(store, "r", "context", "delivery").definition == "How support is given"
+    assert [c.mechanism for c in list_cmocs(store, "r")] == ["trust", "trust"]
+    found = mechanisms_for_context(store, "delivery", reviews=["r"])
     assert found.model_dump()["rows"][0]["cmocs"] == 2
 
 
@@ -90,7 +97,7 @@ def test_sheet_labels_resolve_to_stored_concepts_and_synonyms(store: Store) -> N
     sample_review(store)
     import_file(store, "r1", "s.csv", _csv(HEADER, "Jolly 2012,FEWER than five contacts,"
                                                    "mothers engage with the peer,x"))
-    new = [c for c in cmo.list_cmocs(store, "r1") if c.id not in ("c1", "c2")]
+    new = [c for c in list_cmocs(store, "r1") if c.id not in ("c1", "c2")]
     assert new[0].contexts == ["low intensity support"] and new[0].id == "c0002"
 
 
@@ -103,10 +110,10 @@ def test_workbook_with_concepts_sheet_and_typed_cells(store: Store) -> None:
     concepts = [["kind", "label", "broader", "alt_labels", "definition"],
                 ["context", "rural", "", "countryside", ""]]
     import_file(store, "r", "s.xlsx", _xlsx(rows, concepts))
-    first, second = cmo.list_cmocs(store, "r")
+    first, second = list_cmocs(store, "r")
     assert (first.fired, first.evidence[0].page, second.fired) == (False, "3", True)
-    assert cmo.get_study(store, "r", "Jolly 2012").year == 2012
-    assert cmo.find_concept(store, "r", "context", "countryside").label == "rural"
+    assert get_study(store, "r", "Jolly 2012").year == 2012
+    assert find_concept(store, "r", "context", "countryside").label == "rural"
 
 
 QUIRKS = {
@@ -128,7 +135,7 @@ QUIRKS = {
 def test_import_sheet_tolerates_spreadsheet_quirks(store: Store, data: bytes) -> None:
     name = "export" if data == QUIRKS["no extension"] else "sheet.csv"
     assert import_file(store, "r", name, data).cmocs == 1
-    (cmoc,) = cmo.list_cmocs(store, "r")
+    (cmoc,) = list_cmocs(store, "r")
     assert cmoc.studies == ["Jolly 2012"] and "rural" in cmoc.contexts
 
 
@@ -184,12 +191,12 @@ def test_check_reports_without_writing(store: Store) -> None:
 def test_generated_ids_avoid_taken_ids(store: Store) -> None:
     import_file(store, "r", "s.csv", _csv(HEADER + ",cmoc_id", "S 2000,a,m,o,c0003",
                                            "S 2000,a,m,o,"))
-    assert [c.id for c in cmo.list_cmocs(store, "r")] == ["c0003", "c0003-2"]
+    assert [c.id for c in list_cmocs(store, "r")] == ["c0003", "c0003-2"]
 
 
 def test_stored_study_metadata_is_filled_not_overwritten(store: Store) -> None:
     sample_review(store)
-    cmo.update_study(store, "r1", "Jolly 2012", cmo.Study(key="Jolly 2012", year=2012))
+    update_study(store, "r1", "Jolly 2012", cmo.Study(key="Jolly 2012", year=2012))
     before = store.dump(ox.RdfFormat.N_QUADS)
     bad = _csv(HEADER + ",study_year,study_title", "Jolly 2012,a,m,o,2013,T")
     with pytest.raises(cmo.InvalidInput, match="2013 differs from the stored '2012'"):
@@ -197,7 +204,7 @@ def test_stored_study_metadata_is_filled_not_overwritten(store: Store) -> None:
     assert store.dump(ox.RdfFormat.N_QUADS) == before
     import_file(store, "r1", "s.csv", _csv(HEADER + ",study_year,study_title",
                                            "Jolly 2012,a,m,o,2012,T"))
-    assert cmo.get_study(store, "r1", "Jolly 2012").title == "T"
+    assert get_study(store, "r1", "Jolly 2012").title == "T"
 
 
 @pytest.mark.parametrize("bulk", [False, True], ids=["load", "bulk"])
@@ -205,8 +212,8 @@ def test_big_writes_load_triples_and_keep_one_revision_token(
         any_store: Store, monkeypatch: pytest.MonkeyPatch, bulk: bool) -> None:
     monkeypatch.setattr("cmo.store.writes.BULK_TRIPLES", 1)
     import_file(any_store, "r", "s.csv", _csv(HEADER, "S 2000,a,m,o", "S 2000,b,m,o"), bulk=bulk)
-    assert cmo.review_stats(any_store, "r").cmocs == 2
+    assert review_stats(any_store, "r").cmocs == 2
     import_file(any_store, "r", "s.csv", _csv(HEADER, "S 2001,c,m,o"))
     tokens = [q for q in any_store.dump(ox.RdfFormat.N_QUADS).decode().splitlines()
               if "ns#revision" in q]
-    assert len(tokens) == 1 and cmo.review_stats(any_store, "r").cmocs == 3
+    assert len(tokens) == 1 and review_stats(any_store, "r").cmocs == 3

@@ -10,26 +10,39 @@ from openpyxl import load_workbook
 
 import cmo
 from cmo.interchange.importer import import_file
+from cmo.interchange.rdf_files import export_review
 from cmo.interchange.sheet_export import concept_sheet, export_sheet
-from cmo.store import Store
+from cmo.questions.chains import chains
+from cmo.questions.engine import (
+    context_mechanism_matrix,
+    contradictions,
+    evidence_trail,
+    mechanisms_for_context,
+)
+from cmo.review.cmocs import create_cmoc, get_cmoc, list_cmocs
+from cmo.review.concepts import list_concepts
+from cmo.review.reviews import create_review
+from cmo.review.studies import list_studies
+from cmo.review.theories import list_theories
+from cmo.store import Store, open_store
 from tests.builders import sample_cmoc
 
 
 def _answers(store: Store) -> dict[str, object]:
     """What the question engine says about the review (creation times aside)."""
     cmocs = [c.model_copy(update={"created": None, "modified": None, "theories": []})
-             for c in cmo.list_cmocs(store, "peer-support")]
+             for c in list_cmocs(store, "peer-support")]
     return {
-        "cmocs": cmocs, "concepts": cmo.list_concepts(store, "peer-support"),
-        "matrix": cmo.context_mechanism_matrix(store, ["peer-support"]),
-        "mechanisms": cmo.mechanisms_for_context(store, "delivery", reviews=["peer-support"]),
-        "chains": cmo.chains(store, reviews=["peer-support"]),
-        "contradictions": cmo.contradictions(store, reviews=["peer-support"]),
-        "trail": cmo.evidence_trail(store, concept="delivery",
-                                    reviews=["peer-support"]),
+        "cmocs": cmocs, "concepts": list_concepts(store, "peer-support"),
+        "matrix": context_mechanism_matrix(store, ["peer-support"]),
+        "mechanisms": mechanisms_for_context(store, "delivery", reviews=["peer-support"]),
+        "chains": chains(store, reviews=["peer-support"]),
+        "contradictions": contradictions(store, reviews=["peer-support"]),
+        "trail": evidence_trail(store, concept="delivery",
+                                reviews=["peer-support"]),
         "studies": [s.model_copy(update={"journal": None, "purpose": None})
-                    for s in cmo.list_studies(store, "peer-support")],
-        "theory labels": sorted({t.label for t in cmo.list_theories(store, "peer-support")}),
+                    for s in list_studies(store, "peer-support")],
+        "theory labels": sorted({t.label for t in list_theories(store, "peer-support")}),
     }
 
 
@@ -38,7 +51,7 @@ def test_import_of_exported_sheet_gives_same_answers(example_store: Store, fmt: 
     data = export_sheet(example_store, "peer-support", fmt)
     concepts = ("concepts.csv", concept_sheet(example_store, "peer-support")) \
         if fmt == "csv" else None
-    again = cmo.open_store("memory:")
+    again = open_store("memory:")
     import_file(again, "peer-support", f"review.{fmt}", data, concepts=concepts)
     assert _answers(again) == _answers(example_store)
     assert export_sheet(again, "peer-support", "csv") == export_sheet(
@@ -54,10 +67,10 @@ def test_workbook_has_cmocs_and_concepts_sheets(example_store: Store) -> None:
 
 @pytest.mark.parametrize("fmt", ["ttl", "trig", "nq", "jsonld"])
 def test_rdf_exports_round_trip_through_import_file(example_store: Store, fmt: str) -> None:
-    data = cmo.export_review(example_store, "peer-support", fmt)
-    again = cmo.open_store("memory:")
+    data = export_review(example_store, "peer-support", fmt)
+    again = open_store("memory:")
     import_file(again, "peer-support", "no-extension", data)
-    assert cmo.export_review(again, "peer-support", fmt) == data
+    assert export_review(again, "peer-support", fmt) == data
 
 
 DANGEROUS = ["=HYPERLINK(\"http://evil\")", "+1", "-2+3", "@SUM(A1)"]
@@ -66,8 +79,8 @@ DANGEROUS = ["=HYPERLINK(\"http://evil\")", "+1", "-2+3", "@SUM(A1)"]
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_formulas_are_neutralised_on_export_and_restored_on_import(store: Store,
                                                                      fmt: str) -> None:
-    cmo.create_review(store, cmo.Review(id="peer-support", title="x"))
-    cmo.create_cmoc(store, "peer-support", sample_cmoc(
+    create_review(store, cmo.Review(id="peer-support", title="x"))
+    create_cmoc(store, "peer-support", sample_cmoc(
         "c1", resource=DANGEROUS[0], notes=DANGEROUS[1], mechanism=DANGEROUS[2],
         evidence=[{"quote": DANGEROUS[3], "page": "-"}]))
     data = export_sheet(store, "peer-support", fmt)
@@ -80,8 +93,8 @@ def test_formulas_are_neutralised_on_export_and_restored_on_import(store: Store,
         cells = [c for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for c in row]
     for value in DANGEROUS:
         assert "'" + value in cells, value
-    again = cmo.open_store("memory:")
+    again = open_store("memory:")
     import_file(again, "peer-support", f"x.{fmt}", data)
-    back = cmo.get_cmoc(again, "peer-support", "c1")
+    back = get_cmoc(again, "peer-support", "c1")
     assert (back.resource, back.notes, back.mechanism, back.evidence[0].quote) == (
         DANGEROUS[0], DANGEROUS[1], DANGEROUS[2], DANGEROUS[3])

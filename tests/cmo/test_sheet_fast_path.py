@@ -17,7 +17,7 @@ from cmo.model.records import CMOConfiguration
 from cmo.rdf.mapping import MintedRefs, cmoc_triples
 from cmo.rdf.ntriples import NTriples, cmoc_ntriples
 from cmo.rdf.provenance import acting_as
-from cmo.store import Store
+from cmo.store import Store, open_store
 from tests.builders import sample_cmoc
 
 FIXED = datetime(2026, 1, 2, 3, 4, 5, 123456, tzinfo=UTC)
@@ -137,8 +137,8 @@ def _import_both_ways(monkeypatch: pytest.MonkeyPatch, stores: tuple[Store, Stor
 
 
 def test_fast_path_gives_the_model_graph(monkeypatch: pytest.MonkeyPatch) -> None:
-    fast, model = _import_both_ways(monkeypatch, (cmo.open_store("memory:"),
-                                                  cmo.open_store("memory:")))
+    fast, model = _import_both_ways(monkeypatch, (open_store("memory:"),
+                                                  open_store("memory:")))
     assert len(fast) > 5_000 and fast == model
     text = "\n".join(fast)
     assert "\\u0001" in text and "\\n" in text and "漢字" in text and '\\"double\\"' in text
@@ -150,7 +150,7 @@ def test_fast_path_gives_the_model_graph_when_loaded(monkeypatch: pytest.MonkeyP
                                                      any_store: Store, bulk: bool) -> None:
     """Big writes (N-Triples load, bulk load, a remote store's INSERT DATA) too."""
     monkeypatch.setattr("cmo.store.writes.BULK_TRIPLES", 1)
-    fast, model = _import_both_ways(monkeypatch, (any_store, cmo.open_store("memory:")),
+    fast, model = _import_both_ways(monkeypatch, (any_store, open_store("memory:")),
                                     bulk=bulk)
     assert fast == model
 

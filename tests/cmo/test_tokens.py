@@ -9,21 +9,23 @@ import time
 import pytest
 
 import cmo
-from cmo.review.tokens import authenticate, list_tokens, revoke_token
+from cmo.interchange.rdf_files import export_review, import_rdf, rdf_format
+from cmo.review.reviews import delete_review
+from cmo.review.tokens import authenticate, create_token, list_tokens, revoke_token
 from cmo.settings import check_admin_token
-from cmo.store import Store
+from cmo.store import Store, open_store
 from cmo.store.writes import SYSTEM_GRAPH
 from tests.conftest import EXAMPLE
 
 
 def _review(store: Store, review_id: str = "ps") -> None:
-    cmo.import_rdf(store, review_id, [("r.ttl", EXAMPLE.read_bytes(), cmo.rdf_format("ttl"))])
+    import_rdf(store, review_id, [("r.ttl", EXAMPLE.read_bytes(), rdf_format("ttl"))])
 
 
 def test_list_tokens_shows_ids_names_roles_never_secrets(store: Store) -> None:
     _review(store)
-    secret = cmo.create_token(store, "editor", "ps", name="A. Reviewer")
-    cmo.create_token(store, "viewer", name="reader")
+    secret = create_token(store, "editor", "ps", name="A. Reviewer")
+    create_token(store, "viewer", name="reader")
     listed = list_tokens(store)
     assert [(t.name, t.role, t.review) for t in listed] == [("A. Reviewer", "editor", "ps"),
                                                             ("reader", "viewer", None)]
@@ -34,7 +36,7 @@ def test_list_tokens_shows_ids_names_roles_never_secrets(store: Store) -> None:
 
 
 def test_revoke_token_stops_it_at_once_in_this_process(store: Store) -> None:
-    secret = cmo.create_token(store, "viewer", name="reader")
+    secret = create_token(store, "viewer", name="reader")
     principal = authenticate(store, secret)  # now trusted for 10 s without asking the store
     assert principal is not None and principal.token_id is not None
     revoke_token(store, principal.token_id)
@@ -49,9 +51,9 @@ def test_revoke_unknown_token_is_not_found(store: Store) -> None:
 
 def test_revoked_token_works_in_another_process_only_within_the_cache_bound(
         remote_store: Store, oxigraph_server: str) -> None:
-    other = cmo.open_store(oxigraph_server)  # another process's view of the same server
+    other = open_store(oxigraph_server)  # another process's view of the same server
     try:
-        secret = cmo.create_token(remote_store, "viewer", name="reader")
+        secret = create_token(remote_store, "viewer", name="reader")
         assert authenticate(other, secret, cache_seconds=1.5) is not None
         [token] = list_tokens(remote_store)
         revoke_token(remote_store, token.id)
@@ -65,7 +67,7 @@ def test_revoked_token_works_in_another_process_only_within_the_cache_bound(
 
 
 def _drop_with_the_api(store: Store) -> None:
-    cmo.delete_review(store, "ps")
+    delete_review(store, "ps")
 
 
 def _drop_the_graph_on_the_server(store: Store) -> None:
@@ -77,33 +79,33 @@ def _drop_the_graph_on_the_server(store: Store) -> None:
 def test_token_for_deleted_review_does_not_open_new_review_with_same_id(store: Store,
                                                                         delete: object) -> None:
     _review(store)
-    old = cmo.create_token(store, "editor", "ps", name="old editor")
+    old = create_token(store, "editor", "ps", name="old editor")
     assert authenticate(store, old, cache_seconds=0) is not None
     delete(store)  # type: ignore[operator]
     assert authenticate(store, old, cache_seconds=0) is None
     _review(store)  # a new review, the same id
     assert authenticate(store, old, cache_seconds=0) is None
-    new = cmo.create_token(store, "editor", "ps", name="new editor")
+    new = create_token(store, "editor", "ps", name="new editor")
     principal = authenticate(store, new, cache_seconds=0)
     assert principal is not None and principal.review == "ps"
 
 
 def test_deleting_a_review_removes_its_tokens(store: Store) -> None:
     _review(store)
-    cmo.create_token(store, "editor", "ps", name="old editor")
-    cmo.create_token(store, "viewer", name="reader")
-    cmo.delete_review(store, "ps")
+    create_token(store, "editor", "ps", name="old editor")
+    create_token(store, "viewer", name="reader")
+    delete_review(store, "ps")
     assert [t.name for t in list_tokens(store)] == ["reader"]
 
 
 def test_review_instance_is_neither_exported_nor_imported(store: Store) -> None:
     _review(store)
-    cmo.create_token(store, "viewer", "ps")
-    exported = cmo.export_review(store, "ps", "trig")
+    create_token(store, "viewer", "ps")
+    exported = export_review(store, "ps", "trig")
     assert b"instance" not in exported
     smuggled = b"<urn:realist-kg:instance:old> <https://w3id.org/realist-kg/system#instanceOf> " \
                b"<https://w3id.org/realist-kg/id/review/other> .\n"
-    cmo.import_rdf(store, "other", [("x.nt", smuggled, cmo.rdf_format("nt"))])
+    import_rdf(store, "other", [("x.nt", smuggled, rdf_format("nt"))])
     assert not store.select("SELECT ?i WHERE { GRAPH ?g { ?i "
                             "<https://w3id.org/realist-kg/system#instanceOf> <urn:x> } }"
                             .replace("urn:x", cmo.model.ids.review_iri("other")))

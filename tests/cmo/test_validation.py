@@ -5,6 +5,7 @@ import pytest
 
 import cmo
 from cmo.rdf.mapping import MintedRefs, cmoc_triples, concept_triples, review_triples, study_triples
+from cmo.review.validation import validate_review, validate_triples
 from cmo.store import Store
 from tests.builders import sample_cmoc
 
@@ -35,7 +36,7 @@ def _with(triples: list[ox.Triple], predicate: str, obj: ox.NamedNode | ox.Liter
 
 
 def test_well_formed_cmoc_conforms() -> None:
-    assert cmo.validate_triples(_well_formed()) == []
+    assert validate_triples(_well_formed()) == []
 
 
 MALFORMED = {
@@ -62,11 +63,11 @@ MALFORMED = {
 @pytest.mark.parametrize("breakage", list(MALFORMED), ids=list(MALFORMED))
 def test_malformed_cmoc_is_reported_in_words(breakage: str) -> None:
     change, path, word = MALFORMED[breakage]
-    violations = cmo.validate_triples(change(_well_formed()))
+    violations = validate_triples(change(_well_formed()))
     assert {v.path for v in violations} == {path}
     assert any(word in v.message.lower() for v in violations)
     assert all("c1" in str(v) for v in violations)
 
 
 def test_example_review_conforms(example_store: Store) -> None:
-    assert cmo.validate_review(example_store, "peer-support") == []
+    assert validate_review(example_store, "peer-support") == []

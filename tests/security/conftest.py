@@ -20,6 +20,10 @@ import httpx
 import pytest
 
 import cmo
+from cmo.interchange.rdf_files import import_rdf, rdf_format
+from cmo.review.reviews import create_review, update_review
+from cmo.review.tokens import create_token
+from cmo.store import Store, open_store
 from tests.api.conftest import free_port
 from tests.conftest import EXAMPLE, ROOT
 
@@ -106,14 +110,14 @@ def _serve(store_url: str,
     return url, proc
 
 
-def _load_example(store: cmo.Store) -> tuple[str, str]:
+def _load_example(store: Store) -> tuple[str, str]:
     """The example review (private), another empty one, and an editor token for each."""
-    cmo.import_rdf(store, "peer-support", [("review.ttl", EXAMPLE.read_bytes(),
-                                            cmo.rdf_format("ttl"))])
-    cmo.update_review(store, "peer-support", public=False)
-    cmo.create_review(store, cmo.Review(id="other", title="Another team's review"))
-    return (cmo.create_token(store, "editor", "peer-support", name="attacker"),
-            cmo.create_token(store, "editor", "other", name="other team"))
+    import_rdf(store, "peer-support", [("review.ttl", EXAMPLE.read_bytes(),
+                                        rdf_format("ttl"))])
+    update_review(store, "peer-support", public=False)
+    create_review(store, cmo.Review(id="other", title="Another team's review"))
+    return (create_token(store, "editor", "peer-support", name="attacker"),
+            create_token(store, "editor", "other", name="other team"))
 
 
 def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
@@ -130,7 +134,7 @@ def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
 def start_embedded(tmp: Path, env: dict[str, str] | None = None) -> Target:
     """`cmo serve` over a fresh embedded on-disk store holding the example review."""
     store_url = f"oxigraph:{tmp / 'store'}"
-    store = cmo.open_store(store_url)
+    store = open_store(store_url)
     token, other = _load_example(store)
     store.close()
     url, proc = _serve(store_url, env)
@@ -147,7 +151,7 @@ def start_team(tmp: Path, env: dict[str, str] | None = None) -> Target:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _wait_for(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", server, "oxigraph serve")
     store_url = f"sparql+http://127.0.0.1:{port}"
-    store = cmo.open_store(store_url)
+    store = open_store(store_url)
     token, other = _load_example(store)
     store.close()
     procs: list[subprocess.Popen[bytes]] = [server]

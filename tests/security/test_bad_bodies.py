@@ -10,9 +10,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-import cmo
 from api.main import create_app
 from cmo.settings import Settings
+from cmo.store import open_store
 from tests.security.conftest import Target
 
 CMOCS = "/reviews/peer-support/cmocs"
@@ -98,7 +98,7 @@ def test_server_answers_after_every_hostile_body(target: Target) -> None:
 
 
 def test_unexpected_error_is_500_problem_without_traceback() -> None:
-    app: FastAPI = create_app(Settings(admin_token="t" * 32), cmo.open_store("memory:"))
+    app: FastAPI = create_app(Settings(admin_token="t" * 32), open_store("memory:"))
 
     @app.get("/boom")
     def boom() -> None:

@@ -15,7 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-import cmo
+from cmo.review.tokens import create_token
+from cmo.store import open_store
 from tests.api.conftest import free_port
 from tests.conftest import ROOT, run_cmo
 from tests.security.conftest import Target, _stop, _wait_for, start_embedded, start_team
@@ -61,8 +62,8 @@ def test_revoke_unknown_token_is_404_problem(target: Target) -> None:
 def test_revoked_token_stops_at_once_here_and_within_the_cache_bound_elsewhere(
         target: Target) -> None:
     if target.name == "team":  # a token of its own, issued on the shared server
-        store = cmo.open_store(target.store_url)
-        name, secret = "leaver", cmo.create_token(store, "editor", "peer-support", name="leaver")
+        store = open_store(target.store_url)
+        name, secret = "leaver", create_token(store, "editor", "peer-support", name="leaver")
         store.close()
     else:  # the embedded store is the service's alone: revoke the one token it has
         name, secret = "attacker", target.editor_token

@@ -12,6 +12,10 @@ from typing import Any
 import pytest
 
 import cmo
+from cmo.review.cmocs import create_cmoc
+from cmo.review.concepts import add_concept
+from cmo.review.reviews import create_review
+from cmo.review.studies import add_study
 from cmo.store import Store
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -89,16 +93,16 @@ def open_page(page: Any, tmp_path: Path) -> Callable[[str], Any]:
 def hostile_store(store: Store) -> Store:
     """A review whose title, labels, definitions, study keys and titles, quotes and pages are
     all markup that would run a script if it were ever parsed as HTML."""
-    cmo.create_review(store, cmo.Review(id="h", title=f"Review {HOSTILE}"))
+    create_review(store, cmo.Review(id="h", title=f"Review {HOSTILE}"))
     for n in (1, 2):
-        cmo.add_study(store, "h", cmo.Study(key=f"S{n} {HOSTILE}", title=f"Title {HOSTILE}"))
-    cmo.add_concept(store, "h", cmo.Concept(kind="context", label=f"ctx {HOSTILE}",
-                                            definition=f"def <b onmouseover=alert(2)>{HOSTILE}"))
-    cmo.add_concept(store, "h", cmo.Concept(kind="context", label="sub <svg onload=alert(3)>",
-                                            broader=f"ctx {HOSTILE}"))
+        add_study(store, "h", cmo.Study(key=f"S{n} {HOSTILE}", title=f"Title {HOSTILE}"))
+    add_concept(store, "h", cmo.Concept(kind="context", label=f"ctx {HOSTILE}",
+                                        definition=f"def <b onmouseover=alert(2)>{HOSTILE}"))
+    add_concept(store, "h", cmo.Concept(kind="context", label="sub <svg onload=alert(3)>",
+                                        broader=f"ctx {HOSTILE}"))
     for i, (ctx, fired) in enumerate([(f"ctx {HOSTILE}", True),
                                       ("sub <svg onload=alert(3)>", False)], start=1):
-        cmo.create_cmoc(store, "h", cmo.CMOConfiguration(
+        create_cmoc(store, "h", cmo.CMOConfiguration(
             id=f"c{i}", studies=[f"S{i} {HOSTILE}"], contexts=[ctx],
             mechanism=f"mech {HOSTILE}", outcomes=[f"out {HOSTILE}", "<iframe src=x>"],
             fired=fired, direction="positive" if fired else "none",

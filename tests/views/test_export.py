@@ -9,7 +9,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-import cmo
+from cmo.errors import UnsupportedFormat
 from cmo.store import Store
 from cmo.views import GRAPH_FORMATS, graph_bytes, mechanism_graph
 from tests.conftest import EXAMPLE, run_cmo
@@ -36,7 +36,7 @@ def test_export_graph_reads_back(example_store: Store, fmt: str) -> None:
 
 
 def test_export_graph_unknown_format_is_refused(example_store: Store) -> None:
-    with pytest.raises(cmo.UnsupportedFormat):
+    with pytest.raises(UnsupportedFormat):
         graph_bytes(mechanism_graph(example_store, "peer-support"), "dot")
 
 

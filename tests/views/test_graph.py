@@ -5,13 +5,15 @@ from __future__ import annotations
 import pytest
 
 import cmo
+from cmo.questions.engine import CmocFilter, context_mechanism_matrix, mechanisms_for_context
+from cmo.review.theories import list_theories
 from cmo.store import Store
 from cmo.views import mechanism_graph
 
 
 def test_build_graph_matches_the_matrix(example_store: Store) -> None:
     g = mechanism_graph(example_store, "peer-support")
-    matrix = cmo.context_mechanism_matrix(example_store, ["peer-support"])
+    matrix = context_mechanism_matrix(example_store, ["peer-support"])
     pairs = {(r.context.iri, r.mechanism.iri, k) for r in matrix.rows
              for k, n in (("fired", r.fired), ("not_fired", r.not_fired)) if n}
     triggers = {(u, v, k) for u, v, k, a in g.edges(keys=True, data=True)
@@ -26,7 +28,7 @@ def test_build_graph_matches_the_matrix(example_store: Store) -> None:
 
 def test_build_graph_counts_studies_per_edge(example_store: Store) -> None:
     g = mechanism_graph(example_store, "peer-support")
-    matrix = cmo.context_mechanism_matrix(example_store, ["peer-support"], cmo.CmocFilter(
+    matrix = context_mechanism_matrix(example_store, ["peer-support"], CmocFilter(
         fired_only=True))
     for r in matrix.rows:
         assert g.edges[r.context.iri, r.mechanism.iri, "fired"]["studies"] == r.studies
@@ -34,7 +36,7 @@ def test_build_graph_counts_studies_per_edge(example_store: Store) -> None:
 
 def test_build_graph_for_context_subtree_keeps_narrower_contexts(example_store: Store) -> None:
     g = mechanism_graph(example_store, "peer-support", context="delivery")
-    answer = cmo.mechanisms_for_context(example_store, "delivery", reviews=["peer-support"])
+    answer = mechanisms_for_context(example_store, "delivery", reviews=["peer-support"])
     mechanisms = {n for n in g.nodes if g.nodes[n]["kind"] == "mechanism"}
     assert mechanisms == {r.mechanism.iri for r in answer.rows}
 
@@ -54,7 +56,7 @@ def test_build_graph_fired_only_has_no_not_fired_links(example_store: Store) -> 
 
 def test_build_graph_for_theory_keeps_its_cmocs(example_store: Store) -> None:
     whole = mechanism_graph(example_store, "peer-support")
-    theory = cmo.list_theories(example_store, "peer-support")[0]
+    theory = list_theories(example_store, "peer-support")[0]
     part = mechanism_graph(example_store, "peer-support", theory=theory.label)
     assert 0 < part.number_of_edges() < whole.number_of_edges()
 
