@@ -1,4 +1,5 @@
-"""Every examples/*.py runs, and the report it builds works offline in Chromium."""
+"""The report examples/build_report.py builds works offline in Chromium (tests/test_examples.py
+runs every example)."""
 
 from __future__ import annotations
 
