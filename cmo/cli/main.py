@@ -48,7 +48,7 @@ class CmoGroup(click.Group):
             raise (Misused if isinstance(exc, UsageError) else Refused)(exc.message) from exc
 
 
-@click.group(cls=CmoGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("cmo", cls=CmoGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", metavar="URL", help="oxigraph:PATH, memory: or sparql+http://host:port "
               "(default: the CMO_STORE setting, else oxigraph:./cmo-data)")
 @click.pass_context

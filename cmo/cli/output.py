@@ -71,7 +71,7 @@ class StageProgress:
             self._stage = stage
             self._bar = self._bars.enter_context(click.progressbar(
                 length=total, label=f"{stage:<9}", file=sys.stderr, show_pos=True,
-                hidden=not sys.stderr.isatty()))
+                show_percent=True, hidden=not sys.stderr.isatty()))
         self._bar.update(done - self._bar.pos)
         if done >= total:
             self.close()

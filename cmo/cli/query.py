@@ -17,7 +17,7 @@ import click
 from pydantic import BaseModel
 
 from cmo.cli.output import echo_json, format_option, print_table
-from cmo.cli.session import pass_store
+from cmo.cli.session import current_store
 from cmo.model.records import Confidence, Direction, StudyDesign
 from cmo.questions import engine as q
 from cmo.store import Store
@@ -51,19 +51,23 @@ def query() -> None:
     """
 
 
-def question(filtered: bool = True) -> Callable[[Question], Callable[..., None]]:
+def question(filtered: bool = True, one_of: tuple[str, ...] = ()
+             ) -> Callable[[Question], Callable[..., None]]:
     """Make `ask(store, ..., reviews=, [filters=])` a question: add ``--review``, the filters
-    (if `filtered`) and ``--format``, and print the answer it returns."""
+    (if `filtered`) and ``--format``, and print the answer it returns. With `one_of`, one of
+    those options is required (a usage error, before any store is opened)."""
     def make(ask: Question) -> Callable[..., None]:
-        def run(store: Store, /, review: tuple[str, ...], fmt: str, **options: Any) -> None:
+        def run(review: tuple[str, ...], fmt: str, **options: Any) -> None:
+            if one_of and not any(options[name] for name in one_of):
+                raise click.UsageError("Missing option " + " or ".join(
+                    f"'--{name}'" for name in one_of) + ".", click.get_current_context())
             if filtered:
                 options["filters"] = q.CmocFilter(**{k: options.pop(k) for k in FILTER_NAMES})
-            show(ask(store, reviews=list(review) or None, **options).model_dump(mode="json"),
-                 fmt)
+            answer = ask(current_store(), reviews=list(review) or None, **options)
+            show(answer.model_dump(mode="json"), fmt)
 
         functools.update_wrapper(run, ask)  # the command's name and help are the question's
-
-        command: Callable[..., None] = format_option("table", "json", "csv")(pass_store(run))
+        command: Callable[..., None] = format_option("table", "json", "csv")(run)
         for option in reversed(FILTERS if filtered else ()):
             command = option(command)
         return click.option("--review", multiple=True,
@@ -113,7 +117,7 @@ def outcomes(store: Store, mechanism: str, no_narrower: bool, **common: Any) -> 
 @click.option("--context", help="context label, synonym or IRI")
 @click.option("--mechanism", help="mechanism label, synonym or IRI")
 @NO_NARROWER
-@question()
+@question(one_of=("cmoc", "context", "mechanism"))
 def evidence(store: Store, cmoc: str | None, context: str | None, mechanism: str | None,
              no_narrower: bool, **common: Any) -> BaseModel:
     """The studies, quotes and pages behind CMOcs.
@@ -121,9 +125,6 @@ def evidence(store: Store, cmoc: str | None, context: str | None, mechanism: str
     Behind one CMOc (--cmoc), or behind every CMOc of a context, a mechanism, or both
     (--context, --mechanism); one of them is required.
     """
-    if not (cmoc or context or mechanism):
-        raise click.UsageError("Missing option '--cmoc', '--context' or '--mechanism'.",
-                               click.get_current_context())
     return q.evidence_trail(store, cmoc=cmoc, context=context, mechanism=mechanism,
                             include_narrower=not no_narrower, **common)
 

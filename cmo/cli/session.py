@@ -48,10 +48,14 @@ class Session:
         return self._store
 
 
+def current_store() -> Store:
+    """The store of the command being run."""
+    return click.get_current_context().ensure_object(Session).store()
+
+
 def pass_store(command: Callable[Concatenate[Store, P], R]) -> Callable[P, R]:
     """Call `command` with the store as its first argument (sqlite-utils hands over its `db`)."""
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        session = click.get_current_context().ensure_object(Session)
-        return command(session.store(), *args, **kwargs)
+        return command(current_store(), *args, **kwargs)
     return run
