@@ -7,7 +7,8 @@ review's revision token changes, so answers are always those of the stored data.
 >>> store = cmo.open_store("memory:")
 >>> _ = cmo.create_review(store, cmo.Review(id="r", title="R"))
 >>> _ = cmo.create_cmoc(store, "r", cmo.CMOConfiguration(id="c1", studies=["S 2020"],
-...     contexts=["rural"], mechanism="trust", outcomes=["uptake"], fired=False))
+...     contexts=["rural"], mechanism="trust", outcomes=["uptake"],
+...     mechanism_fired=False))
 >>> [(row.context.label, row.mechanism.label, row.not_fired)
 ...  for row in context_mechanism_matrix(store).rows]
 [('rural', 'trust', 1)]

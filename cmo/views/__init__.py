@@ -11,7 +11,8 @@
 >>> store = cmo.open_store("memory:")
 >>> _ = cmo.create_review(store, cmo.Review(id="r", title="R"))
 >>> _ = cmo.create_cmoc(store, "r", cmo.CMOConfiguration(id="c1", studies=["S 2020"],
-...     contexts=["rural"], mechanism="trust", outcomes=["uptake"], direction="positive"))
+...     contexts=["rural"], mechanism="trust", outcomes=["uptake"],
+...     outcome_direction="positive"))
 >>> view = MechanismView(store, "r")
 >>> view.graph.number_of_nodes(), view.graph.number_of_edges()
 (3, 2)

@@ -13,7 +13,8 @@ definition, counts, studies and quotes. Edges are keyed, so a pair can carry bot
 >>> store = cmo.open_store("memory:")
 >>> _ = cmo.create_review(store, cmo.Review(id="r", title="R"))
 >>> _ = cmo.create_cmoc(store, "r", cmo.CMOConfiguration(id="c1", studies=["S 2020"],
-...     contexts=["rural"], mechanism="trust", outcomes=["uptake"], fired=False))
+...     contexts=["rural"], mechanism="trust", outcomes=["uptake"],
+...     mechanism_fired=False))
 >>> g = mechanism_graph(store, "r")
 >>> sorted((g.nodes[u]["label"], g.nodes[v]["label"], k) for u, v, k in g.edges(keys=True))
 [('rural', 'trust', 'not_fired'), ('trust', 'uptake', 'unknown')]
