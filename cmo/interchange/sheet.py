@@ -161,7 +161,7 @@ class _RowReader:
     def identifiers(self, column: str, values: list[str]) -> list[str]:
         good = []
         for v in values:
-            if re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$", v):
+            if re.match(ids.ID_PATTERN, v):
                 good.append(v)
             else:
                 self.problem(column, f"{v!r} is not a valid id: use letters, digits, '.', '_' "

@@ -31,12 +31,13 @@ import networkx as nx
 
 from cmo.errors import InvalidInput, NotFound, Problem
 from cmo.model.ids import normalise_label
+from cmo.model.records import Direction
 from cmo.questions.engine import CmocFilter, lookup_concept
 from cmo.review.index import CmocFacts, ReviewIndex, review_indexes
 from cmo.store import Store
 
 KINDS = ("context", "mechanism", "outcome")
-DIRECTIONS = ("positive", "negative", "none", "mixed", "unknown")
+DIRECTIONS = (*(d.value for d in Direction), "unknown")
 
 
 @dataclass(frozen=True)
