@@ -39,8 +39,10 @@ lint: install
 browser:
 	command -v chromium || (apt-get update && apt-get install -y chromium)
 
+# Two processes: the suite waits on servers and subprocesses more than on the CPU; a test
+# module stays on one process so its servers start once.
 test: install browser lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 clean:
 	rm -rf $(VENV) demo-data cmo-data .pytest_cache .ruff_cache .hypothesis

@@ -128,7 +128,8 @@ class CMOcOut(BaseModel):
         return cls(id=c.id, iri=cmo.model.ids.cmoc_iri(review_id, c.id), review=review_id,
                    studies=c.studies, contexts=c.contexts, mechanism=c.mechanism,
                    outcomes=c.outcomes, resource=c.resource, intervention=c.intervention,
-                   actor=c.actor, mechanism_fired=c.fired, outcome_direction=c.direction,
+                   actor=c.actor, mechanism_fired=c.mechanism_fired,
+                   outcome_direction=c.outcome_direction,
                    confidence=c.confidence, evidence=c.evidence, theories=c.theories,
                    leads_to=c.leads_to, notes=c.notes, reviewer=c.reviewer, created=c.created,
                    modified=c.modified)
@@ -152,13 +153,11 @@ def merge_cmoc(store: Store, review_id: str, body: CMOcFields,
         data["studies"] = list(dict.fromkeys(given.get("studies") or [body.study]))
     elif "studies" in given:
         data["studies"] = given["studies"]  # [] or null: refused below, as for contexts
-    for src, dst in [("contexts", "contexts"), ("mechanism", "mechanism"),
-                     ("outcomes", "outcomes"), ("resource", "resource"),
-                     ("intervention", "intervention"), ("actor", "actor"),
-                     ("mechanism_fired", "fired"), ("outcome_direction", "direction"),
-                     ("confidence", "confidence"), ("leads_to", "leads_to"), ("notes", "notes")]:
-        if src in given:
-            data[dst] = given[src]
+    # The API, the model, the sheet and the RDF name every field the same way.
+    for name in ("contexts", "mechanism", "outcomes", "resource", "intervention", "actor",
+                 "mechanism_fired", "outcome_direction", "confidence", "leads_to", "notes"):
+        if name in given:
+            data[name] = given[name]
     if "evidence" in given:
         data["evidence"] = given["evidence"]
     elif body.quote:

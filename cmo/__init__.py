@@ -10,7 +10,8 @@ drawn as a mechanism network. Start with `open`:
 ...     review = kg.reviews.create(id="ps", title="Peer support")
 ...     _ = review.cmocs.create(studies=["Jolly 2012"], contexts=["low intensity support"],
 ...                             mechanism="mothers engage with the peer",
-...                             outcomes=["breastfeeding continuation"], fired=False)
+...                             outcomes=["breastfeeding continuation"],
+...                             mechanism_fired=False)
 ...     answer = review.ask.mechanisms_for_context("low intensity support")
 ...     [(row.mechanism.label, row.not_fired) for row in answer.rows]
 [('mothers engage with the peer', 1)]

@@ -15,12 +15,14 @@
     │   └── UpdateRefused         a SPARQL Update sent to the read-only query endpoint
     ├── ValidationFailed          data that breaks the SHACL shapes; carries the violations
     ├── PreconditionFailed        a write based on a stale version (ETag / If-Match)
-    └── StoreError                the graph store cannot be opened, read or written
-        └── QueryTimeout          a query stopped at its time limit
+    ├── StoreError                the graph store cannot be opened, read or written
+    │   └── QueryTimeout          a query stopped at its time limit
+    └── UsageError                a mistake in how `cmo` was called or set up (its exit status 2)
 
 Lower-level errors (pyoxigraph's SyntaxError and OSError, pydantic's ValidationError, a remote
 server's HTTP status) become these at the boundary where they happen, so callers (the CLI, the
-API) handle one family; `tests/cmo/test_errors.py` checks that no other module defines one.
+API) handle one family; `tests/cmo/test_errors.py` checks that no other module defines one. The
+`cmo` command prints any of them as ``cmo: message`` and exits with 1, or 2 for a UsageError.
 """
 
 from __future__ import annotations
@@ -205,3 +207,7 @@ class StoreError(CmoError):
 
 class QueryTimeout(StoreError):
     """A query that ran past its time limit and was stopped."""
+
+
+class UsageError(CmoError):
+    """A mistake in how the `cmo` command was called or set up, such as a setting it refuses."""

@@ -48,7 +48,8 @@ def tour(kg: cmo.KnowledgeGraph) -> None:
     with kg.acting_as("second reviewer"):
         added = review.cmocs.create(studies=["Trickey NCT"], contexts=["antenatal support"],
                                     mechanism=TRUST, outcomes=["breastfeeding continuation"],
-                                    fired=False, confidence="low", notes="a second reading")
+                                    mechanism_fired=False, confidence="low",
+                                    notes="a second reading")
     print(f"\nAdded {added.id} (by {added.reviewer}): '{TRUST}' did not fire in {before} "
           f"CMOcs, now in {review.cmocs.count(mechanism=TRUST, fired=False)}.")
 

@@ -15,8 +15,8 @@ def sample_cmoc(cmoc_id: str = "c1", **changes: object) -> cmo.CMOConfiguration:
     fields: dict[str, object] = {
         "id": cmoc_id, "studies": ["Jolly 2012"], "contexts": ["low intensity support"],
         "mechanism": "mothers engage with the peer", "outcomes": ["breastfeeding continuation"],
-        "resource": "a peer who calls fewer than five times", "fired": False,
-        "direction": "none", "confidence": "moderate",
+        "resource": "a peer who calls fewer than five times", "mechanism_fired": False,
+        "outcome_direction": "none", "confidence": "moderate",
         "evidence": [{"quote": "interventions of low intensity tend not to be effective",
                       "page": "3", "study": "Jolly 2012"}],
     }
@@ -32,7 +32,8 @@ def sample_review(store: Store, review_id: str = "r1") -> None:
         add_concept(store, review_id, cmo.Concept(kind="context", label=label,
                                                   broader=broader, alt_labels=alts))
     add_theory(store, review_id, cmo.ProgrammeTheory(id="t-v1", label="Peer theory"))
-    create_cmoc(store, review_id, sample_cmoc("c2", fired=True, direction="positive"))
+    create_cmoc(store, review_id, sample_cmoc("c2", mechanism_fired=True,
+                                                  outcome_direction="positive"))
     create_cmoc(store, review_id, sample_cmoc("c1", leads_to=["c2"], theories=["t-v1"]))
 
 

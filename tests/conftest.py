@@ -12,7 +12,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner, Result
 
+from cmo.cli.main import cli
 from cmo.interchange.rdf_files import import_rdf, rdf_format
 from cmo.store import Store, open_store
 
@@ -96,9 +98,24 @@ def example_store(store: Store, example_bytes: bytes) -> Store:
     return store
 
 
+@pytest.fixture
+def no_serving(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For `cmo serve` run in-process where it must refuse: serving fails the test at once."""
+    def serve(*args: object, **kwargs: object) -> None:
+        raise AssertionError("cmo serve started serving")
+
+    monkeypatch.setattr("uvicorn.run", serve)
+
+
+def invoke_cmo(*args: str, env: dict[str, str | None] | None = None) -> Result:
+    """Run the `cmo` command in this process (click's CliRunner): exit status, stdout, stderr."""
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
 def run_cmo(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
             executable: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the installed `cmo` command in a subprocess and capture what it prints."""
+    """Run the installed `cmo` command in a subprocess and capture what it prints (for what
+    only a real process shows: the console script, signals, a second process on a store)."""
     command = [executable] if executable else [sys.executable, "-m", "cmo.cli"]
     return subprocess.run([*command, *args], cwd=cwd, env={**os.environ, **(env or {})},
                           capture_output=True, text=True, timeout=300, check=False)

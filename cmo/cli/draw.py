@@ -6,42 +6,41 @@ networkx and the page assets load only when one of these commands runs, so the r
 
 from __future__ import annotations
 
-import argparse
-from typing import Any
+import click
 
+from cmo.cli.session import pass_store
 from cmo.store import Store
 
 GRAPH_FORMATS = ("graphml", "gexf", "cyjs")
 
 
-def add_draw_parser(sub: Any) -> None:
-    """Add `cmo draw --review ID … --out FILE.html` to the `cmo` parser."""
-    p = sub.add_parser("draw", help="draw a review's mechanism network as one HTML file")
-    p.add_argument("--review", required=True, help="review id")
-    p.add_argument("--context", help="only this context and its narrower ones (label or synonym)")
-    p.add_argument("--theory", help="only CMOcs of this programme theory (id or label)")
-    p.add_argument("--min-studies", type=int, default=1,
-                   help="hide links backed by fewer studies (default 1)")
-    p.add_argument("--fired-only", action="store_true", help="leave out not-fired CMOcs")
-    p.add_argument("--chains", action="store_true", help="draw CMO chains (rkg:leadsTo)")
-    p.add_argument("--embed", action="store_true", help="a page for an <iframe>: no header")
-    p.add_argument("--title", help="page title (default: from the review)")
-    p.add_argument("--out", required=True, help="HTML file to write")
-    p.set_defaults(handler=cmd_draw)
+@click.command()
+@click.option("--review", required=True, help="review id")
+@click.option("--context", help="only this context and its narrower ones (label or synonym)")
+@click.option("--theory", help="only CMOcs of this programme theory (id or label)")
+@click.option("--min-studies", type=int, default=1, show_default=True,
+              help="hide links backed by fewer studies")
+@click.option("--fired-only", is_flag=True, help="leave out not-fired CMOcs")
+@click.option("--chains", is_flag=True, help="draw CMO chains (rkg:leadsTo)")
+@click.option("--embed", is_flag=True, help="a page for an <iframe>: no header")
+@click.option("--title", help="page title (default: from the review)")
+@click.option("--out", required=True, metavar="FILE", help="HTML file to write")
+@pass_store
+def draw(store: Store, review: str, context: str | None, theory: str | None, min_studies: int,
+         fired_only: bool, chains: bool, embed: bool, title: str | None, out: str) -> None:
+    """Draw a review's mechanism network as one HTML file.
 
-
-def cmd_draw(args: argparse.Namespace, store: Store) -> int:
-    """cmo draw --review ID [--context L] [--theory L] [--min-studies N] --out FILE.html"""
+    The page is self-contained (no asset from another host): contexts, mechanisms and outcomes
+    as nodes, CMOcs as links, with filters and search.
+    """
     from cmo.views import MechanismView
 
-    view = MechanismView(store, args.review, context=args.context, theory=args.theory,
-                         min_studies=args.min_studies, fired_only=args.fired_only,
-                         chains=args.chains, title=args.title)
-    path = view.save(args.out, embed=args.embed)
+    view = MechanismView(store, review, context=context, theory=theory, min_studies=min_studies,
+                         fired_only=fired_only, chains=chains, title=title)
+    path = view.save(out, embed=embed)
     g = view.graph
-    print(f"Wrote {path} ({g.number_of_nodes()} concepts, {g.number_of_edges()} links, "
-          f"{path.stat().st_size / 1e6:.2f} MB).")
-    return 0
+    click.echo(f"Wrote {path} ({g.number_of_nodes()} concepts, {g.number_of_edges()} links, "
+               f"{path.stat().st_size / 1e6:.2f} MB).")
 
 
 def graph_export(store: Store, review_id: str, fmt: str) -> bytes:

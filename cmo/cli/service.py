@@ -9,39 +9,18 @@ often ends up in logs. On SIGTERM the service lets requests in flight finish for
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import stat
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO
 
-from cmo.cli.query import print_table
-from cmo.errors import CmoError
+import click
+
+from cmo.cli.output import echo_listing, format_option
+from cmo.cli.session import load_settings, pass_store
+from cmo.errors import CmoError, UsageError
 from cmo.review.tokens import ROLES, create_token, has_admin_token, list_tokens, revoke_token
 from cmo.store import Store
-
-if TYPE_CHECKING:
-    from cmo.settings import Settings
-
-
-class UsageError(CmoError):
-    """A mistake in how `cmo serve` was set up (exit status 2)."""
-
-
-def _settings() -> Settings:
-    """The service's settings from CMO_* (read where the service reads them); UsageError if one
-    is invalid, such as a CMO_ADMIN_TOKEN shorter than 24 characters."""
-    from pydantic import ValidationError
-
-    from cmo.settings import Settings
-
-    try:
-        return Settings()
-    except ValidationError as exc:
-        raise UsageError("; ".join(
-            f"CMO_{'.'.join(map(str, e['loc'])).upper()}: {e['msg'].removeprefix('Value error, ')}"
-            for e in exc.errors())) from exc
 
 
 def open_private(path: Path) -> IO[str]:
@@ -73,80 +52,79 @@ def _first_admin_token(store: Store, token_file: str | None) -> None:
     if token_file:
         with open_private(Path(token_file).expanduser()) as out:
             out.write(create_token(store, "admin", name="admin") + "\n")
-        print(f"Admin token written to {token_file} (mode 0600; only its hash is stored).")
+        click.echo(f"Admin token written to {token_file} (mode 0600; only its hash is stored).")
         return
     secret = create_token(store, "admin", name="admin")
-    print(f"Admin token (shown once; only its hash is stored):\n    {secret}\n")
+    click.echo(f"Admin token (shown once; only its hash is stored):\n    {secret}\n")
 
 
-def cmd_serve(args: argparse.Namespace, store: Store) -> int:
-    """cmo serve [--host] [--port] [--workers] [--admin-token-file PATH]: run the HTTP service."""
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
+@click.option("--port", type=int, default=8000, show_default=True, help="port to listen on")
+@click.option("--workers", type=int, default=1, show_default=True,
+              help="worker processes (one only on an embedded store)")
+@click.option("--admin-token-file", metavar="PATH",
+              help="write a newly generated admin token to PATH (mode 0600) instead of "
+                   "printing it (default: the CMO_ADMIN_TOKEN_FILE setting)")
+@pass_store
+def serve(store: Store, host: str, port: int, workers: int, admin_token_file: str | None) -> None:
+    """Run the HTTP API, the SPARQL endpoint and the views.
+
+    The first start prints an admin token once (only its hash is stored), unless CMO_ADMIN_TOKEN
+    is set. On SIGTERM, requests in flight get CMO_SHUTDOWN_SECONDS to finish.
+    """
     import uvicorn
 
-    if args.workers > 1 and store.url.startswith("oxigraph:"):
+    if workers > 1 and store.url.startswith("oxigraph:"):
         raise CmoError("The embedded store can be opened by one process only: run one worker, "
                        "or serve a SPARQL server's store (see 'Running for a team').")
-    settings = _settings()
+    settings = load_settings()
     if not settings.admin_token:
-        _first_admin_token(store, args.admin_token_file or settings.admin_token_file)
+        _first_admin_token(store, admin_token_file or settings.admin_token_file)
     store.close()  # the service opens it again, in its own process
-    os.environ["CMO_STORE"] = store.url
-    print(f"Serving http://{args.host}:{args.port}/docs (API docs), /sparql, /reviews",
-          flush=True)
-    uvicorn.run("api.main:app_from_environment", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="warning",
+    os.environ["CMO_STORE"] = store.url  # how the service's processes learn the store
+    click.echo(f"Serving http://{host}:{port}/docs (API docs), /sparql, /reviews")
+    uvicorn.run("api.main:app_from_environment", factory=True, host=host, port=port,
+                workers=workers, log_level="warning",
                 timeout_graceful_shutdown=settings.shutdown_seconds)
-    return 0
 
 
-def cmd_token_create(args: argparse.Namespace, store: Store) -> int:
-    """cmo token create --role admin|editor|viewer [--review ID] [--name NAME]"""
-    print(create_token(store, args.role, args.review, args.name))
-    return 0
+@click.group()
+def token() -> None:
+    """Issue, list or revoke access tokens for the API."""
 
 
-def cmd_token_list(args: argparse.Namespace, store: Store) -> int:
-    """cmo token list [--review ID] [--format table|json]: ids, names, roles; never secrets."""
-    tokens = list_tokens(store, args.review)
-    if args.format == "json":
-        print(json.dumps([t.model_dump(mode="json") for t in tokens], indent=2))
-    else:
-        print_table([(t.id, t.name, t.role, t.review or "(all)",
-                      t.created.isoformat(timespec="seconds") if t.created else "")
-                     for t in tokens], ["id", "name", "role", "review", "created"])
-    return 0
+@token.command()
+@click.option("--role", type=click.Choice(ROLES), required=True, help="what the token may do")
+@click.option("--review", help="limit the token to one review")
+@click.option("--name", help="who the token is for (recorded with their writes)")
+@pass_store
+def create(store: Store, role: str, review: str | None, name: str | None) -> None:
+    """Issue a token; its secret is printed once (only its hash is stored)."""
+    click.echo(create_token(store, role, review, name))
 
 
-def cmd_token_revoke(args: argparse.Namespace, store: Store) -> int:
-    """cmo token revoke ID: the token stops working (running services: within their cache)."""
-    revoke_token(store, args.id)
-    print(f"Revoked {args.id}. A running service stops accepting it within "
-          "CMO_TOKEN_CACHE_SECONDS (10 s).")
-    return 0
+@token.command("list")
+@click.option("--review", help="only the tokens for this review")
+@format_option("table", "json")
+@pass_store
+def list_(store: Store, review: str | None, fmt: str) -> None:
+    """List the tokens: id, name, role, review, created; never a secret."""
+    tokens = list_tokens(store, review)
+    echo_listing(fmt, [t.model_dump(mode="json") for t in tokens],
+                 [(t.id, t.name, t.role, t.review or "(all)",
+                   t.created.isoformat(timespec="seconds") if t.created else "")
+                  for t in tokens], ["id", "name", "role", "review", "created"])
 
 
-def add_service_parsers(sub: Any) -> None:
-    """Add `cmo serve` and `cmo token` to the command's subparsers."""
-    p = sub.add_parser("serve", help="run the HTTP API, SPARQL endpoint and views")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--workers", type=int, default=1)
-    p.add_argument("--admin-token-file", metavar="PATH",
-                   help="write a newly generated admin token to PATH (mode 0600) instead of "
-                        "printing it (default: $CMO_ADMIN_TOKEN_FILE)")
-    p.set_defaults(handler=cmd_serve)
+@token.command()
+@click.argument("token_id", metavar="ID")
+@pass_store
+def revoke(store: Store, token_id: str) -> None:
+    """Revoke a token by its id (from `cmo token list`).
 
-    p = sub.add_parser("token", help="issue, list or revoke access tokens for the API")
-    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
-    p = actions.add_parser("create", help="issue a token; its secret is printed once")
-    p.add_argument("--role", choices=ROLES, required=True)
-    p.add_argument("--review", help="limit the token to one review")
-    p.add_argument("--name", help="who the token is for (recorded with their writes)")
-    p.set_defaults(handler=cmd_token_create)
-    p = actions.add_parser("list", help="list the tokens: id, name, role, review, created")
-    p.add_argument("--review", help="only the tokens for this review")
-    p.add_argument("--format", choices=("table", "json"), default="table")
-    p.set_defaults(handler=cmd_token_list)
-    p = actions.add_parser("revoke", help="revoke a token by its id")
-    p.add_argument("id", help="the token's id (from cmo token list)")
-    p.set_defaults(handler=cmd_token_revoke)
+    A running service stops accepting it within CMO_TOKEN_CACHE_SECONDS.
+    """
+    revoke_token(store, token_id)
+    click.echo(f"Revoked {token_id}. A running service stops accepting it within "
+               "CMO_TOKEN_CACHE_SECONDS (10 s).")

@@ -6,7 +6,8 @@ minimum confidence, fired CMOcs only, an outcome direction, a programme theory.
 >>> import cmo
 >>> review = cmo.open("memory:").reviews.create(id="ps", title="Peer support")
 >>> _ = review.cmocs.create(studies=["Jolly 2012"], contexts=["low intensity support"],
-...     mechanism="mothers engage with the peer", outcomes=["breastfeeding"], fired=False)
+...     mechanism="mothers engage with the peer", outcomes=["breastfeeding"],
+...     mechanism_fired=False)
 >>> answer = review.ask.mechanisms_for_context("low intensity support")
 >>> [(row.mechanism.label, row.fired, row.not_fired) for row in answer.rows]
 [('mothers engage with the peer', 0, 1)]

@@ -75,8 +75,9 @@ class CMOcs(Collection[CMOConfiguration]):
         >>> import cmo
         >>> review = cmo.open("memory:").reviews.create(id="ps", title="Peer support")
         >>> _ = review.cmocs.create(id="c7", studies=["S"], contexts=["rural"],
-        ...                         mechanism="trust", outcomes=["uptake"], fired=False)
-        >>> review.cmocs.get("c7").fired
+        ...                         mechanism="trust", outcomes=["uptake"],
+        ...                         mechanism_fired=False)
+        >>> review.cmocs.get("c7").mechanism_fired
         False
         """
         return get_cmoc(self._store, self.review_id, cmoc_id)

@@ -3,7 +3,7 @@
 >>> import cmo
 >>> review = cmo.open("memory:").reviews.create(id="ps", title="Peer support")
 >>> _ = review.cmocs.create(studies=["Jolly 2012"], contexts=["rural"], mechanism="trust",
-...                         outcomes=["uptake"], direction="positive")
+...                         outcomes=["uptake"], outcome_direction="positive")
 >>> review.stats().cmocs, review.validate()
 (1, [])
 >>> review.export("csv").decode().splitlines()[1].split(",")[:4]

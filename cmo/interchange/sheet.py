@@ -161,7 +161,7 @@ class _RowReader:
     def identifiers(self, column: str, values: list[str]) -> list[str]:
         good = []
         for v in values:
-            if re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$", v):
+            if re.match(ids.ID_PATTERN, v):
                 good.append(v)
             else:
                 self.problem(column, f"{v!r} is not a valid id: use letters, digits, '.', '_' "
@@ -234,8 +234,8 @@ def _read_row(header: list[str], row: int, cells: list[str]) -> tuple[SheetRow, 
         "intervention": (r.labels("intervention", [r.get("intervention")])[0]
                          if r.get("intervention") else None),
         "actor": r.labels("actor", [r.get("actor")])[0] if r.get("actor") else None,
-        "fired": _fired(r),
-        "direction": _choice(r.get("outcome_direction"), [d.value for d in Direction],
+        "mechanism_fired": _fired(r),
+        "outcome_direction": _choice(r.get("outcome_direction"), [d.value for d in Direction],
                              "outcome_direction", row, r.problems),
         "confidence": _choice(r.get("confidence"), [c.value for c in Confidence],
                               "confidence", row, r.problems),
@@ -258,7 +258,8 @@ def _cleaned(fields: dict[str, Any]) -> dict[str, Any]:
         fields[name] = [ids.clean_label(v) for v in fields[name]]
     for name in ("mechanism", "intervention", "actor"):
         fields[name] = ids.clean_label(fields[name]) if fields[name] else fields[name]
-    fields["direction"] = Direction(fields["direction"]) if fields["direction"] else None
+    fields["outcome_direction"] = (Direction(fields["outcome_direction"])
+                                   if fields["outcome_direction"] else None)
     fields["confidence"] = Confidence(fields["confidence"]) if fields["confidence"] else None
     fields["evidence"] = [Evidence.model_construct(**e) for e in fields["evidence"]]
     fields["theories"] = []

@@ -2,8 +2,8 @@
 
 >>> cmoc = CMOConfiguration(id="c01", studies=["Jolly 2012"], contexts=["low intensity support"],
 ...                         mechanism="mothers engage with the peer", outcomes=["breastfeeding"],
-...                         fired=False)
->>> cmoc.direction is None, cmoc.fired
+...                         mechanism_fired=False)
+>>> cmoc.outcome_direction is None, cmoc.mechanism_fired
 (True, False)
 """
 
@@ -233,8 +233,8 @@ class NewCMOc(_Model):
     resource: Text | None = None
     intervention: Label | None = None
     actor: Label | None = None
-    fired: bool = True
-    direction: Direction | None = None
+    mechanism_fired: bool = True
+    outcome_direction: Direction | None = None
     confidence: Confidence | None = None
     evidence: Many[Evidence] = Field(default_factory=list)
     theories: Many[Identifier] = Field(default_factory=list, description="programme theory ids")

@@ -6,7 +6,7 @@ review's revision token changes, so answers are always those of the stored data.
 >>> import cmo
 >>> kg = cmo.open("memory:")
 >>> _ = kg.reviews.create(id="r", title="R").cmocs.create(id="c1", studies=["S 2020"],
-...     contexts=["rural"], mechanism="trust", outcomes=["uptake"], fired=False)
+...     contexts=["rural"], mechanism="trust", outcomes=["uptake"], mechanism_fired=False)
 >>> [(row.context.label, row.mechanism.label, row.not_fired)
 ...  for row in context_mechanism_matrix(kg.store).rows]
 [('rural', 'trust', 1)]

@@ -257,8 +257,9 @@ def cmoc_triples(review_id: str, cmoc: CMOConfiguration, refs: Refs) -> list[Tri
               iri=True)
     if cmoc.actor:
         t.add(R["hasActor"], refs.concept(ConceptKind.actor, cmoc.actor), iri=True)
-    t.add(R["mechanismFired"], Literal(cmoc.fired))
-    t.add(R["outcomeDirection"], DIRECTION_IRI[cmoc.direction] if cmoc.direction else None)
+    t.add(R["mechanismFired"], Literal(cmoc.mechanism_fired))
+    t.add(R["outcomeDirection"], DIRECTION_IRI[cmoc.outcome_direction] if cmoc.outcome_direction
+          else None)
     t.add(R["confidence"], CONFIDENCE_IRI[cmoc.confidence] if cmoc.confidence else None)
     for theory_id in cmoc.theories:
         t.add(R["partOfTheory"], refs.theory(theory_id), iri=True)
@@ -389,8 +390,8 @@ def read_cmoc(desc: Description, iri: str, names: Names) -> CMOConfiguration:
         "outcomes": labels(R["hasOutcome"]), "resource": _one(d, R["resource"]),
         "intervention": intervention[0] if intervention else None,
         "actor": actor[0] if actor else None,
-        "fired": _one(d, R["mechanismFired"]) != "false",
-        "direction": _DIRECTION_OF.get(direction) if direction else None,
+        "mechanism_fired": _one(d, R["mechanismFired"]) != "false",
+        "outcome_direction": _DIRECTION_OF.get(direction) if direction else None,
         "confidence": _CONFIDENCE_OF.get(confidence) if confidence else None,
         "evidence": evidence,
         "theories": sorted(names.id_of(t) for t in _all(d, R["partOfTheory"])),

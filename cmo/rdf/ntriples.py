@@ -109,9 +109,9 @@ def cmoc_ntriples(out: NTriples, review_id: str, cmoc: CMOConfiguration, refs: R
             f"{iri(refs.concept(ConceptKind.intervention, cmoc.intervention))} .\n")
     if cmoc.actor:
         add(f"{s} {nt['hasActor']} {iri(refs.concept(ConceptKind.actor, cmoc.actor))} .\n")
-    add(f"{s} {nt['mechanismFired']} {lit(cmoc.fired)} .\n")
-    if cmoc.direction:
-        add(f"{s} {nt['outcomeDirection']} {_NT_DIRECTION[cmoc.direction]} .\n")
+    add(f"{s} {nt['mechanismFired']} {lit(cmoc.mechanism_fired)} .\n")
+    if cmoc.outcome_direction:
+        add(f"{s} {nt['outcomeDirection']} {_NT_DIRECTION[cmoc.outcome_direction]} .\n")
     if cmoc.confidence:
         add(f"{s} {nt['confidence']} {_NT_CONFIDENCE[cmoc.confidence]} .\n")
     p = nt["partOfTheory"]

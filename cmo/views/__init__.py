@@ -11,7 +11,8 @@
 >>> import cmo
 >>> kg = cmo.open("memory:")
 >>> _ = kg.reviews.create(id="r", title="R").cmocs.create(id="c1", studies=["S 2020"],
-...     contexts=["rural"], mechanism="trust", outcomes=["uptake"], direction="positive")
+...     contexts=["rural"], mechanism="trust", outcomes=["uptake"],
+...     outcome_direction="positive")
 >>> view = MechanismView(kg.store, "r")
 >>> view.graph.number_of_nodes(), view.graph.number_of_edges()
 (3, 2)

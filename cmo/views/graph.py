@@ -12,7 +12,7 @@ definition, counts, studies and quotes. Edges are keyed, so a pair can carry bot
 >>> import cmo
 >>> kg = cmo.open("memory:")
 >>> _ = kg.reviews.create(id="r", title="R").cmocs.create(id="c1", studies=["S 2020"],
-...     contexts=["rural"], mechanism="trust", outcomes=["uptake"], fired=False)
+...     contexts=["rural"], mechanism="trust", outcomes=["uptake"], mechanism_fired=False)
 >>> g = mechanism_graph(kg.store, "r")
 >>> sorted((g.nodes[u]["label"], g.nodes[v]["label"], k) for u, v, k in g.edges(keys=True))
 [('rural', 'trust', 'not_fired'), ('trust', 'uptake', 'unknown')]
@@ -29,12 +29,13 @@ import networkx as nx
 
 from cmo.errors import InvalidInput, NotFound, Problem
 from cmo.model.ids import normalise_label
+from cmo.model.records import Direction
 from cmo.questions.engine import CmocFilter, lookup_concept
 from cmo.review.index import CmocFacts, ReviewIndex, review_indexes
 from cmo.store import Store
 
 KINDS = ("context", "mechanism", "outcome")
-DIRECTIONS = ("positive", "negative", "none", "mixed", "unknown")
+DIRECTIONS = (*(d.value for d in Direction), "unknown")
 
 
 @dataclass(frozen=True)

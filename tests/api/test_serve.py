@@ -1,4 +1,5 @@
-"""`cmo serve` as a user runs it: a real process, its first admin token, real HTTP."""
+"""`cmo serve` as a user runs it: a real process, its first admin token, real HTTP; what it
+refuses before it serves, and `cmo token create`, in-process."""
 
 import os
 import signal
@@ -8,9 +9,10 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.api.conftest import free_port
-from tests.conftest import EXAMPLE, ROOT, run_cmo
+from tests.conftest import EXAMPLE, ROOT, invoke_cmo, run_cmo
 
 
 def test_serve_prints_admin_token_once_and_serves(tmp_path: Path) -> None:
@@ -62,15 +64,17 @@ def test_serve_prints_admin_token_once_and_serves(tmp_path: Path) -> None:
             proc.stdout.close()
 
 
-def test_serve_refuses_several_workers_on_the_embedded_store(tmp_path: Path) -> None:
-    result = run_cmo("--store", f"oxigraph:{tmp_path / 's'}", "serve", "--workers", "2")
-    assert result.returncode == 1 and "one process" in result.stderr
+@pytest.mark.usefixtures("no_serving")
+def test_serve_several_workers_on_embedded_store_exits_1(tmp_path: Path) -> None:
+    result = invoke_cmo("--store", f"oxigraph:{tmp_path / 's'}", "serve", "--workers", "2")
+    assert result.exit_code == 1 and "one process" in result.stderr
 
 
 def test_token_create_prints_a_working_token(tmp_path: Path) -> None:
     store = f"oxigraph:{tmp_path / 's'}"
-    run_cmo("--store", store, "import", str(EXAMPLE), "--review", "ps")
-    made = run_cmo("--store", store, "token", "create", "--role", "viewer", "--review", "ps")
-    assert made.returncode == 0 and made.stdout.startswith("rkg_")
-    missing = run_cmo("--store", store, "token", "create", "--role", "viewer", "--review", "no")
-    assert missing.returncode == 1 and "No review 'no'" in missing.stderr
+    invoke_cmo("--store", store, "import", str(EXAMPLE), "--review", "ps")
+    made = invoke_cmo("--store", store, "token", "create", "--role", "viewer", "--review", "ps")
+    assert made.exit_code == 0 and made.stdout.startswith("rkg_")
+    missing = invoke_cmo("--store", store, "token", "create", "--role", "viewer", "--review",
+                         "no")
+    assert missing.exit_code == 1 and "No review 'no'" in missing.stderr

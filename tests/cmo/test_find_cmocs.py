@@ -16,7 +16,7 @@ def test_find_cmocs_pages_in_id_order_with_a_total(example_store: Store) -> None
 def test_find_cmocs_filters_like_a_reviewer_names_things(example_store: Store) -> None:
     everything = list_cmocs(example_store, "peer-support")
     not_fired, total = find_cmocs(example_store, "peer-support", fired=False, limit=None)
-    assert total == len(not_fired) == sum(1 for c in everything if not c.fired)
+    assert total == len(not_fired) == sum(1 for c in everything if not c.mechanism_fired)
     study, _ = find_cmocs(example_store, "peer-support", study="  jolly   2012 ", limit=None)
     assert study and all("Jolly 2012" in c.studies for c in study)
     mechanism = everything[0].mechanism

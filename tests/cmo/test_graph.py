@@ -104,8 +104,9 @@ def test_cmocs_create_get_update_delete_list(kg: KnowledgeGraph) -> None:
                                      outcomes=["uptake"]))
     second = cmocs.create(sample_cmoc("c9"), notes="from a model, changed")
     assert (first.id, second.id, second.notes) == ("c01", "c9", "from a model, changed")
-    updated = cmocs.update("c01", fired=False, id="ignored")
-    assert (updated.id, updated.fired, cmocs.get("c01").fired) == ("c01", False, False)
+    updated = cmocs.update("c01", mechanism_fired=False, id="ignored")
+    assert (updated.id, updated.mechanism_fired, cmocs.get("c01").mechanism_fired) == (
+        "c01", False, False)
     assert [c.id for c in cmocs.list(fired=False)] == ["c01", "c9"]
     assert [c.id for c in cmocs.list(context="RURAL")] == ["c01"]
     assert cmocs.count(study="jolly 2012") == 1 and len(cmocs) == 2
@@ -168,8 +169,8 @@ def test_review_ask_answers_as_the_engine_does(example: ReviewGraph, name: str,
 
 def test_review_ask_contradictions_as_the_engine_does(kg: KnowledgeGraph) -> None:
     review = kg.reviews.create(id="r", title="R")
-    review.cmocs.create(sample_cmoc("c1", direction="positive", fired=True))
-    review.cmocs.create(sample_cmoc("c2", direction="negative", fired=True))
+    review.cmocs.create(sample_cmoc("c1", outcome_direction="positive", mechanism_fired=True))
+    review.cmocs.create(sample_cmoc("c2", outcome_direction="negative", mechanism_fired=True))
     asked = review.ask.contradictions(direction="positive")
     assert len(review.ask.contradictions().rows) == 1 and asked.rows == []
     assert asked == engine.contradictions(kg.store, reviews=["r"],

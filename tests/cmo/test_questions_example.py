@@ -49,7 +49,7 @@ def test_answer_reflects_a_write_made_after_it_was_cached(example_store: Store) 
     create_cmoc(example_store, "peer-support", cmo.CMOConfiguration(
         id="c99", studies=["Jolly 2012"], contexts=["low intensity support"],
         mechanism="trusting relationship with the peer", outcomes=["breastfeeding duration"],
-        fired=False))
+        mechanism_fired=False))
     after = q.context_mechanism_matrix(example_store, ["peer-support"])
     cell = {(r.context.label, r.mechanism.label): r.not_fired for r in after.rows}
     old = {(r.context.label, r.mechanism.label): r.not_fired for r in before.rows}

@@ -51,7 +51,8 @@ def reviews(draw: st.DrawFn) -> Generated:
             contexts=named, mechanism=f"mechanism {rnd.randrange(n_mech)}",
             outcomes=[f"outcome {o}" for o in rnd.sample(range(n_out), rnd.randint(1, 2)
                                                          if n_out > 1 else 1)],
-            fired=rnd.random() > 0.3, direction=rnd.choice(["positive", "negative", "none", None]),
+            mechanism_fired=rnd.random() > 0.3,
+            outcome_direction=rnd.choice(["positive", "negative", "none", None]),
             confidence=rnd.choice(["high", "moderate", "low"]),
             leads_to=[f"c{rnd.randrange(i)}"] if i and rnd.random() < 0.2 else []))
     return Generated(parent, synonyms, design, cmocs)
@@ -100,7 +101,7 @@ def _under(g: Generated, context: str) -> set[str]:
 
 def _counts(cmocs: list[cmo.CMOConfiguration]) -> tuple[int, int, int, int]:
     return (len(cmocs), len({s for c in cmocs for s in c.studies}),
-            sum(c.fired for c in cmocs), sum(not c.fired for c in cmocs))
+            sum(c.mechanism_fired for c in cmocs), sum(not c.mechanism_fired for c in cmocs))
 
 
 ORACLE = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -109,7 +110,7 @@ ORACLE = settings(max_examples=40, deadline=None, suppress_health_check=[HealthC
 @ORACLE
 @given(g=reviews(), fired_only=st.booleans(), design=st.none() | st.sampled_from(DESIGNS))
 def test_matrix_matches_plain_python(g: Generated, fired_only: bool, design: str | None) -> None:
-    keep = [c for c in g.cmocs if (c.fired or not fired_only)
+    keep = [c for c in g.cmocs if (c.mechanism_fired or not fired_only)
             and (design is None or any(g.design[s] == design for s in c.studies))]
     cells: dict[tuple[str, str], list[cmo.CMOConfiguration]] = defaultdict(list)
     for c in keep:
@@ -142,7 +143,7 @@ def test_mechanisms_for_context_matches_plain_python(g: Generated, include_narro
         expected: dict[tuple[str, str | None], int] = defaultdict(int)
         for c in by_mech[row.mechanism.label]:
             for o in set(c.outcomes):
-                expected[(o, c.direction)] += 1
+                expected[(o, c.outcome_direction)] += 1
         assert {(o.outcome.label, o.direction): o.cmocs for o in row.outcomes} == expected
 
 
@@ -158,14 +159,14 @@ def test_contexts_and_outcomes_for_mechanism_match(g: Generated, pick: int) -> N
         for ctx in {_canonical(g, x) for x in c.contexts}:
             by_ctx[ctx].append(c)
     assert {r.context.label for r in got.fired_in} == {k for k, v in by_ctx.items()
-                                                       if any(c.fired for c in v)}
+                                                       if any(c.mechanism_fired for c in v)}
     assert {r.context.label for r in got.not_fired_in} == {k for k, v in by_ctx.items()
-                                                           if any(not c.fired for c in v)}
+                                                           if any(not c.mechanism_fired for c in v)}
     outcomes = q.outcomes_for_mechanism(store, mechanism)
     by_out: dict[tuple[str, str | None], list[cmo.CMOConfiguration]] = defaultdict(list)
     for c in mine:
         for o in set(c.outcomes):
-            by_out[(o, c.direction)].append(c)
+            by_out[(o, c.outcome_direction)].append(c)
     assert {(r.outcome.label, r.direction): (r.cmocs, r.studies, r.fired, r.not_fired)
             for r in outcomes.rows} == {k: _counts(v) for k, v in by_out.items()}
 
@@ -180,18 +181,19 @@ def test_patterns_and_contradictions_match(g: Generated, min_studies: int) -> No
         for ctx in {_canonical(g, x) for x in c.contexts}:
             cells[(ctx, c.mechanism)].append(c)
             for o in set(c.outcomes):
-                groups[(ctx, c.mechanism, o, c.direction, c.fired)].update(c.studies)
+                key = (ctx, c.mechanism, o, c.outcome_direction, c.mechanism_fired)
+                groups[key].update(c.studies)
     patterns = q.recurring_patterns(store, min_studies)
     assert {(r.context.label, r.mechanism.label, r.outcome.label, r.direction, r.fired): r.studies
             for r in patterns.rows} == {k: len(v) for k, v in groups.items()
                                         if len(v) >= min_studies}
     expected = set()
     for (ctx, mech), cs in cells.items():
-        if any(c.fired for c in cs) and any(not c.fired for c in cs) and len(
+        if any(c.mechanism_fired for c in cs) and any(not c.mechanism_fired for c in cs) and len(
                 {s for c in cs for s in c.studies}) > 1:
             expected.add(("firing", ctx, mech, None))
         for o in {o for c in cs for o in c.outcomes}:
-            dirs = {c.direction for c in cs if o in c.outcomes}
+            dirs = {c.outcome_direction for c in cs if o in c.outcomes}
             if {"positive", "negative"} <= dirs:
                 expected.add(("direction", ctx, mech, o))
     got = q.contradictions(store)

@@ -75,7 +75,8 @@ def test_round_trip_cmoc_for_any_values(contexts: list[str], outcomes: list[str]
                                         resource: str | None) -> None:
     cmoc = cmo.CMOConfiguration(
         id="c1", studies=["Study 2020"], contexts=contexts, mechanism=mechanism,
-        outcomes=outcomes, fired=fired, direction=direction, confidence=confidence,
+        outcomes=outcomes, mechanism_fired=fired, outcome_direction=direction,
+        confidence=confidence,
         resource=resource.strip() if resource else None,
         evidence=[cmo.Evidence(quote=q.strip(), study="Study 2020") for q in quotes])
     assert _canonical(_round_trip(cmoc)) == _canonical(cmoc)

@@ -96,9 +96,9 @@ def test_concept_in_use_cannot_be_deleted(store: Store) -> None:
 def test_replace_cmoc_keeps_created_and_sets_modified(store: Store) -> None:
     sample_review(store)
     before = get_cmoc(store, "r1", "c1")
-    after = replace_cmoc(store, "r1", before.model_copy(update={"fired": True,
+    after = replace_cmoc(store, "r1", before.model_copy(update={"mechanism_fired": True,
                                                                 "contexts": ["delivery"]}))
-    assert after.fired is True and after.contexts == ["delivery"]
+    assert after.mechanism_fired is True and after.contexts == ["delivery"]
     assert after.created == before.created and after.modified is not None
     assert len(after.evidence) == 1
 

@@ -62,9 +62,9 @@ def test_import_sheet_reads_every_column(store: Store) -> None:
     c = get_cmoc(store, "r", "k1")
     assert (c.studies, c.contexts, c.mechanism, c.outcomes) == (
         ["Okafor 2019"], ["low income", "rural setting"], "trust", ["retention", "uptake"])
-    assert (c.resource, c.intervention, c.actor, c.fired) == (
+    assert (c.resource, c.intervention, c.actor, c.mechanism_fired) == (
         "a peer who visits", "home visits", "peer supporter", False)
-    assert (c.direction, c.confidence, c.leads_to) == ("negative", "low", ["k2"])
+    assert (c.outcome_direction, c.confidence, c.leads_to) == ("negative", "low", ["k2"])
     assert c.evidence == [cmo.Evidence(quote="She never came back.", page="12",
                                        study="Okafor 2019")]
     assert (c.reviewer, c.notes, c.theories) == ("Ann Reviewer", "memo", ["peer-theory-v1"])
@@ -72,7 +72,7 @@ def test_import_sheet_reads_every_column(store: Store) -> None:
     study = get_study(store, "r", "okafor  2019")
     assert (study.title, study.authors, study.year, study.design, study.doi) == (
         "Peers at home", "Okafor N; Ade B", 2019, "process-evaluation", "10.1/xyz")
-    assert get_cmoc(store, "r", "k2").fired is True
+    assert get_cmoc(store, "r", "k2").mechanism_fired is True
     assert validate_review(store, "r") == []
 
 
@@ -111,7 +111,8 @@ def test_workbook_with_concepts_sheet_and_typed_cells(store: Store) -> None:
                 ["context", "rural", "", "countryside", ""]]
     import_file(store, "r", "s.xlsx", _xlsx(rows, concepts))
     first, second = list_cmocs(store, "r")
-    assert (first.fired, first.evidence[0].page, second.fired) == (False, "3", True)
+    assert (first.mechanism_fired, first.evidence[0].page, second.mechanism_fired) == (
+        False, "3", True)
     assert get_study(store, "r", "Jolly 2012").year == 2012
     assert find_concept(store, "r", "context", "countryside").label == "rural"
 

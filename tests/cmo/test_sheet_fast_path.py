@@ -159,11 +159,11 @@ def _cmocs() -> list[CMOConfiguration]:
     full = sample_cmoc("k1", contexts=["a", "b"], outcomes=["x", "y"], intervention="home",
                        actor="peer", theories=["t-v1"], leads_to=["k2", "k3"],
                        reviewer="Zoë", notes='n "1"\n2', created=FIXED,
-                       modified=datetime(2026, 2, 1), direction="mixed", confidence="high",
+                       modified=datetime(2026, 2, 1), outcome_direction="mixed", confidence="high",
                        evidence=[{"quote": q, "page": None if n % 2 else str(n),
                                   "study": None if n % 3 else "Jolly 2012"}
                                  for n, q in enumerate(QUOTES)])
-    return [full, sample_cmoc("k2"), sample_cmoc("k3", fired=True, direction=None,
+    return [full, sample_cmoc("k2"), sample_cmoc("k3", mechanism_fired=True, outcome_direction=None,
                                                  confidence=None, resource=None, evidence=[])]
 
 

@@ -18,7 +18,7 @@ import pytest
 from cmo.review.tokens import create_token
 from cmo.store import open_store
 from tests.api.conftest import free_port
-from tests.conftest import ROOT, run_cmo
+from tests.conftest import ROOT, invoke_cmo
 from tests.security.conftest import Target, _stop, _wait_for, start_embedded, start_team
 
 CACHE_S = 2.0
@@ -119,6 +119,7 @@ def test_serve_writes_generated_admin_token_to_private_file_not_stdout(tmp_path:
     assert secret not in out and f"written to {path}" in out
 
 
+@pytest.mark.usefixtures("no_serving")
 @pytest.mark.parametrize("unsafe", ["readable", "symlink"])
 def test_serve_refuses_admin_token_file_others_could_read(tmp_path: Path, unsafe: str) -> None:
     store, path = f"oxigraph:{tmp_path / 'store'}", tmp_path / "admin-token"
@@ -129,19 +130,20 @@ def test_serve_refuses_admin_token_file_others_could_read(tmp_path: Path, unsafe
         (tmp_path / "elsewhere").write_text("")
         (tmp_path / "elsewhere").chmod(0o600)
         path.symlink_to(tmp_path / "elsewhere")
-    result = run_cmo("--store", store, "serve", "--port", str(free_port()),
-                     "--admin-token-file", str(path))
-    assert result.returncode == 2
+    result = invoke_cmo("--store", store, "serve", "--port", str(free_port()),
+                        "--admin-token-file", str(path), env={"CMO_ADMIN_TOKEN": None})
+    assert result.exit_code == 2
     assert ("0644" if unsafe == "readable" else "symbolic link") in result.stderr
     assert "rkg_" not in result.stdout + path.read_text()
-    listed = run_cmo("--store", store, "token", "list", "--format", "json")
-    assert listed.returncode == 0 and listed.stdout.strip() == "[]"  # no token was issued
+    listed = invoke_cmo("--store", store, "token", "list", "--format", "json")
+    assert listed.exit_code == 0 and listed.stdout.strip() == "[]"  # no token was issued
 
 
+@pytest.mark.usefixtures("no_serving")
 def test_serve_refuses_short_admin_token_with_exit_2(tmp_path: Path) -> None:
-    result = run_cmo("--store", f"oxigraph:{tmp_path / 'store'}", "serve", "--port",
-                     str(free_port()), env={"CMO_ADMIN_TOKEN": "admin-secret-23-chars-x"})
-    assert result.returncode == 2
+    result = invoke_cmo("--store", f"oxigraph:{tmp_path / 'store'}", "serve", "--port",
+                        str(free_port()), env={"CMO_ADMIN_TOKEN": "admin-secret-23-chars-x"})
+    assert result.exit_code == 2
     assert "CMO_ADMIN_TOKEN" in result.stderr and "at least 24" in result.stderr
 
 

@@ -105,7 +105,7 @@ def hostile_store(store: Store) -> Store:
         create_cmoc(store, "h", cmo.CMOConfiguration(
             id=f"c{i}", studies=[f"S{i} {HOSTILE}"], contexts=[ctx],
             mechanism=f"mech {HOSTILE}", outcomes=[f"out {HOSTILE}", "<iframe src=x>"],
-            fired=fired, direction="positive" if fired else "none",
+            mechanism_fired=fired, outcome_direction="positive" if fired else "none",
             evidence=[cmo.Evidence(quote=f"quote {HOSTILE} &amp; <a href=x>",
                                    page=f"<i>{i}</i>", study=f"S{i} {HOSTILE}")]))
     return store

@@ -1,4 +1,5 @@
-"""GraphML, GEXF and Cytoscape JSON exports read back with networkx, from Python and `cmo`."""
+"""GraphML, GEXF and Cytoscape JSON exports read back with networkx, from Python and `cmo`
+(in-process)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from cmo.errors import UnsupportedFormat
 from cmo.store import Store
 from cmo.views import GRAPH_FORMATS, graph_bytes, mechanism_graph
-from tests.conftest import EXAMPLE, run_cmo
+from tests.conftest import EXAMPLE, invoke_cmo
 
 
 def _read(data: bytes, fmt: str) -> nx.Graph:
@@ -40,31 +41,34 @@ def test_export_graph_unknown_format_is_refused(example_store: Store) -> None:
         graph_bytes(mechanism_graph(example_store, "peer-support"), "dot")
 
 
-@pytest.mark.slow
+@pytest.fixture(scope="module")
+def example_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A store on disk holding the example review as `ps`, imported with `cmo import`."""
+    url = f"oxigraph:{tmp_path_factory.mktemp('example') / 'store'}"
+    assert invoke_cmo("--store", url, "import", str(EXAMPLE), "--review", "ps").exit_code == 0
+    return url
+
+
 @pytest.mark.parametrize("fmt", [*GRAPH_FORMATS, "ttl"])
-def test_cli_export_writes_graph_formats_and_rdf(tmp_path: Path, fmt: str) -> None:
-    store = f"oxigraph:{tmp_path / 'store'}"
-    assert run_cmo("--store", store, "import", str(EXAMPLE), "--review", "ps").returncode == 0
+def test_export_review_from_cli_in_graph_formats_and_rdf(example_url: str, tmp_path: Path,
+                                                          fmt: str) -> None:
     out = tmp_path / f"ps.{fmt}"
-    result = run_cmo("--store", store, "export", "--review", "ps", "--format", fmt,
-                     "--out", str(out))
-    assert result.returncode == 0, result.stderr
+    result = invoke_cmo("--store", example_url, "export", "--review", "ps", "--format", fmt,
+                        "--out", str(out))
+    assert result.exit_code == 0, result.stderr
     if fmt == "ttl":
         assert out.read_text(encoding="utf-8").startswith("@prefix")
     else:
         assert _read(out.read_bytes(), fmt).number_of_edges() > 90
 
 
-@pytest.mark.slow
-def test_cli_draw_writes_one_html_file(tmp_path: Path) -> None:
-    store = f"oxigraph:{tmp_path / 'store'}"
-    assert run_cmo("--store", store, "import", str(EXAMPLE), "--review", "ps").returncode == 0
+def test_draw_review_from_cli_writes_one_html_file(example_url: str, tmp_path: Path) -> None:
     out = tmp_path / "view.html"
-    result = run_cmo("--store", store, "draw", "--review", "ps", "--context", "delivery",
-                     "--min-studies", "1", "--out", str(out))
-    assert result.returncode == 0, result.stderr
+    result = invoke_cmo("--store", example_url, "draw", "--review", "ps", "--context", "delivery",
+                        "--min-studies", "1", "--out", str(out))
+    assert result.exit_code == 0, result.stderr
     assert "concepts" in result.stdout
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    bad = run_cmo("--store", store, "draw", "--review", "ps", "--context", "nowhere",
-                  "--out", str(out))
-    assert bad.returncode == 1 and "No context called 'nowhere'" in bad.stderr
+    bad = invoke_cmo("--store", example_url, "draw", "--review", "ps", "--context", "nowhere",
+                     "--out", str(out))
+    assert bad.exit_code == 1 and "No context called 'nowhere'" in bad.stderr
