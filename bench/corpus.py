@@ -674,8 +674,9 @@ def check_writer_shape(review: ReviewData) -> list[str]:
     for c in review.cmocs:
         model = CMOConfiguration(
             id=c.id, studies=[key[s] for s in c.studies], contexts=[label[x] for x in c.contexts],
-            mechanism=label[c.mechanism], outcomes=[label[x] for x in c.outcomes], fired=c.fired,
-            direction=Direction(c.direction), confidence=Confidence(c.confidence),
+            mechanism=label[c.mechanism], outcomes=[label[x] for x in c.outcomes],
+            mechanism_fired=c.fired, outcome_direction=Direction(c.direction),
+            confidence=Confidence(c.confidence),
             evidence=[Evidence(quote=c.quote, page=c.page, study=key[c.evidence_study])],
             theories=[theory_id[c.theory]] if c.theory else [],
             leads_to=[x.rsplit("/", 1)[1] for x in c.leads_to])
@@ -723,8 +724,9 @@ def check(corpus: Corpus, path: str | os.PathLike[str], quads: int,
                       sorted((key[x] for x in c.studies), key=str.casefold), c.fired,
                       c.direction, c.confidence, [x.rsplit("/", 1)[1] for x in c.leads_to],
                       c.quote, c.page, key[c.evidence_study])
-            got_c = (back.contexts, back.mechanism, back.outcomes, back.studies, back.fired,
-                     back.direction.value if back.direction else None,
+            got_c = (back.contexts, back.mechanism, back.outcomes, back.studies,
+                     back.mechanism_fired,
+                     back.outcome_direction.value if back.outcome_direction else None,
                      back.confidence.value if back.confidence else None, back.leads_to,
                      back.evidence[0].quote, back.evidence[0].page, back.evidence[0].study)
             if got_c != want_c:
