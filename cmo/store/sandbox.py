@@ -9,7 +9,8 @@ runs in the service's own process:
 - on a remote store, a worker keeps an in-memory copy of the review graphs it is asked about,
   fetched from the server and fetched again when a review's revision token changes (every write
   renews it), and runs the query over that copy: the triplestore never runs a caller's query, so
-  no query can crash it, overload it or make it call another address;
+  no query can crash it, overload it or make it call another address. Copying is not counted
+  against the query's time limit (it has its own, `_SYNC_SECONDS`);
 - on an in-memory store (tests, notebooks) a worker runs the query over an empty store first
   (which parses and plans it, so a query that would crash the engine crashes a worker), then the
   query runs in the service's process, where it cannot be stopped.
@@ -55,6 +56,8 @@ from cmo.store.protocol import run_protocol_query
 _HEADER = struct.Struct("!II")
 #: How long a new worker may take to start (imports) before the service gives up on it.
 _START_SECONDS = 120.0
+#: How long a worker may take to copy the asked reviews from a remote store.
+_SYNC_SECONDS = 600.0
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,10 @@ class QuerySandbox:
         request = {"query": query, "graphs": list(graphs), "accept": accept,
                    "generation": self.store.generation}
         try:
+            if self.store.shared:
+                # Copying the reviews from the server is the service's cost, not the query's:
+                # it has its own, longer, limit.
+                self._sync(worker, {**request, "sync": True})
             meta, data = worker.ask(request, self.limits.seconds)
         except TimeoutError:
             self._give_back(_Worker(self._path, self.limits.memory_mb))
@@ -226,6 +233,19 @@ class QuerySandbox:
         if not meta["ok"]:
             raise _rebuild(meta)
         return meta, data
+
+    def _sync(self, worker: _Worker, request: dict[str, Any]) -> None:
+        """Bring a worker's copy of the asked reviews up to date, within `_SYNC_SECONDS`."""
+        try:
+            meta, _ = worker.ask(request, _SYNC_SECONDS)
+        except (TimeoutError, EOFError):
+            self._give_back(_Worker(self._path, self.limits.memory_mb))
+            raise StoreError("The reviews could not be copied from the SPARQL server in "
+                             f"{_SYNC_SECONDS:g} s, or within {self.limits.memory_mb} MB "
+                             "(raise CMO_SPARQL_MEMORY_MB).") from None
+        if not meta["ok"]:
+            self._give_back(worker)
+            raise _rebuild(meta)
 
     def _run_here(self, query: str, graphs: Sequence[str], accept: str) -> tuple[bytes, str]:
         """Run the checked query in this process (an in-memory or a remote store). The caller
@@ -315,6 +335,11 @@ def _serve(source: str, memory_mb: int) -> None:
     while (message := _read(stdin)) is not None:
         request, _ = message
         try:
+            if request.get("sync"):
+                store, seen = _view(source, store, seen, request["generation"], replica,
+                                    request["graphs"])
+                _write(stdout, {"ok": True})
+                continue
             refuse_federation(request["query"])
             for attempt in range(3):
                 try:
