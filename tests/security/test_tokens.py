@@ -59,6 +59,30 @@ def test_revoke_unknown_token_is_404_problem(target: Target) -> None:
     assert response.headers["content-type"].startswith("application/problem+json")
 
 
+@pytest.mark.parametrize("token_id", [
+    "<img src=x onerror=alert(1)>", "x" * 10_000, "..%2F..%2Fetc%2Fpasswd", "tok_' OR '1'='1",
+    "%00"], ids=["markup", "10k", "traversal", "quote", "nul"])
+def test_token_routes_refuse_hostile_input_and_stay_up(target: Target, token_id: str) -> None:
+    listed = target.admin.get("/tokens").json()
+    # An id holding a slash matches no route at all: 404 for everyone, before any token check.
+    routed = "%2F" not in token_id
+    for client, allowed in ((target.anonymous, {401}), (target.editor, {403}),
+                            (target.client(target.other_token), {403}),
+                            (target.admin, {404, 414, 422})):
+        r = client.delete(f"/tokens/{token_id}")
+        assert r.status_code in (allowed if routed else {404}), (r.status_code, r.text[:200])
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert "html" not in r.headers["content-type"]  # echoed as JSON data, never markup
+    for review in ("<img src=x onerror=alert(1)>", "other", "y" * 10_000):
+        r = target.admin.get("/tokens", params={"review": review})
+        assert r.status_code in (200, 404, 414, 422), r.status_code
+        assert "html" not in r.headers["content-type"]  # echoed as JSON data, never markup
+        if review == "other" and r.status_code == 200:
+            assert {t["review"] for t in r.json()} <= {"other"}
+    assert target.admin.get("/tokens").json() == listed  # nothing was revoked
+    target.assert_alive()
+
+
 def test_revoked_token_stops_at_once_here_and_within_the_cache_bound_elsewhere(
         target: Target) -> None:
     if target.name == "team":  # a token of its own, issued on the shared server
