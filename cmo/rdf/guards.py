@@ -64,15 +64,17 @@ def _max_depth(brackets: bytes) -> int:
     return deepest
 
 
-def _bare(data: bytes) -> bytes:
-    """The text with comments, IRIs and strings blanked, and quoted triples as brackets."""
-    return _OPAQUE.sub(b" ", data).replace(b"<<", b"(").replace(b">>", b")")
+def _bare(data: bytes) -> tuple[bytes, int]:
+    """The text with comments, IRIs and strings blanked and quoted triples as brackets, and how
+    many tokens were blanked."""
+    blanked, count = _OPAQUE.subn(b" ", data)
+    return blanked.replace(b"<<", b"(").replace(b">>", b")"), count
 
 
 def nesting_depth(text: str | bytes) -> int:
     """How deeply brackets nest in SPARQL, Turtle or TriG text (strings and IRIs skipped)."""
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
-    return _max_depth(_bare(data).translate(None, _KEEP_BRACKETS))
+    return _max_depth(_bare(data)[0].translate(None, _KEEP_BRACKETS))
 
 
 def json_depth(data: bytes) -> int:
@@ -96,8 +98,7 @@ def check_query_text(query: str, limits: Limits = LIMITS) -> None:
             f"The query is {len(query)} characters long; the limit is {limits.query_chars}.",
             [Problem(field="query", reason="send a shorter query (limit 'query_chars')")])
     text = _unescape(query).encode("utf-8", "surrogatepass")
-    opaque = len(_OPAQUE.findall(text))
-    bare = _OPAQUE.sub(b" ", text).replace(b"<<", b"(").replace(b">>", b")")
+    bare, opaque = _bare(text)
     tokens = opaque + len(_TOKEN.findall(bare))
     if tokens > limits.query_tokens:
         raise QueryRefused(f"The query has {tokens} words and symbols; the limit is "
@@ -117,7 +118,8 @@ def check_query_text(query: str, limits: Limits = LIMITS) -> None:
 
 def mentions_service(query: str) -> bool:
     """Whether SERVICE stands as a keyword in the query, after escapes, strings and comments."""
-    return _SERVICE.search(_bare(_unescape(query).encode("utf-8", "surrogatepass"))) is not None
+    bare, _ = _bare(_unescape(query).encode("utf-8", "surrogatepass"))
+    return _SERVICE.search(bare) is not None
 
 
 def _names(node: Any) -> set[str]:

@@ -170,17 +170,20 @@ class QuerySandbox:
     def __init__(self, store: Store, limits: SandboxLimits | None = None) -> None:
         self.store, self.limits = store, limits or SandboxLimits()
         # What a worker reads: an on-disk store's folder, a remote store's URL, or nothing.
-        self._path = store.path if isinstance(store, OxigraphStore) else \
+        self._source = store.path if isinstance(store, OxigraphStore) else \
             store.url if store.shared else None
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(self.limits.workers)
 
+    def _fresh(self) -> _Worker:
+        return _Worker(self._source, self.limits.memory_mb)
+
     def _take(self) -> _Worker:
         with self._lock:
             if self._idle:
                 return self._idle.pop()
-        return _Worker(self._path, self.limits.memory_mb)
+        return self._fresh()
 
     def _give_back(self, worker: _Worker) -> None:
         with self._lock:
@@ -189,7 +192,7 @@ class QuerySandbox:
     def start(self) -> None:
         """Start the workers ahead of the first query (they take a moment to import)."""
         for _ in range(self.limits.workers):
-            self._give_back(_Worker(self._path, self.limits.memory_mb))
+            self._give_back(self._fresh())
 
     def run(self, query: str, graphs: Sequence[str], accept: str = "") -> tuple[bytes, str]:
         """Run a caller's read-only query over `graphs`; the answer serialised as `accept` asks.
@@ -203,7 +206,7 @@ class QuerySandbox:
         except BaseException:
             self._slots.release()
             raise
-        if self._path is not None:
+        if self._source is not None:
             self._slots.release()
             return data, meta["media"]
         return self._run_here(query, graphs, accept)
@@ -220,11 +223,11 @@ class QuerySandbox:
                 self._sync(worker, {**request, "sync": True})
             meta, data = worker.ask(request, self.limits.seconds)
         except TimeoutError:
-            self._give_back(_Worker(self._path, self.limits.memory_mb))
+            self._give_back(self._fresh())
             raise QueryTimeout(f"The query took longer than {self.limits.seconds:g} s and "
                                "was stopped.") from None
         except EOFError:
-            self._give_back(_Worker(self._path, self.limits.memory_mb))
+            self._give_back(self._fresh())
             raise QueryRefused("The query stopped the query engine (it ran out of stack or of "
                                f"its {self.limits.memory_mb} MB of memory).", [Problem(
                                    field="query", reason="simplify the query or ask for less"
@@ -239,7 +242,7 @@ class QuerySandbox:
         try:
             meta, _ = worker.ask(request, _SYNC_SECONDS)
         except (TimeoutError, EOFError):
-            self._give_back(_Worker(self._path, self.limits.memory_mb))
+            self._give_back(self._fresh())
             raise StoreError("The reviews could not be copied from the SPARQL server in "
                              f"{_SYNC_SECONDS:g} s, or within {self.limits.memory_mb} MB "
                              "(raise CMO_SPARQL_MEMORY_MB).") from None
@@ -248,15 +251,14 @@ class QuerySandbox:
             raise _rebuild(meta)
 
     def _run_here(self, query: str, graphs: Sequence[str], accept: str) -> tuple[bytes, str]:
-        """Run the checked query in this process (an in-memory or a remote store). The caller
-        is answered at the time limit; the slot stays taken until the query has really ended
-        (a remote server answers once its own timeout has stopped the query)."""
+        """Run the checked query in this process (an in-memory store, which no other process
+        can read). The caller is answered at the time limit; the slot stays taken until the
+        query has really ended."""
         answer: dict[str, Any] = {}
 
         def work() -> None:
             try:
-                answer["value"] = run_protocol_query(self.store, query, graphs, accept,
-                                                     timeout=self.limits.seconds * 4)
+                answer["value"] = run_protocol_query(self.store, query, graphs, accept)
             except BaseException as exc:
                 answer["error"] = exc
             finally:

@@ -166,9 +166,11 @@ def start_team(tmp: Path, env: dict[str, str] | None = None) -> Target:
 @pytest.fixture(scope="module", params=["embedded", "team"])
 def target(request: pytest.FixtureRequest,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
-    """Each setup in turn, started fresh for the test module."""
+    """Each setup in turn, started fresh for the test module (with the module's `TARGET_ENV`
+    settings, if it has any)."""
     tmp = tmp_path_factory.mktemp(request.param)
-    setup = (start_embedded if request.param == "embedded" else start_team)(tmp)
+    env = getattr(request.module, "TARGET_ENV", None)
+    setup = (start_embedded if request.param == "embedded" else start_team)(tmp, env)
     yield setup
     for client in setup.clients:
         client.close()

@@ -9,7 +9,6 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -19,22 +18,13 @@ from cmo.review.tokens import create_token
 from cmo.store import open_store
 from tests.api.conftest import free_port
 from tests.conftest import ROOT, invoke_cmo
-from tests.security.conftest import Target, _stop, _wait_for, start_embedded, start_team
+from tests.security.conftest import Target, _stop, _wait_for
 
 CACHE_S = 2.0
 
 
-@pytest.fixture(scope="module", params=["embedded", "team"])
-def target(request: pytest.FixtureRequest,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
-    """Each setup, with a short token cache so that revocation is seen to end within it."""
-    tmp = tmp_path_factory.mktemp(request.param)
-    start = start_embedded if request.param == "embedded" else start_team
-    setup = start(tmp, {"CMO_TOKEN_CACHE_SECONDS": str(CACHE_S)})
-    yield setup
-    for client in setup.clients:
-        client.close()
-    _stop(setup.procs[::-1])
+#: Every process of the target trusts a recognised token this long.
+TARGET_ENV = {"CMO_TOKEN_CACHE_SECONDS": str(CACHE_S)}
 
 
 def test_list_tokens_for_admins_only_without_secrets(target: Target) -> None:
