@@ -124,8 +124,13 @@ class _TooLarge(Exception):
     pass
 
 
-def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
-    """The service over `store` (or the store `settings` name, opened at start-up)."""
+def create_app(settings: Settings | None = None, store: Store | None = None,
+               local_secret: str | None = None) -> FastAPI:
+    """The service over `store` (or the store `settings` name, opened at start-up).
+
+    `local_secret` is the admin secret `cmo serve` leaves for the `cmo` commands on the same
+    store (`cmo.cli.server_file`); it is accepted as an admin token for this run only.
+    """
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -145,6 +150,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                          license_info={"name": "Apache-2.0",
                                        "url": "https://www.apache.org/licenses/LICENSE-2.0"})
     app.state.settings = settings
+    app.state.local_secret = local_secret
     for module in (reviews, cmocs, studies, concepts, theories, questions, transfer, sparql,
                    linked_data, views, tokens):
         app.include_router(module.router)

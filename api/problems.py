@@ -10,7 +10,7 @@
     UnsupportedFormat       415
     ParseError              400
     InvalidInput, ValidationFailed    422
-    StoreError (QueryTimeout)         503
+    StoreError (QueryTimeout, StoreLocked) 503
     a request body the schemas refuse 422 (each problem names its field; a cap also its limit)
     anything else                     500, without a traceback (the log has it)
 """

@@ -19,6 +19,7 @@ from cmo.model.records import (
     validated,
 )
 from cmo.review.theories import resolve_theory
+from cmo.review.tokens import Role
 from cmo.store import Store
 
 
@@ -33,6 +34,17 @@ class ReviewCreate(BaseModel):
     title: Label
     question: Text | None = None
     public: bool = False
+
+
+class TokenCreate(BaseModel):
+    """A token to issue: its role, the one review it opens (none: every review), who it is for."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"role": "editor", "review": "peer-support", "name": "Ana Lopes"}]})
+
+    role: Role
+    review: Identifier | None = None
+    name: Label | None = None
 
 
 class ReviewUpdate(BaseModel):

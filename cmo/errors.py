@@ -16,7 +16,8 @@
     ├── ValidationFailed          data that breaks the SHACL shapes; carries the violations
     ├── PreconditionFailed        a write based on a stale version (ETag / If-Match)
     ├── StoreError                the graph store cannot be opened, read or written
-    │   └── QueryTimeout          a query stopped at its time limit
+    │   ├── QueryTimeout          a query stopped at its time limit
+    │   └── StoreLocked           an embedded store another process holds for writing
     └── UsageError                a mistake in how `cmo` was called or set up (its exit status 2)
 
 Lower-level errors (pyoxigraph's SyntaxError and OSError, pydantic's ValidationError, a remote
@@ -207,6 +208,11 @@ class StoreError(CmoError):
 
 class QueryTimeout(StoreError):
     """A query that ran past its time limit and was stopped."""
+
+
+class StoreLocked(StoreError):
+    """An embedded on-disk store that another process (a `cmo serve`, an import) holds open for
+    writing: it can still be read, beside that process, but not written."""
 
 
 class UsageError(CmoError):

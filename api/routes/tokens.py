@@ -1,10 +1,12 @@
-"""Access tokens: list and revoke them (admins only). No answer carries a secret or a hash."""
+"""Access tokens: issue, list and revoke them (admins only). No answer carries a hash, and only
+the answer that issues a token carries its secret."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
 from api.deps import PrincipalDep, StoreDep, refuse
+from api.schemas import TokenCreate
 from cmo.review import tokens
 
 router = APIRouter(prefix="/tokens", tags=["tokens"])
@@ -32,3 +34,12 @@ def revoke_token(token_id: str, store: StoreDep, principal: PrincipalDep) -> Res
     _need_admin(principal)
     tokens.revoke_token(store, token_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=tokens.IssuedToken)
+def issue_token(body: TokenCreate, store: StoreDep,
+                principal: PrincipalDep) -> tokens.IssuedToken:
+    """Issue a token (admins only): the answer is the only place its secret is ever shown
+    (only its hash is stored). 404 for an unknown review."""
+    _need_admin(principal)
+    return tokens.issue_token(store, body.role, body.review, body.name)

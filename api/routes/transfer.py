@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from dataclasses import asdict
+from typing import Annotated
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 import cmo
-from api.deps import PrincipalDep, ReadableReview, StoreDep, WritableReview
+from api.deps import (
+    PrincipalDep,
+    ReadableReview,
+    StoreDep,
+    readable_review,
+    writable_review,
+)
 from api.idempotency import Answer, IdempotencyKey, fingerprint, json_answer, respond_once
 from cmo.errors import Problem, UnsupportedFormat
 from cmo.interchange import rdf_files
-from cmo.interchange.importer import import_file
+from cmo.interchange.importer import detect_format, import_file
+from cmo.interchange.rdf_files import import_rdf
+from cmo.model import ids
 from cmo.rdf.provenance import acting_as
+from cmo.review.reviews import review_exists
 from cmo.store.protocol import choose_media
 
 router = APIRouter(prefix="/reviews/{review_id}", tags=["import and export"])
@@ -25,32 +38,50 @@ EXPORT_TYPES = {"text/turtle": "ttl", "application/trig": "trig", "application/n
                 "application/ld+json": "jsonld"}
 
 
+def importable_review(review_id: str, store: StoreDep, principal: PrincipalDep) -> str:
+    """The review to import into: one the caller may change, or a new one if they may start
+    reviews (the import creates it, as `cmo import` does)."""
+    if review_exists(store, review_id):
+        return writable_review(readable_review(review_id, store, principal), principal).id
+    if not principal.can_create_reviews:  # as for a review they may not see: no hint
+        raise cmo.NotFound(f"No review {review_id!r}.")
+    ids.check_id(review_id, "review id")
+    return review_id
+
+
 @router.post("/import", response_model=None, openapi_extra={"requestBody": {"content": {
     **{t: {"schema": {"type": "string"}} for t in IMPORT_TYPES},
     "multipart/form-data": {"schema": {"type": "object", "properties": {
-        "file": {"type": "string", "format": "binary"},
+        "file": {"type": "array", "items": {"type": "string", "format": "binary"}},
         "concepts": {"type": "string", "format": "binary"}}, "required": ["file"]}}}}})
-async def import_into_review(review: WritableReview, request: Request, store: StoreDep,
-                             principal: PrincipalDep, check: bool = False,
+async def import_into_review(review_id: Annotated[str, Depends(importable_review)],
+                             request: Request, store: StoreDep, principal: PrincipalDep,
+                             check: bool = False, format: str | None = None,
                              idempotency_key: IdempotencyKey = None) -> Response:
-    """Import a file into the review: all of it or nothing. A raw body (by Content-Type) or
-    multipart `file` (format from its name and content) with an optional `concepts` sheet;
-    RDF, CMO extraction sheets (CSV/XLSX), RIS and BibTeX. `?check=true` reports without
-    writing. With an Idempotency-Key, a retry gets the first answer and imports nothing again."""
+    """Import a file into the review (created when missing, for callers who may start
+    reviews): all of it or nothing. A raw body (by Content-Type) or multipart `file` (format
+    from its name and content, or `?format=`) with an optional `concepts` sheet; several
+    multipart `file`s if all are RDF. RDF, CMO extraction sheets (CSV/XLSX), RIS and BibTeX.
+    `?check=true` reports without writing. With an Idempotency-Key, a retry gets the first
+    answer and imports nothing again."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     concepts: tuple[str, bytes] | None = None
+    files: list[tuple[str, bytes, str | None]] = []
     if media == "multipart/form-data":
         async with request.form() as form:
-            upload, extra = form.get("file"), form.get("concepts")
-            if upload is None or isinstance(upload, str):
+            uploads, extra = form.getlist("file"), form.get("concepts")
+            for upload in uploads:
+                if isinstance(upload, str):
+                    continue
+                files.append((upload.filename or "upload", await upload.read(),
+                              format or IMPORT_TYPES.get((upload.content_type or "").lower())))
+            if not files:
                 raise cmo.InvalidInput("No file to import.", [Problem(
                     field="file", reason="send the file in the multipart field 'file'")])
-            name, data = upload.filename or "upload", await upload.read()
-            fmt = IMPORT_TYPES.get((upload.content_type or "").lower())
             if extra is not None and not isinstance(extra, str):
                 concepts = (extra.filename or "concepts", await extra.read())
     elif media in IMPORT_TYPES:
-        name, data, fmt = "request body", await request.body(), IMPORT_TYPES[media]
+        files = [("request body", await request.body(), format or IMPORT_TYPES[media])]
     else:
         raise UnsupportedFormat(f"Cannot import {media or 'a body without Content-Type'}.",
                                 [Problem(field="Content-Type", reason="use one of: " + ", ".join(
@@ -58,15 +89,30 @@ async def import_into_review(review: WritableReview, request: Request, store: St
 
     def run() -> Answer:
         with acting_as(principal.name):
-            report = import_file(store, review.id, name, data, fmt, concepts, check)
-        return json_answer(200, {
-            "review": report.review, "triples": report.triples, "cmocs": report.cmocs,
-            "studies": report.studies, "concepts": report.concepts, "checked": report.checked,
-            "notes": report.notes})
+            if len(files) == 1:
+                report = import_file(store, review_id, *files[0], concepts, check)
+            else:
+                report = import_rdf(store, review_id, _rdf_files(files), check=check)
+        return json_answer(200, asdict(report))
 
     return await run_in_threadpool(
-        respond_once, store, principal, idempotency_key, review.id,
-        fingerprint(request, media, name, data, fmt, *(concepts or ("", b""))), run)
+        respond_once, store, principal, idempotency_key, review_id,
+        fingerprint(request, media, *(part for f in files for part in f),
+                    *(concepts or ("", b""))), run)
+
+
+def _rdf_files(files: list[tuple[str, bytes, str | None]]) -> list[tuple[str, bytes,
+                                                                         ox.RdfFormat]]:
+    """Several uploads, which must all be RDF (they are imported together)."""
+    out = []
+    for name, data, fmt in files:
+        kind = fmt or detect_format(name, data)
+        if kind not in rdf_files.FORMATS:
+            raise cmo.InvalidInput("Import one sheet or reference library at a time (several "
+                                   "RDF files may go together).", [Problem(
+                                       field="file", reason=f"{name} is {kind}")])
+        out.append((name, data, rdf_files.FORMATS[kind]))
+    return out
 
 
 @router.get("/export", responses={200: {"content": {t: {} for t in EXPORT_TYPES}}},

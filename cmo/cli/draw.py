@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from cmo.cli.session import pass_store
+from cmo.cli.session import pass_reader
 from cmo.store import Store
 
 GRAPH_FORMATS = ("graphml", "gexf", "cyjs")
@@ -25,7 +25,7 @@ GRAPH_FORMATS = ("graphml", "gexf", "cyjs")
 @click.option("--embed", is_flag=True, help="a page for an <iframe>: no header")
 @click.option("--title", help="page title (default: from the review)")
 @click.option("--out", required=True, metavar="FILE", help="HTML file to write")
-@pass_store
+@pass_reader
 def draw(store: Store, review: str, context: str | None, theory: str | None, min_studies: int,
          fired_only: bool, chains: bool, embed: bool, title: str | None, out: str) -> None:
     """Draw a review's mechanism network as one HTML file.

@@ -17,7 +17,7 @@ import click
 from pydantic import BaseModel
 
 from cmo.cli.output import echo_json, format_option, print_table
-from cmo.cli.session import current_store
+from cmo.cli.session import reading
 from cmo.model.records import Confidence, Direction, StudyDesign
 from cmo.questions import engine as q
 from cmo.store import Store
@@ -63,7 +63,7 @@ def question(filtered: bool = True, one_of: tuple[str, ...] = ()
                     f"'--{name}'" for name in one_of) + ".", click.get_current_context())
             if filtered:
                 options["filters"] = q.CmocFilter(**{k: options.pop(k) for k in FILTER_NAMES})
-            answer = ask(current_store(), reviews=list(review) or None, **options)
+            answer = reading(lambda store: ask(store, reviews=list(review) or None, **options))
             show(answer.model_dump(mode="json"), fmt)
 
         functools.update_wrapper(run, ask)  # the command's name and help are the question's

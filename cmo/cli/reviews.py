@@ -9,8 +9,9 @@ import click
 
 from cmo.cli.draw import GRAPH_FORMATS, graph_export
 from cmo.cli.output import StageProgress, echo_listing, format_option
-from cmo.cli.session import pass_store
-from cmo.errors import CmoError, ValidationFailed
+from cmo.cli.session import current_session, pass_reader
+from cmo.cli.via_server import RunningServer
+from cmo.errors import CmoError, UsageError, ValidationFailed
 from cmo.interchange.importer import IMPORT_FORMATS, detect_format, import_file
 from cmo.interchange.rdf_files import (
     EXPORT_FORMATS,
@@ -43,25 +44,34 @@ def _read(name: str) -> bytes:
 @click.option("--bulk", is_flag=True, help="a big sheet into a new review: use the bulk loader "
               "(faster on disk, not a transaction)")
 @click.option("--no-validate", is_flag=True, help="skip the SHACL check before writing")
-@pass_store
-def import_files(store: Store, files: tuple[str, ...], review: str, fmt: str | None,
-                 concepts: str | None, check: bool, bulk: bool, no_validate: bool) -> None:
+def import_files(files: tuple[str, ...], review: str, fmt: str | None, concepts: str | None,
+                 check: bool, bulk: bool, no_validate: bool) -> None:
     """Import sheets, reference libraries or RDF into a review.
 
     FILE is an extraction sheet (CSV, XLSX), a reference library (RIS, BibTeX) or RDF (Turtle,
     TriG, N-Triples, N-Quads, JSON-LD; several RDF files may go together). All or nothing: a
-    file that does not parse, or a sheet with a bad row, imports nothing.
+    file that does not parse, or a sheet with a bad row, imports nothing. While `cmo serve`
+    runs on the store, the import goes through it.
     """
     read = [(name, _read(name)) for name in files]
     kinds = {fmt or detect_format(name, data) for name, data in read}
     if len(read) > 1 and not kinds <= set(FORMATS):
         raise CmoError("Import one sheet or reference library at a time (several RDF files "
                        "may go together).")
-    if len(read) > 1 or (kinds <= set(FORMATS) and concepts is None):
+    concept_file = (concepts, _read(concepts)) if concepts else None
+    store = current_session().writer()
+    if isinstance(store, RunningServer):
+        if no_validate:
+            raise UsageError(f"--no-validate cannot be used through {store.describe()}, which "
+                             "checks every import: stop it to import without the check.")
+        if bulk:
+            click.echo("note: --bulk is not used through a running server: the import is one "
+                       "transaction.", err=True)
+        report = ImportReport(**store.import_files(review, read, concept_file, fmt, check))
+    elif len(read) > 1 or (kinds <= set(FORMATS) and concepts is None):
         rdf = [(name, data, FORMATS[fmt or detect_format(name, data)]) for name, data in read]
         report = import_rdf(store, review, rdf, validate=not no_validate, check=check)
     else:
-        concept_file = (concepts, _read(concepts)) if concepts else None
         with StageProgress() as progress:
             report = import_file(store, review, *read[0], fmt=fmt, concepts=concept_file,
                                  check=check, progress=progress, bulk=bulk)
@@ -86,7 +96,7 @@ def _say_imported(report: ImportReport) -> None:
 @click.option("--concepts-out", metavar="FILE",
               help="with --format csv: also write the concept sheet to FILE")
 @click.option("--out", metavar="FILE", help="file to write (default: standard output)")
-@pass_store
+@pass_reader
 def export(store: Store, review: str, fmt: str, concepts_out: str | None,
            out: str | None) -> None:
     """Write a review as RDF, a sheet, or a network graph.
@@ -110,7 +120,7 @@ def export(store: Store, review: str, fmt: str, concepts_out: str | None,
 
 @click.command()
 @click.option("--review", help="one review (default: all)")
-@pass_store
+@pass_reader
 @click.pass_context
 def validate(ctx: click.Context, store: Store, review: str | None) -> None:
     """Check reviews against the SHACL shapes.
@@ -132,7 +142,7 @@ def validate(ctx: click.Context, store: Store, review: str | None) -> None:
 @click.command()
 @click.option("--review", help="one review (default: all)")
 @format_option("table", "json")
-@pass_store
+@pass_reader
 def stats(store: Store, review: str | None, fmt: str) -> None:
     """Count what a review holds (CMOcs, studies, concepts, ...)."""
     counts = review_stats(store, review).model_dump()
@@ -141,7 +151,7 @@ def stats(store: Store, review: str | None, fmt: str) -> None:
 
 @click.command()
 @format_option("table", "json")
-@pass_store
+@pass_reader
 def reviews(store: Store, fmt: str) -> None:
     """List the reviews in the store."""
     found = list_reviews(store)

@@ -5,10 +5,16 @@
 ``CMO_ADMIN_TOKEN_FILE``), written to that file with mode 0600 and not printed: standard output
 often ends up in logs. On SIGTERM the service lets requests in flight finish for up to
 ``CMO_SHUTDOWN_SECONDS`` (10), then stops them and exits.
+
+On an embedded on-disk store, `cmo serve` serves the store it opened (no other process can take
+it in between) and leaves a server file in the store's folder while it runs
+(`cmo.cli.server_file`): `cmo token` and `cmo import` then act through the server, and the
+commands that only read open a read-only view beside it.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from pathlib import Path
@@ -17,10 +23,12 @@ from typing import IO
 import click
 
 from cmo.cli.output import echo_listing, format_option
-from cmo.cli.session import load_settings, pass_store
+from cmo.cli.server_file import local_url, remove_server_file, write_server_file
+from cmo.cli.session import current_session, load_settings, pass_reader, pass_store
+from cmo.cli.via_server import RunningServer
 from cmo.errors import CmoError, UsageError
 from cmo.review.tokens import ROLES, create_token, has_admin_token, list_tokens, revoke_token
-from cmo.store import Store
+from cmo.store import OxigraphStore, Store
 
 
 def open_private(path: Path) -> IO[str]:
@@ -74,6 +82,7 @@ def serve(store: Store, host: str, port: int, workers: int, admin_token_file: st
     is set. On SIGTERM, requests in flight get CMO_SHUTDOWN_SECONDS to finish.
     """
     import uvicorn
+    from uvicorn.importer import import_from_string
 
     if workers > 1 and store.url.startswith("oxigraph:"):
         raise CmoError("The embedded store can be opened by one process only: run one worker, "
@@ -81,12 +90,23 @@ def serve(store: Store, host: str, port: int, workers: int, admin_token_file: st
     settings = load_settings()
     if not settings.admin_token:
         _first_admin_token(store, admin_token_file or settings.admin_token_file)
-    store.close()  # the service opens it again, in its own process
-    os.environ["CMO_STORE"] = store.url  # how the service's processes learn the store
     click.echo(f"Serving http://{host}:{port}/docs (API docs), /sparql, /reviews")
-    uvicorn.run("api.main:app_from_environment", factory=True, host=host, port=port,
-                workers=workers, log_level="warning",
-                timeout_graceful_shutdown=settings.shutdown_seconds)
+    if not isinstance(store, OxigraphStore) or store.path is None:
+        store.close()  # the service opens it again, in each of its processes
+        os.environ["CMO_STORE"] = store.url  # how the service's processes learn the store
+        uvicorn.run("api.main:app_from_environment", factory=True, host=host, port=port,
+                    workers=workers, log_level="warning",
+                    timeout_graceful_shutdown=settings.shutdown_seconds)
+        return
+    # One process: it serves the store it holds, so no other process can take it in between.
+    # The service is named by a string, as above: the library does not import it.
+    create_app = import_from_string("api.main:create_app")
+    mine = write_server_file(store.path, local_url(host, port))
+    try:
+        uvicorn.run(create_app(settings, store, local_secret=mine.secret), host=host, port=port,
+                    log_level="warning", timeout_graceful_shutdown=settings.shutdown_seconds)
+    finally:
+        remove_server_file(store.path, mine)
 
 
 @click.group()
@@ -98,16 +118,21 @@ def token() -> None:
 @click.option("--role", type=click.Choice(ROLES), required=True, help="what the token may do")
 @click.option("--review", help="limit the token to one review")
 @click.option("--name", help="who the token is for (recorded with their writes)")
-@pass_store
-def create(store: Store, role: str, review: str | None, name: str | None) -> None:
-    """Issue a token; its secret is printed once (only its hash is stored)."""
-    click.echo(create_token(store, role, review, name))
+def create(role: str, review: str | None, name: str | None) -> None:
+    """Issue a token; its secret is printed once (only its hash is stored).
+
+    While `cmo serve` runs on the store, the token is issued through it.
+    """
+    store = current_session().writer()
+    issue = store.create_token if isinstance(store, RunningServer) \
+        else functools.partial(create_token, store)
+    click.echo(issue(role, review, name))
 
 
 @token.command("list")
 @click.option("--review", help="only the tokens for this review")
 @format_option("table", "json")
-@pass_store
+@pass_reader
 def list_(store: Store, review: str | None, fmt: str) -> None:
     """List the tokens: id, name, role, review, created; never a secret."""
     tokens = list_tokens(store, review)
@@ -119,12 +144,16 @@ def list_(store: Store, review: str | None, fmt: str) -> None:
 
 @token.command()
 @click.argument("token_id", metavar="ID")
-@pass_store
-def revoke(store: Store, token_id: str) -> None:
+def revoke(token_id: str) -> None:
     """Revoke a token by its id (from `cmo token list`).
 
-    A running service stops accepting it within CMO_TOKEN_CACHE_SECONDS.
+    A running service stops accepting it within CMO_TOKEN_CACHE_SECONDS (at once when it is
+    the `cmo serve` on this store: the token is revoked through it).
     """
-    revoke_token(store, token_id)
+    store = current_session().writer()
+    if isinstance(store, RunningServer):
+        store.revoke_token(token_id)
+    else:
+        revoke_token(store, token_id)
     click.echo(f"Revoked {token_id}. A running service stops accepting it within "
                "CMO_TOKEN_CACHE_SECONDS (10 s).")

@@ -107,9 +107,21 @@ def _sys(term: str) -> NamedNode:
     return NamedNode(SYS_IRI + term)
 
 
+class IssuedToken(AccessToken):
+    """A token just issued: as it is listed, and its secret, shown this once."""
+
+    secret: str
+
+
 def create_token(store: Store, role: str, review: str | None = None,
                  name: str | None = None) -> str:
     """Issue a token; returns the secret, which is shown once and never stored."""
+    return issue_token(store, role, review, name).secret
+
+
+def issue_token(store: Store, role: str, review: str | None = None,
+                name: str | None = None) -> IssuedToken:
+    """Issue a token; it as listed, with its secret (shown once, never stored)."""
     if role not in ROLES:
         raise InvalidInput(f"Unknown role {role!r}.", [Problem(field="role",
                                                                reason="admin, editor or viewer")])
@@ -117,17 +129,20 @@ def create_token(store: Store, role: str, review: str | None = None,
     secret = "rkg_" + secrets.token_urlsafe(32)
     token_id = "tok_" + secrets.token_hex(6)
     node = NamedNode(f"{SYSTEM_GRAPH}/token/{token_id}")
+    created = datetime.now(UTC)
     triples = [Triple(node, P.type, _sys("AccessToken")),
                Triple(node, _sys("id"), Literal(token_id)),
                Triple(node, _sys("hash"), Literal(_hash(secret))),
                Triple(node, _sys("role"), Literal(role)),
                Triple(node, P.label, Literal(name or f"{role}-{token_id}")),
-               Triple(node, P.created, datetime_literal(datetime.now(UTC)))]
+               Triple(node, P.created, datetime_literal(created))]
     if review is not None and instance is not None:
         triples += [Triple(node, _sys("review"), NamedNode(ids.review_iri(review))),
                     Triple(node, _sys("reviewInstance"), instance)]
     store.update(PROLOGUE + insert_data(SYSTEM_GRAPH, triples))
-    return secret
+    return IssuedToken.model_validate({"id": token_id, "name": name or f"{role}-{token_id}",
+                                       "role": role, "review": review, "created": created,
+                                       "secret": secret})
 
 
 def _review_instance(store: Store, review_id: str) -> NamedNode:

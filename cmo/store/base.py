@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 
-from cmo.errors import StoreError
+from cmo.errors import StoreError, StoreLocked
 from cmo.store.state import StoreState
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -107,7 +107,7 @@ class OxigraphStore(Store):
             self._store = ox.Store(str(path)) if path is not None else ox.Store()
         except OSError as exc:
             if "lock" in str(exc).lower():
-                raise StoreError(
+                raise StoreLocked(
                     f"The store at {path} is open in another process (a running `cmo serve` "
                     "or import). An embedded store has one writer: stop the other process, or "
                     "share a SPARQL server between processes (README: Running for a team)."

@@ -1,0 +1,111 @@
+"""Writes made through a running `cmo serve`, for `cmo` commands on the store it holds.
+
+The server is the store's one writer, so a command that writes asks it to, through its HTTP API
+and with the secret from its server file (`cmo.cli.server_file`): the server's caches, revision
+tokens and token cache stay right, and the write is recorded as made by "cmo (command line)".
+A refusal comes back as the same kind of error the command would have raised itself.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from cmo.cli.server_file import ServerFile
+from cmo.errors import CmoError, Problem, StoreError
+
+#: How long a write through the server may take (a big import).
+_WRITE_SECONDS = 600.0
+#: How long a server that has left its file may take to answer (it is starting).
+_START_SECONDS = 15.0
+
+
+def _kinds() -> dict[str, type[CmoError]]:
+    found, todo = {}, [CmoError]
+    while todo:
+        cls = todo.pop()
+        found[cls.__name__] = cls
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+def _refusal(response: httpx.Response) -> CmoError:
+    """The server's problem+json answer as the cmo error it stands for."""
+    try:
+        body: dict[str, Any] = response.json()
+    except ValueError:
+        body = {}
+    detail = str(body.get("detail") or f"The server answered {response.status_code}.")
+    problems = "".join(f"\n  - {Problem(**{k: v for k, v in p.items() if k in fields})}"
+                       for p in body.get("problems") or []
+                       if isinstance(p, dict) and "reason" in p
+                       for fields in [Problem.__dataclass_fields__])
+    cls = _kinds().get(str(body.get("title")), CmoError)
+    error = cls.__new__(cls)
+    CmoError.__init__(error, detail + problems)
+    return error
+
+
+class RunningServer:
+    """The `cmo serve` process holding an embedded store, reached over its HTTP API."""
+
+    def __init__(self, info: ServerFile, store_path: str) -> None:
+        self.info, self.store_path = info, store_path
+
+    def describe(self) -> str:
+        """Which server this is, for messages."""
+        return f"`cmo serve` (pid {self.info.pid}, {self.info.url})"
+
+    def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One request as the command line's admin; a refusal raises the matching cmo error."""
+        headers = {"Authorization": f"Bearer {self.info.secret}", **kwargs.pop("headers", {})}
+        deadline = time.monotonic() + _START_SECONDS
+        while True:
+            try:
+                response = httpx.request(method, self.info.url + path, headers=headers,
+                                         timeout=httpx.Timeout(10.0, read=_WRITE_SECONDS),
+                                         **kwargs)
+                break
+            except httpx.ConnectError as exc:  # still starting: it leaves its file first
+                if time.monotonic() < deadline:
+                    time.sleep(0.2)
+                    continue
+                raise self._silent(exc) from exc
+            except httpx.TransportError as exc:
+                raise self._silent(exc) from exc
+        if response.status_code >= 400:
+            raise _refusal(response)
+        return response
+
+    def _silent(self, exc: Exception) -> StoreError:
+        return StoreError(f"The store at {self.store_path} is held by {self.describe()}, which "
+                          f"did not answer ({exc}). Try again, or stop it.")
+
+    def create_token(self, role: str, review: str | None, name: str | None) -> str:
+        """Issue a token through the server; its secret."""
+        answer = self.call("POST", "/tokens", json={"role": role, "review": review,
+                                                     "name": name})
+        secret: str = answer.json()["secret"]
+        return secret
+
+    def revoke_token(self, token_id: str) -> None:
+        """Revoke a token through the server (it stops working there at once)."""
+        self.call("DELETE", f"/tokens/{quote(token_id, safe='')}")
+
+    def import_files(self, review: str, files: list[tuple[str, bytes]],
+                     concepts: tuple[str, bytes] | None, fmt: str | None,
+                     check: bool) -> dict[str, Any]:
+        """Import files into a review through the server, all or nothing; its report."""
+        parts = [("file", (name, data)) for name, data in files]
+        if concepts is not None:
+            parts.append(("concepts", concepts))
+        params = {"check": "true" if check else "false", **({"format": fmt} if fmt else {})}
+        answer = self.call("POST", f"/reviews/{quote(review, safe='')}/import", files=parts,
+                           params=params, headers={"Idempotency-Key": str(uuid.uuid4())})
+        report: dict[str, Any] = answer.json()
+        return report
+
