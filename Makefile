@@ -28,6 +28,9 @@ demo: install
 	@echo "  curl 'http://127.0.0.1:8000/reviews/peer-support/mechanisms?context=delivery'"
 	@echo "The mechanism network: http://127.0.0.1:8000/reviews/peer-support/views/mechanisms"
 	@echo "SPARQL: http://127.0.0.1:8000/sparql   Stop with Ctrl-C."
+	@echo "An editor token for the API (in another terminal, while this runs; shown once):"
+	@echo "  $(BIN)/cmo --store $(DEMO_STORE) token create --role editor --review peer-support"
+	@echo "Every other cmo command works beside the server too (reads see what it has written)."
 	$(BIN)/cmo --store $(DEMO_STORE) serve --host 127.0.0.1 --port 8000
 
 lint: install

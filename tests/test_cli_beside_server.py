@@ -14,11 +14,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
 import httpx
 import pytest
 
+from cmo.cli.main import cli
 from cmo.cli.server_file import FILE_NAME, ServerFile, running_server
-from cmo.store import open_store
+from cmo.cli.session import Session
+from cmo.errors import StoreError
+from cmo.store import Store, open_store
 from tests.api.conftest import free_port
 from tests.conftest import EXAMPLE, ROOT, run_cmo
 
@@ -113,7 +117,7 @@ def test_import_goes_through_the_server_and_both_see_it(served: Served, tmp_path
     done = served.cmo("import", str(EXAMPLE), "--review", "copy")
     assert done.returncode == 0 and "(new review)" in done.stdout, done.stderr
     assert served.get("/reviews/copy").json()["id"] == "copy"
-    assert len(served.get("/reviews/copy/cmocs").json()) == 43
+    assert served.get("/reviews/copy/cmocs").json()["total"] == 43
     stats = served.cmo("stats", "--review", "copy", "--format", "json")
     assert json.loads(stats.stdout)["cmocs"] == 43
     sheet, concepts = tmp_path / "ps.csv", tmp_path / "concepts.csv"
@@ -209,5 +213,32 @@ def test_server_file_that_is_a_link_is_refused(tmp_path: Path) -> None:
         (folder / FILE_NAME).symlink_to(target)
         made = run_cmo("--store", f"oxigraph:{folder}", "import", str(EXAMPLE), "--review", "x")
         assert made.returncode == 2 and FILE_NAME in made.stderr, made.stderr
+    finally:
+        holder.close()
+
+
+def test_a_read_that_finds_a_file_gone_starts_again_on_a_fresh_view(tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    holder = open_store(f"oxigraph:{folder}")  # the writer, which may compact files away
+    views: list[Store] = []
+
+    def work(store: Store) -> list[str]:
+        views.append(store)
+        if len(views) == 1:
+            raise RuntimeError("Corruption: IO error: No such file or directory: 000042.sst")
+        return store.graphs()
+
+    def always(store: Store) -> None:
+        raise RuntimeError("Corruption: IO error: No such file or directory: 000043.sst")
+
+    try:
+        with click.Context(cli):
+            session = Session(f"oxigraph:{folder}")
+            assert session.read(work) == [] and session.beside
+            assert len(views) == 2 and views[0] is not views[1]
+            with pytest.raises(StoreError, match="changed under this read 3 times"):
+                session.read(always)
+            with pytest.raises(RuntimeError, match="something else"):
+                session.read(lambda store: (_ for _ in ()).throw(RuntimeError("something else")))
     finally:
         holder.close()
