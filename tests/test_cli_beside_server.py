@@ -140,7 +140,7 @@ def test_import_goes_through_the_server_and_both_see_it(served: Served, tmp_path
 
 def test_a_second_server_is_refused_naming_the_first(served: Served) -> None:
     again = served.cmo("serve", "--port", str(free_port()))
-    assert again.returncode == 1
+    assert again.returncode == 1 and "already serves" in again.stderr
     assert f"pid {served.proc.pid}" in again.stderr and served.url in again.stderr
 
 
@@ -201,6 +201,21 @@ def test_server_file_others_may_read_or_write_is_refused(tmp_path: Path, mode: i
         made = run_cmo("--store", f"oxigraph:{folder}", "token", "create", "--role", "admin")
         assert made.returncode == 2 and "chmod 600" in made.stderr, made.stderr
         assert f"{mode:04o}" in made.stderr and planted.exists()
+    finally:
+        holder.close()
+
+
+def test_server_file_of_another_user_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    holder = open_store(f"oxigraph:{folder}")
+    try:
+        planted = _plant(folder, os.getpid())
+        try:
+            os.chown(planted, 65534, -1)
+        except PermissionError:
+            pytest.skip("only root can give a file to another user")
+        made = run_cmo("--store", f"oxigraph:{folder}", "token", "create", "--role", "admin")
+        assert made.returncode == 2 and "belongs to another user" in made.stderr, made.stderr
     finally:
         holder.close()
 

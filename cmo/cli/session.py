@@ -88,6 +88,9 @@ class Session:
         found = self.writer()
         if isinstance(found, RunningServer):
             command = click.get_current_context().command_path
+            if command.endswith(" serve"):
+                raise StoreLocked(f"{found.describe()} already serves the store at "
+                                  f"{found.store_path}.")
             raise StoreLocked(f"The store at {found.store_path} is held by {found.describe()}. "
                               f"`{command}` cannot act through it: stop the server first, or "
                               f"use its API ({found.info.url}/docs).")
