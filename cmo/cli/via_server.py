@@ -40,10 +40,10 @@ def _refusal(response: httpx.Response) -> CmoError:
     except ValueError:
         body = {}
     detail = str(body.get("detail") or f"The server answered {response.status_code}.")
+    fields = Problem.__dataclass_fields__
     problems = "".join(f"\n  - {Problem(**{k: v for k, v in p.items() if k in fields})}"
                        for p in body.get("problems") or []
-                       if isinstance(p, dict) and "reason" in p
-                       for fields in [Problem.__dataclass_fields__])
+                       if isinstance(p, dict) and "reason" in p)
     cls = _kinds().get(str(body.get("title")), CmoError)
     error = cls.__new__(cls)
     CmoError.__init__(error, detail + problems)
