@@ -36,6 +36,10 @@ def open_store(url: str | None = None) -> Store:
         from cmo.store.remote import SparqlStore
 
         return SparqlStore(url)
+    if scheme in ("virtuoso+http", "virtuoso+https"):
+        from cmo.store.virtuoso import VirtuosoStore
+
+        return VirtuosoStore(url)
     raise InvalidInput(f"Unknown store {url!r}.", [Problem(
         field="store", reason="use oxigraph:PATH (embedded), memory: (throw-away) or "
                               "sparql+http://host:port (a SPARQL server)")])
