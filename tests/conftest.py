@@ -59,11 +59,15 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory,
+                    pytestconfig: pytest.Config) -> Iterator[str]:
     """A private Virtuoso 7 (`tests.virtuoso`) with SPARQL Update granted; yields its store URL."""
     if not virtuoso.available():
         pytest.skip("Virtuoso 7 is not installed (`make test` installs it)")
-    server = virtuoso.Virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    cache = (pytestconfig.cache.mkdir("virtuoso") if pytestconfig.cache is not None
+             else tmp_path_factory.getbasetemp().parent / "virtuoso-cache")
+    database = virtuoso.template(cache)
+    server = virtuoso.Virtuoso(tmp_path_factory.mktemp("virtuoso"), database)
     yield server.url
     server.stop()
 
