@@ -5,7 +5,8 @@ default queries go to ``{path}/query`` and updates to ``{path}/update`` (Oxigrap
 ``CMO_STORE_QUERY_URL`` and ``CMO_STORE_UPDATE_URL`` name other endpoints (Fuseki:
 ``/ds/query``, ``/ds/update``; GraphDB: ``/repositories/r`` and ``/repositories/r/statements``),
 and ``CMO_STORE_TOKEN`` sends a bearer token. Every write is one SPARQL Update request, so it is
-atomic on the server; only reads are retried.
+atomic on the server (on Virtuoso, short of a crash mid-request: docs/triplestores.md); only
+reads are retried. Virtuoso has its own class and URL form (`cmo.store.virtuoso`).
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ SPARQL 1.1 server, and what this class does about it (each measured on Virtuoso 
   give a boolean as ``"1"``/``"0"``: rewritten to ``b10003`` and ``true``/``false`` before parsing;
 - the endpoint compiles each constant triple of INSERT DATA into SQL (1,000 triples: 1.8 s, and
   over ~1,200 it refuses); ``define sql:big-data-const 1`` passes them as data (12,000: 1.9 s);
+- it cuts every answer at ``ResultSetMaxRows`` (Debian: 10,000) without an error: a SELECT so cut
+  (it says so in a header) and a graph read short of its count raise StoreError instead;
 - it keeps its own graphs (RDF views, WebDAV, two vocabularies) beside ours: `graphs` leaves them
   out, so dumps and tests never touch them.
 
@@ -18,8 +20,14 @@ The rest is standard SPARQL that every server takes (`cmo.rdf.sparql.insert_data
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
+import httpx
+import pyoxigraph as ox
+
+from cmo.errors import StoreError
+from cmo.store.base import Term
 from cmo.store.remote import SparqlStore
 
 # Graphs a fresh Virtuoso 7 holds for itself (its RDF views, WebDAV, the endpoint's service
@@ -49,6 +57,27 @@ class VirtuosoStore(SparqlStore):
         content = _BNODE.sub(rb"\1", content)
         return _BOOLEAN.sub(lambda m: m[1] + (b'true"' if m[2] == b"1" else b'false"'), content)
 
+    def _post_query(self, query: str, accept: str, graphs: Sequence[str] | None,
+                    named: Sequence[str] | None = None,
+                    timeout: float | None = None) -> httpx.Response:
+        response = super()._post_query(query, accept, graphs, named, timeout)
+        if "x-sparql-maxrows" in response.headers:
+            raise _cut(response.headers["x-sparql-maxrows"])
+        return response
+
+    def _whole_graph(self, graph: str) -> list[ox.Triple]:
+        # A CONSTRUCT that Virtuoso cut at its row limit says nothing: check the count.
+        triples = self.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", graphs=[graph])
+        count = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", graphs=[graph])
+        if count[0]["n"] is None or int(count[0]["n"].value) != len(triples):
+            raise _cut(str(len(triples)))
+        return triples
+
+    def graph_triples(self, graph: str) -> Iterator[tuple[Term, ox.NamedNode, Term]]:
+        """Every triple of one named graph, or StoreError if Virtuoso cut the answer."""
+        for t in self._whole_graph(graph):
+            yield t.subject, t.predicate, t.object  # type: ignore[misc]
+
     def update(self, update: str) -> None:
         """Send one SPARQL Update request, its constant data passed as data (not as SQL).
 
@@ -58,6 +87,21 @@ class VirtuosoStore(SparqlStore):
         """
         super().update(_DATA + update)
 
+    def dump(self, fmt: ox.RdfFormat, graph: str | None = None,
+             prefixes: Mapping[str, str] | None = None) -> bytes:
+        """Serialise one named graph, or every named graph as quads (each read checked)."""
+        if graph is not None:
+            triples = self._whole_graph(graph)
+            return ox.serialize(triples, format=fmt, prefixes=dict(prefixes or {})) or b""
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
+                 for g in self.graphs() for t in self._whole_graph(g)]
+        return ox.serialize(sorted(quads, key=str), format=fmt) or b""
+
     def graphs(self) -> list[str]:
         """The IRIs of the named graphs on the server, without Virtuoso's own."""
         return [g for g in super().graphs() if not _OWN_GRAPH.match(g)]
+
+
+def _cut(rows: str) -> StoreError:
+    return StoreError(f"Virtuoso cut an answer at {rows} rows, its ResultSetMaxRows: raise it in "
+                      "the [SPARQL] section of virtuoso.ini (docs/triplestores.md).")
