@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_STORE := oxigraph:./demo-data
 
-.PHONY: install browser demo test lint clean
+.PHONY: install browser virtuoso demo test lint clean
 
 install: $(STAMP)
 
@@ -42,9 +42,13 @@ lint: install
 browser:
 	command -v chromium || (apt-get update && apt-get install -y chromium)
 
+# The store and question suites run on Virtuoso 7 too (tests/virtuoso.py starts a private one).
+virtuoso:
+	command -v virtuoso-t || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource)
+
 # Two processes: the suite waits on servers and subprocesses more than on the CPU; a test
 # module stays on one process so its servers start once.
-test: install browser lint
+test: install browser virtuoso lint
 	$(BIN)/pytest -n 2 --dist loadfile
 
 clean:

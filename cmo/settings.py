@@ -47,7 +47,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CMO_")
 
     store: str = Field(default=DEFAULT_STORE, description=(
-        "The graph store: `oxigraph:PATH`, `memory:` or `sparql+http://host:port`."))
+        "The graph store: `oxigraph:PATH`, `memory:`, `sparql+http://host:port` or "
+        "`virtuoso+http://host:8890` (docs/triplestores.md)."))
     store_query_url: str | None = Field(default=None, description=(
         "A remote store's query endpoint, when it is not `{store}/query`."))
     store_update_url: str | None = Field(default=None, description=(

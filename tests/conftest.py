@@ -17,6 +17,7 @@ from click.testing import CliRunner, Result
 from cmo.cli.main import cli
 from cmo.interchange.rdf_files import import_rdf, rdf_format
 from cmo.store import Store, open_store
+from tests import virtuoso
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "peer-support" / "review.ttl"
@@ -57,24 +58,76 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     proc.wait(timeout=30)
 
 
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory,
+                    pytestconfig: pytest.Config) -> Iterator[str]:
+    """A private Virtuoso 7 (`tests.virtuoso`) with SPARQL Update granted; yields its store URL."""
+    if not virtuoso.available():
+        pytest.skip("Virtuoso 7 is not installed (`make test` installs it)")
+    cache = (pytestconfig.cache.mkdir("virtuoso") if pytestconfig.cache is not None
+             else tmp_path_factory.getbasetemp().parent / "virtuoso-cache")
+    database = virtuoso.template(cache)
+    server = virtuoso.Virtuoso(tmp_path_factory.mktemp("virtuoso"), database)
+    yield server.url
+    server.stop()
+
+
+# The remote backends. Every module's store tests run on Oxigraph server; a module marked
+# `virtuoso` (the store and question suites) runs them on Virtuoso too.
+SERVERS = {"remote": "oxigraph_server", "virtuoso": "virtuoso_server"}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrise `backend` (any_store) and `server` (remote_store, server_url)."""
+    servers = list(SERVERS) if metafunc.definition.get_closest_marker("virtuoso") else ["remote"]
+    if "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", ["memory", "disk", *servers], indirect=True)
+    elif "server" in metafunc.fixturenames:
+        metafunc.parametrize("server", servers, indirect=True)
+
+
 @pytest.fixture
-def remote_store(oxigraph_server: str) -> Iterator[Store]:
-    """An emptied store on the shared Oxigraph server."""
-    s = open_store(oxigraph_server)
-    s.update("DROP ALL")
+def backend(request: pytest.FixtureRequest) -> str:
+    """The backend a store test runs on (set by `pytest_generate_tests`)."""
+    return str(request.param)
+
+
+@pytest.fixture
+def server(request: pytest.FixtureRequest) -> str:
+    """The remote backend a server test runs on (set by `pytest_generate_tests`)."""
+    return str(request.param)
+
+
+@pytest.fixture
+def server_url(server: str, request: pytest.FixtureRequest) -> str:
+    """The store URL of the running server of this parameter (Oxigraph, or Virtuoso)."""
+    return str(request.getfixturevalue(SERVERS[server]))
+
+
+def emptied(url: str) -> Store:
+    """A client of a shared server with every review and bookkeeping graph dropped."""
+    s = open_store(url)
+    for graph in s.graphs():  # never DROP ALL: Virtuoso keeps its own graphs beside ours
+        s.update(f"DROP SILENT GRAPH <{graph}>")
+    return s
+
+
+@pytest.fixture
+def remote_store(server_url: str) -> Iterator[Store]:
+    """An emptied store on a shared server (Oxigraph server; Virtuoso too where marked)."""
+    s = emptied(server_url)
     yield s
     s.close()
 
 
-@pytest.fixture(params=["memory", "disk", "remote"])
-def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """Each backend in turn: in memory, embedded on disk, and an Oxigraph server."""
-    if request.param == "remote":
-        s = open_store(request.getfixturevalue("oxigraph_server"))
-        s.update("DROP ALL")
+@pytest.fixture
+def any_store(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """Each backend in turn: in memory, embedded on disk, an Oxigraph server (and Virtuoso
+    in the modules marked `virtuoso`)."""
+    if backend in SERVERS:
+        s = emptied(str(request.getfixturevalue(SERVERS[backend])))
     else:
-        s = open_store("memory:" if request.param == "memory"
-                       else f"oxigraph:{tmp_path / 'store'}")
+        s = open_store("memory:" if backend == "memory" else f"oxigraph:{tmp_path / 'store'}")
     yield s
     s.close()
 

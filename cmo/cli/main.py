@@ -49,7 +49,8 @@ class CmoGroup(click.Group):
 
 
 @click.group("cmo", cls=CmoGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--store", metavar="URL", help="oxigraph:PATH, memory: or sparql+http://host:port "
+@click.option("--store", metavar="URL", help="oxigraph:PATH, memory:, sparql+http://host:port or "
+              "virtuoso+http://host:port "
               "(default: the CMO_STORE setting, else oxigraph:./cmo-data)")
 @click.pass_context
 def cli(ctx: click.Context, store: str | None) -> None:

@@ -45,14 +45,64 @@ def bind_update(update: str, bindings: Mapping[str, NamedNode | Literal | BlankN
     return re.sub(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", term, update)
 
 
+# Virtuoso 7's parser refuses a GRAPH block of more than ~4,900 triples, and blank nodes in
+# INSERT DATA (SPARQL 1.1 allows both); these forms are standard SPARQL for every server.
+BLOCK_TRIPLES = 2000
+TEMPLATE_TRIPLES = 300
+
+
 def insert_data(graph: str, triples: Iterable[Triple], where: str | None = None) -> str:
-    """An update putting `triples` into the named graph `graph` (only if `where` holds)."""
-    body = serialize(list(triples), format=RdfFormat.N_TRIPLES)
-    assert body is not None
-    block = f"GRAPH {NamedNode(graph)} {{\n{body.decode()}}}"
-    if where is None:
-        return f"INSERT DATA {{ {block} }}"
-    return f"INSERT {{ {block} }} WHERE {{ {where} }}"
+    """An update putting `triples` into the named graph `graph` (only if `where` holds).
+
+    Triples with blank nodes go in INSERT ... WHERE {} operations (a blank node's triples
+    stay in one operation, so it stays one node); big data is split into blocks.
+    """
+    triples = list(triples)
+    if where is not None:
+        return f"INSERT {{ {_blocks(graph, triples)} }} WHERE {{ {where} }}"
+    ground = [t for t in triples if not _blank(t)]
+    parts = [f"INSERT DATA {{ {_blocks(graph, ground)} }}"] if ground or not triples else []
+    parts += [f"INSERT {{ {_blocks(graph, group)} }} WHERE {{}}"
+              for group in _by_blank_node([t for t in triples if _blank(t)])]
+    return " ;\n".join(parts)
+
+
+def _blank(t: Triple) -> bool:
+    return isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode)
+
+
+def _blocks(graph: str, triples: list[Triple]) -> str:
+    blocks = []
+    for start in range(0, max(len(triples), 1), BLOCK_TRIPLES):
+        body = serialize(triples[start:start + BLOCK_TRIPLES], format=RdfFormat.N_TRIPLES)
+        assert body is not None
+        blocks.append(f"GRAPH {NamedNode(graph)} {{\n{body.decode()}}}")
+    return "\n".join(blocks)
+
+
+def _by_blank_node(triples: list[Triple]) -> list[list[Triple]]:
+    """Triples in groups of about `TEMPLATE_TRIPLES`, the triples of a blank node (and of the
+    blank nodes linked to it) always in one group."""
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            node = parent[node]
+        return node
+
+    for t in triples:
+        ends = [str(n) for n in (t.subject, t.object) if isinstance(n, BlankNode)]
+        parent[root(ends[0])] = root(ends[-1])
+    components: dict[str, list[Triple]] = {}
+    for t in triples:
+        node = t.subject if isinstance(t.subject, BlankNode) else t.object
+        components.setdefault(root(str(node)), []).append(t)
+    groups: list[list[Triple]] = []
+    for component in components.values():
+        if not groups or len(groups[-1]) + len(component) > TEMPLATE_TRIPLES:
+            groups.append([])
+        groups[-1].extend(component)
+    return groups
 
 
 def update_text(name: str, bindings: Mapping[str, NamedNode | Literal | BlankNode]) -> str:

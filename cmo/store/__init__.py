@@ -2,7 +2,9 @@
 
 - ``oxigraph:PATH`` — embedded Oxigraph on disk (the default, ``oxigraph:./cmo-data``);
 - ``memory:`` — embedded Oxigraph in memory, for tests and notebooks;
-- ``sparql+http://host:port[/path]`` — a SPARQL server shared by a team (`cmo.store.remote`).
+- ``sparql+http://host:port[/path]`` — a SPARQL server shared by a team (`cmo.store.remote`);
+- ``virtuoso+http://host:port[/path]`` — Virtuoso 7, whose quirks it works around
+  (`cmo.store.virtuoso`).
 
 The write path and its cross-process lock (`writes`), idempotent writes (`idempotency`), the
 SPARQL Protocol answers (`protocol`) and the worker processes that run callers' queries
@@ -36,6 +38,11 @@ def open_store(url: str | None = None) -> Store:
         from cmo.store.remote import SparqlStore
 
         return SparqlStore(url)
+    if scheme in ("virtuoso+http", "virtuoso+https"):
+        from cmo.store.virtuoso import VirtuosoStore
+
+        return VirtuosoStore(url)
     raise InvalidInput(f"Unknown store {url!r}.", [Problem(
-        field="store", reason="use oxigraph:PATH (embedded), memory: (throw-away) or "
-                              "sparql+http://host:port (a SPARQL server)")])
+        field="store", reason="use oxigraph:PATH (embedded), memory: (throw-away), "
+                              "sparql+http://host:port (a SPARQL server) or "
+                              "virtuoso+http://host:port (Virtuoso 7)")])

@@ -19,11 +19,13 @@ from cmo.review.reviews import create_review, get_review, update_review
 from cmo.store import Store, open_store
 from tests.builders import sample_cmoc, sample_review
 
+pytestmark = pytest.mark.virtuoso  # the store's own suite: on Virtuoso too
+
 
 def test_concurrent_creates_from_two_clients_all_land(remote_store: Store,
-                                                      oxigraph_server: str) -> None:
+                                                      server_url: str) -> None:
     sample_review(remote_store)
-    other = open_store(oxigraph_server)  # a second client: its own caches and locks
+    other = open_store(server_url)  # a second client: its own caches and locks
     errors: list[BaseException] = []
 
     def tag(store: Store, who: str) -> None:
@@ -51,9 +53,9 @@ def test_concurrent_creates_from_two_clients_all_land(remote_store: Store,
 
 
 def test_stale_etag_from_another_client_is_refused(remote_store: Store,
-                                                   oxigraph_server: str) -> None:
+                                                   server_url: str) -> None:
     sample_review(remote_store)
-    other = open_store(oxigraph_server)
+    other = open_store(server_url)
     seen = cmoc_etag(remote_store, "r1", "c1")
     changed = get_cmoc(other, "r1", "c1").model_copy(update={"notes": "changed elsewhere"})
     replace_cmoc(other, "r1", changed, if_match=cmoc_etag(other, "r1", "c1"))
@@ -99,12 +101,12 @@ def test_guarded_write_after_someone_else_wrote_is_a_conflict(store: Store) -> N
     assert get_cmoc(store, "r1", "c1").id == "c1"  # nothing was written
 
 
-def test_write_lock_excludes_other_processes(remote_store: Store, oxigraph_server: str) -> None:
+def test_write_lock_excludes_other_processes(remote_store: Store, server_url: str) -> None:
     """Read-modify-write under the lock from two clients: no increment is lost."""
     from cmo.store.writes import write_lock
 
     create_review(remote_store, cmo.Review(id="counter", title="0"))
-    clients = [remote_store, open_store(oxigraph_server)]
+    clients = [remote_store, open_store(server_url)]
 
     def bump(store: Store) -> None:
         for _ in range(15):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cmo.review.cmocs import find_cmocs, list_cmocs
 from cmo.store import Store
+
+pytestmark = pytest.mark.virtuoso  # the store's own suite: on Virtuoso too
 
 
 def test_find_cmocs_pages_in_id_order_with_a_total(example_store: Store) -> None:

@@ -16,6 +16,8 @@ from cmo.store.idempotency import Answer, key_record, once
 from cmo.store.writes import SYSTEM_GRAPH, with_write
 from tests.builders import sample_cmoc
 
+pytestmark = pytest.mark.virtuoso  # the store's own suite: on Virtuoso too
+
 
 class Counted:
     """A write (a new CMOc with the next free id) that counts how often it ran."""

@@ -8,6 +8,8 @@ from cmo.questions import engine as q
 from cmo.review.cmocs import create_cmoc
 from cmo.store import Store
 
+pytestmark = pytest.mark.virtuoso  # the store's own suite: on Virtuoso too
+
 
 def test_what_fires_under_delivery_and_what_does_not(example_store: Store) -> None:
     answer = q.mechanisms_for_context(example_store, "delivery")

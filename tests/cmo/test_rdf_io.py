@@ -17,6 +17,8 @@ from cmo.review.reviews import list_reviews
 from cmo.store import Store, open_store
 from tests.builders import sample_review
 
+pytestmark = pytest.mark.virtuoso  # the store's own suite: on Virtuoso too
+
 GOOD_TTL = b"""@prefix rkg: <https://w3id.org/realist-kg/ns#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .

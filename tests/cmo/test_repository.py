@@ -18,6 +18,8 @@ from cmo.review.theories import add_theory, list_theories
 from cmo.store import Store
 from tests.builders import sample_cmoc, sample_review
 
+pytestmark = pytest.mark.virtuoso  # the store's own suite: on Virtuoso too
+
 
 def test_create_review_twice_is_refused(any_store: Store) -> None:
     create_review(any_store, cmo.Review(id="r1", title="One"))

@@ -50,8 +50,8 @@ def test_revoke_unknown_token_is_not_found(store: Store) -> None:
 
 
 def test_revoked_token_works_in_another_process_only_within_the_cache_bound(
-        remote_store: Store, oxigraph_server: str) -> None:
-    other = open_store(oxigraph_server)  # another process's view of the same server
+        remote_store: Store, server_url: str) -> None:
+    other = open_store(server_url)  # another process's view of the same server
     try:
         secret = create_token(remote_store, "viewer", name="reader")
         assert authenticate(other, secret, cache_seconds=1.5) is not None
