@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from cmo.cli.draw import GRAPH_FORMATS, graph_export
-from cmo.cli.output import StageProgress, echo_listing, format_option
+from cmo.cli.output import StageProgress, echo_listing, format_option, wide_option
 from cmo.cli.session import pass_store
 from cmo.errors import CmoError, ValidationFailed
 from cmo.interchange.importer import IMPORT_FORMATS, detect_format, import_file
@@ -141,10 +141,11 @@ def stats(store: Store, review: str | None, fmt: str) -> None:
 
 @click.command()
 @format_option("table", "json")
+@wide_option
 @pass_store
-def reviews(store: Store, fmt: str) -> None:
+def reviews(store: Store, fmt: str, wide: bool) -> None:
     """List the reviews in the store."""
     found = list_reviews(store)
     echo_listing(fmt, [r.model_dump(mode="json") for r in found],
                  [(r.id, r.title, "public" if r.public else "private") for r in found],
-                 ["id", "title", "visibility"])
+                 ["id", "title", "visibility"], wide)
