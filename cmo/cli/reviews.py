@@ -24,6 +24,7 @@ from cmo.questions.stats import review_stats
 from cmo.review.reviews import list_reviews
 from cmo.review.validation import validate_review
 from cmo.store import Store
+from cmo.words import counted
 
 
 def _read(name: str) -> bytes:
@@ -73,9 +74,9 @@ def _say_imported(report: ImportReport) -> None:
         click.echo(f"note: {note}", err=True)
     created = " (new review)" if report.created_review else ""
     verb = "Checked, nothing written:" if report.checked else "Imported"
-    click.echo(f"{verb} {report.triples} triples ({report.cmocs} CMOcs, {report.studies} "
-               f"studies, {report.concepts} concepts) from {report.files} file(s) into review "
-               f"{report.review!r}{created}.")
+    click.echo(f"{verb} {counted(report.triples, 'triple')} ({counted(report.cmocs, 'CMOc')}, "
+               f"{counted(report.studies, 'study')}, {counted(report.concepts, 'concept')}) from "
+               f"{counted(report.files, 'file')} into review {report.review!r}{created}.")
 
 
 @click.command()

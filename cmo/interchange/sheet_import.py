@@ -51,6 +51,7 @@ from cmo.review.theories import list_theories
 from cmo.review.validation import validate_triples
 from cmo.store import Store
 from cmo.store.writes import add_triples
+from cmo.words import counted
 
 Progress = Callable[[str, int, int], None]
 SHACL_LIMIT = 20_000
@@ -318,8 +319,8 @@ def _import_sheet(store: Store, review_id: str, table: Table, concepts: Table | 
     problems = sorted([*sheet.problems, *plan.problems], key=_sort_key)
     if problems:
         rows = len({(p.file, p.row) for p in problems})
-        raise InvalidInput(f"{table.name}: {len(problems)} problem(s) on {rows} row(s); nothing "
-                           "was imported.", problems)
+        raise InvalidInput(f"{table.name}: {counted(len(problems), 'problem')} on "
+                           f"{counted(rows, 'row')}; nothing was imported.", problems)
     cmocs = plan.cmocs(progress)
     triples = plan.triples
     if not exists:
