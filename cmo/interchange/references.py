@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import Literal, NamedNode, Triple
 
 from cmo.errors import ParseError
-from cmo.interchange.rdf_files import ImportReport
+from cmo.interchange.rdf_files import ImportReport, new_review_title
 from cmo.model import ids
 from cmo.model.records import Review, Study, validated
 from cmo.rdf.mapping import P, R, review_triples, study_triples
@@ -194,8 +194,10 @@ def import_references(store: Store, review_id: str, name: str, refs: list[Refere
     exists = review_exists(store, review_id)
     studies = list_studies(store, review_id) if exists else []
     names = ReviewNames.load(store, review_id) if exists else ReviewNames(review_id)
-    triples = [] if exists else review_triples(Review(id=review_id, title=review_id))
-    notes: list[str] = []
+    report = ImportReport(review_id, 1, 0, 0, not exists, checked=check)
+    notes = report.notes
+    triples = [] if exists else review_triples(Review(id=review_id,
+                                                      title=new_review_title(report, name)))
     new_keys = Counter(ids.normalise_label(r.key) for r in refs if r.key)
     created = filled = 0
     for ref in refs:
@@ -220,8 +222,8 @@ def import_references(store: Store, review_id: str, name: str, refs: list[Refere
             created += 1
     if not check and triples:
         add_triples(store, review_id, triples)
-    return ImportReport(review_id, 1, len(triples), 0, not exists, checked=check,
-                        studies=created + filled, notes=notes)
+    report.triples, report.studies = len(triples), created + filled
+    return report
 
 
 def _fill(iri: str, study: Study, ref: Reference, notes: list[str], name: str) -> list[Triple]:
