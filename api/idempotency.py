@@ -21,10 +21,10 @@ from pydantic import BaseModel
 from cmo.rdf.provenance import acting_as
 from cmo.review.tokens import Principal
 from cmo.store import Store
-from cmo.store.idempotency import Answer, once
+from cmo.store.idempotency import Answer, earlier_answer, once
 
 __all__ = ["Answer", "IdempotencyKey", "added_once", "fingerprint", "json_answer",
-           "respond_once"]
+           "replayed", "respond_once"]
 M = TypeVar("M", bound=BaseModel)
 
 IdempotencyKey = Annotated[str | None, Header(
@@ -52,18 +52,33 @@ def json_answer(status: int, content: Any, location: str | None = None,
     return Answer(status, bytes(body).decode(), location=location, etag=etag)
 
 
-def respond_once(store: Store, principal: Principal, key: str | None, review_id: str,
-                 request_fingerprint: str, run: Callable[[], Answer]) -> Response:
-    """The response of the write `run`; with a key, a retry gets the first answer instead."""
-    if key is None:
-        answer = run()
-    else:
-        scope = principal.token_id or f"{principal.role}:{principal.name}"
-        answer = once(store, scope, key, request_fingerprint, review_id, run)
+def _scope(principal: Principal) -> str:
+    return principal.token_id or f"{principal.role}:{principal.name}"
+
+
+def _response(answer: Answer) -> Response:
     headers = {name: value for name, value in [("Location", answer.location),
                                                 ("ETag", answer.etag)] if value is not None}
     return Response(answer.body, status_code=answer.status, media_type=answer.media_type,
                     headers=headers)
+
+
+def respond_once(store: Store, principal: Principal, key: str | None, review_id: str,
+                 request_fingerprint: str, run: Callable[[], Answer]) -> Response:
+    """The response of the write `run`; with a key, a retry gets the first answer instead."""
+    if key is None:
+        return _response(run())
+    return _response(once(store, _scope(principal), key, request_fingerprint, review_id, run))
+
+
+def replayed(store: Store, principal: Principal, key: str | None,
+             request_fingerprint: str) -> Response | None:
+    """The first answer when this request is a retry (same key), else None: for a route whose
+    own checks come before `respond_once` and must not refuse a retry of what it did."""
+    if key is None:
+        return None
+    answer = earlier_answer(store, _scope(principal), key, request_fingerprint)
+    return None if answer is None else _response(answer)
 
 
 def added_once(request: Request, store: Store, principal: Principal, key: str | None,

@@ -88,8 +88,10 @@ class CMOcFields(BaseModel):
     theories: Many[Label] | None = None
     leads_to: Many[Identifier] | None = None
     notes: Text | None = None
-    # Read-only: accepted so that a GET body can be sent back, and ignored.
-    id: Short | None = Field(default=None, description="read-only, ignored")
+    # Read-only but for POST's id: accepted so that a GET body can be sent back, and ignored.
+    id: Short | None = Field(default=None, description="POST: the new CMOc's id (letters, "
+                             "digits, '.', '_', '-'; default: the next c<number>); PUT and "
+                             "PATCH: ignored (the path names the CMOc)")
     iri: Text | None = Field(default=None, description="read-only, ignored")
     review: Short | None = Field(default=None, description="read-only, ignored")
     reviewer: Short | None = Field(default=None, description="read-only, ignored")

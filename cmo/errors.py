@@ -32,6 +32,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cmo.words import counted
+
 
 class CmoError(Exception):
     """Base class: something realist-kg refused, explained in words a reviewer can act on."""
@@ -184,7 +186,7 @@ class ValidationFailed(CmoError):
     def __init__(self, violations: Sequence[Violation], review: str | None = None) -> None:
         where = f" review {review!r}" if review else " the data"
         lines = "".join(f"\n  - {v}" for v in violations)
-        super().__init__(f"{len(violations)} problem(s) in{where}:{lines}")
+        super().__init__(f"{counted(len(violations), 'problem')} in{where}:{lines}")
         self.violations = list(violations)
 
     def to_dict(self) -> dict[str, Any]:

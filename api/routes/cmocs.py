@@ -12,7 +12,14 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 
 import cmo
 from api.deps import PrincipalDep, ReadableReview, StoreDep, WritableReview
-from api.idempotency import Answer, IdempotencyKey, fingerprint, json_answer, respond_once
+from api.idempotency import (
+    Answer,
+    IdempotencyKey,
+    fingerprint,
+    json_answer,
+    replayed,
+    respond_once,
+)
 from api.problems import ApiError
 from api.schemas import CMOcCreate, CMOcFields, CMOcOut, CMOcPage, merge_cmoc
 from cmo.model.records import validated
@@ -36,7 +43,7 @@ def _need_if_match(if_match: str | None) -> str:
     return if_match
 
 
-def _with_id(new: cmo.NewCMOc, cmoc_id: str) -> cmo.CMOConfiguration:
+def _with_id(new: cmo.NewCMOc | cmo.CMOConfiguration, cmoc_id: str) -> cmo.CMOConfiguration:
     return validated(cmo.CMOConfiguration, {**new.model_dump(), "id": cmoc_id}, "The CMOc")
 
 
@@ -45,11 +52,19 @@ def create_cmoc(review: WritableReview, body: CMOcCreate, store: StoreDep,
                 principal: PrincipalDep, request: Request,
                 idempotency_key: IdempotencyKey = None) -> Response:
     """Tag a new CMOc; labels resolve to existing concepts (any case, or a synonym) or new ones.
+    A given `id` is the CMOc's (409 if the review has it; default: the next c<number>).
     Honours Idempotency-Key."""
+    request_fingerprint = fingerprint(request, body)
+    retry = replayed(store, principal, idempotency_key, request_fingerprint)
+    if retry is not None:
+        return retry
+    # A taken id is refused before anything is written (theories below included).
+    wanted = None if body.id is None else cmocs.check_new_cmoc_id(store, review.id, body.id)
     with acting_as(principal.name):
         # Theories named by label are found, or made once, before the CMOc's own write: the
         # idempotency record goes with that write.
-        new = merge_cmoc(store, review.id, body)
+        merged = merge_cmoc(store, review.id, body)
+    new = merged if wanted is None else _with_id(merged, wanted)
 
     def run() -> Answer:
         with acting_as(principal.name):
@@ -58,8 +73,7 @@ def create_cmoc(review: WritableReview, body: CMOcCreate, store: StoreDep,
                            location=f"/reviews/{review.id}/cmocs/{created.cmoc.id}",
                            etag=f'"{created.etag}"')
 
-    return respond_once(store, principal, idempotency_key, review.id,
-                        fingerprint(request, body), run)
+    return respond_once(store, principal, idempotency_key, review.id, request_fingerprint, run)
 
 
 @router.get("", response_model=CMOcPage)

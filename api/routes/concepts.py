@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 
 import cmo
 from api.deps import PrincipalDep, ReadableReview, StoreDep, WritableReview
@@ -13,6 +13,8 @@ from cmo.rdf.provenance import acting_as
 from cmo.review import concepts
 
 router = APIRouter(prefix="/reviews/{review_id}/concepts", tags=["concepts"])
+IfMatch = Annotated[str | None, Header(description="the ETag of the version you edited "
+                                                   "(optional: without it, no check)")]
 
 
 @router.get("", response_model=list[cmo.Concept])
@@ -41,23 +43,33 @@ def add_concept(review: WritableReview, body: cmo.Concept, store: StoreDep,
 
 @router.get("/{kind}/{label}", response_model=cmo.Concept)
 def get_concept(review: ReadableReview, kind: cmo.ConceptKind, label: str,
-                store: StoreDep) -> cmo.Concept:
-    """One concept by label or synonym (404 suggests the closest labels)."""
-    return concepts.find_concept(store, review.id, kind, label)
+                store: StoreDep, response: Response) -> cmo.Concept:
+    """One concept by label or synonym, with its ETag (404 suggests the closest labels)."""
+    return _tagged(response, concepts.find_concept(store, review.id, kind, label))
 
 
 @router.put("/{kind}/{label}", response_model=cmo.Concept)
 def update_concept(review: WritableReview, kind: cmo.ConceptKind, label: str,
-                   body: cmo.Concept, store: StoreDep, principal: PrincipalDep) -> cmo.Concept:
-    """Replace a concept's label, synonyms, broader concept and definition."""
+                   body: cmo.Concept, store: StoreDep, principal: PrincipalDep,
+                   response: Response, if_match: IfMatch = None) -> cmo.Concept:
+    """Replace a concept's label, synonyms, broader concept and definition; answers it as
+    stored, with its ETag. With If-Match, 412 if it has changed since."""
     with acting_as(principal.name):
-        return concepts.update_concept(store, review.id, kind, label, body)
+        return _tagged(response, concepts.update_concept(store, review.id, kind, label, body,
+                                                         if_match=if_match))
 
 
 @router.delete("/{kind}/{label}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_concept(review: WritableReview, kind: cmo.ConceptKind, label: str,
-                   store: StoreDep, principal: PrincipalDep) -> Response:
-    """Delete a concept nothing uses (409 otherwise)."""
+                   store: StoreDep, principal: PrincipalDep,
+                   if_match: IfMatch = None) -> Response:
+    """Delete a concept nothing uses (409 otherwise); with If-Match, 412 if it has changed."""
     with acting_as(principal.name):
-        concepts.delete_concept(store, review.id, kind, label)
+        concepts.delete_concept(store, review.id, kind, label, if_match=if_match)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def _tagged(response: Response, concept: cmo.Concept) -> cmo.Concept:
+    """A concept as stored, with its ETag."""
+    response.headers["ETag"] = f'"{concepts.concept_etag(concept)}"'
+    return concept

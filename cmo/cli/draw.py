@@ -10,6 +10,7 @@ import click
 
 from cmo.cli.session import pass_reader
 from cmo.store import Store
+from cmo.words import counted
 
 GRAPH_FORMATS = ("graphml", "gexf", "cyjs")
 
@@ -39,7 +40,8 @@ def draw(store: Store, review: str, context: str | None, theory: str | None, min
                          fired_only=fired_only, chains=chains, title=title)
     path = view.save(out, embed=embed)
     g = view.graph
-    click.echo(f"Wrote {path} ({g.number_of_nodes()} concepts, {g.number_of_edges()} links, "
+    click.echo(f"Wrote {path} ({counted(g.number_of_nodes(), 'concept')}, "
+               f"{counted(g.number_of_edges(), 'link')}, "
                f"{path.stat().st_size / 1e6:.2f} MB).")
 
 

@@ -28,20 +28,32 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
+#: How many characters of a cell a table shows unless ``--wide`` is given.
+CELL_WIDTH = 60
+
+
+def wide_option(command: F) -> F:
+    """``--wide``: tables show every cell whole; the command gets it as `wide`."""
+    return click.option("--wide", is_flag=True, help=f"show every cell whole (tables cut a cell "
+                        f"at {CELL_WIDTH} characters, ending it with …)")(command)
+
+
 def echo_listing(fmt: str, data: Any, rows: Sequence[Sequence[object]],
-                 header: Sequence[str]) -> None:
+                 header: Sequence[str], wide: bool = False) -> None:
     """Print `data` as JSON when `fmt` is ``json``, else `rows` as a table under `header`."""
     if fmt == "json":
         echo_json(data)
     else:
-        print_table(rows, header)
+        print_table(rows, header, None if wide else CELL_WIDTH)
 
 
-def print_table(rows: Sequence[Sequence[object]], header: Sequence[str], width: int = 60) -> None:
-    """Print rows as aligned columns under a header, cutting cells longer than `width`."""
+def print_table(rows: Sequence[Sequence[object]], header: Sequence[str],
+                width: int | None = CELL_WIDTH) -> None:
+    """Print rows as aligned columns under a header, cutting cells longer than `width` (none
+    when `width` is None)."""
     def cut(value: object) -> str:
         text = str(value)
-        return text if len(text) <= width else text[: width - 1] + "…"
+        return text if width is None or len(text) <= width else text[: width - 1] + "…"
 
     cells = [[cut(h) for h in header]] + [[cut(c) for c in r] for r in rows]
     widths = [max(len(c[i]) for c in cells) for i in range(len(header))]

@@ -16,8 +16,10 @@ from typing import Any
 import click
 from pydantic import BaseModel
 
-from cmo.cli.output import echo_json, format_option, print_table
+from cmo.cli.answers import answer_rows
+from cmo.cli.output import CELL_WIDTH, echo_json, format_option, print_table, wide_option
 from cmo.cli.session import reading
+from cmo.model.answers import Chains
 from cmo.model.records import Confidence, Direction, StudyDesign
 from cmo.questions import engine as q
 from cmo.store import Store
@@ -57,17 +59,17 @@ def question(filtered: bool = True, one_of: tuple[str, ...] = ()
     (if `filtered`) and ``--format``, and print the answer it returns. With `one_of`, one of
     those options is required (a usage error, before any store is opened)."""
     def make(ask: Question) -> Callable[..., None]:
-        def run(review: tuple[str, ...], fmt: str, **options: Any) -> None:
+        def run(review: tuple[str, ...], fmt: str, wide: bool, **options: Any) -> None:
             if one_of and not any(options[name] for name in one_of):
                 raise click.UsageError("Missing option " + " or ".join(
                     f"'--{name}'" for name in one_of) + ".", click.get_current_context())
             if filtered:
                 options["filters"] = q.CmocFilter(**{k: options.pop(k) for k in FILTER_NAMES})
             answer = reading(lambda store: ask(store, reviews=list(review) or None, **options))
-            show(answer.model_dump(mode="json"), fmt)
+            show(answer, fmt, wide)
 
         functools.update_wrapper(run, ask)  # the command's name and help are the question's
-        command: Callable[..., None] = format_option("table", "json", "csv")(run)
+        command: Callable[..., None] = wide_option(format_option("table", "json", "csv")(run))
         for option in reversed(FILTERS if filtered else ()):
             command = option(command)
         return click.option("--review", multiple=True,
@@ -164,51 +166,21 @@ def contradictions(store: Store, **common: Any) -> BaseModel:
     return q.contradictions(store, **common)
 
 
-def _flat(value: Any) -> str:
-    if isinstance(value, dict) and "label" in value:
-        return str(value["label"])
-    if isinstance(value, dict) and "key" in value:
-        return str(value["key"])
-    if isinstance(value, list):
-        return "; ".join(_flat(v) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={_flat(v)}" for k, v in value.items())
-    return "" if value is None else str(value)
-
-
-def rows_of(data: dict[str, Any]) -> list[dict[str, str]]:
-    """The answer as flat rows (for tables and CSV): the first list in it, one row per item."""
-    for key in ("rows", "items", "chains", "fired_in"):
-        if key in data:
-            items = data[key]
-            if key == "fired_in":
-                items = ([{"side": "fired", **r} for r in data["fired_in"]] +
-                         [{"side": "not fired", **r} for r in data["not_fired_in"]])
-            if key == "chains":
-                items = [{"review": chain["review"], "chain": " -> ".join(chain["cmocs"])}
-                         for chain in items]
-            # Concepts first, then counts: the way a reviewer reads a row.
-            return [{k: _flat(v) for k, v in sorted(item.items(), key=lambda kv: not (
-                isinstance(kv[1], dict) and "label" in kv[1]))} for item in items]
-    return [{k: _flat(v) for k, v in data.items()}]
-
-
-def show(data: dict[str, Any], fmt: str) -> None:
+def show(answer: BaseModel, fmt: str, wide: bool = False) -> None:
     """Print an answer as JSON, CSV, or a table (with a note when a page of chains is cut)."""
     if fmt == "json":
-        echo_json(data)
+        echo_json(answer.model_dump(mode="json"))
         return
-    rows = rows_of(data)
-    header = list(dict.fromkeys(k for r in rows for k in r))
+    header, rows = answer_rows(answer)
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
         writer.writerows(rows)
         click.echo(out.getvalue(), nl=False)
         return
-    print_table([[r.get(h, "") for h in header] for r in rows], header)
-    if data.get("truncated"):
-        total = "an unknown number of" if data["total"] is None else str(data["total"])
-        more = f"; --offset {data['next_offset']} for more" if data["next_offset"] else ""
+    print_table(rows, header, None if wide else CELL_WIDTH)
+    if isinstance(answer, Chains) and answer.truncated:
+        total = "an unknown number of" if answer.total is None else str(answer.total)
+        more = f"; --offset {answer.next_offset} for more" if answer.next_offset else ""
         click.echo(f"({len(rows)} of {total} chains{more})")

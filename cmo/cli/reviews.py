@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from cmo.cli.draw import GRAPH_FORMATS, graph_export
-from cmo.cli.output import StageProgress, echo_listing, format_option
-from cmo.cli.session import current_session, pass_reader
+from cmo.cli.output import StageProgress, echo_listing, format_option, wide_option
+from cmo.cli.session import current_session, pass_reader, pass_store, reading
 from cmo.cli.via_server import RunningServer
 from cmo.errors import CmoError, UsageError, ValidationFailed
 from cmo.interchange.importer import IMPORT_FORMATS, detect_format, import_file
@@ -22,9 +22,10 @@ from cmo.interchange.rdf_files import (
 )
 from cmo.interchange.sheet_export import SHEET_EXPORT_FORMATS, concept_sheet, export_sheet
 from cmo.questions.stats import review_stats
-from cmo.review.reviews import list_reviews
+from cmo.review.reviews import list_reviews, update_review
 from cmo.review.validation import validate_review
 from cmo.store import Store
+from cmo.words import counted
 
 
 def _read(name: str) -> bytes:
@@ -83,9 +84,9 @@ def _say_imported(report: ImportReport) -> None:
         click.echo(f"note: {note}", err=True)
     created = " (new review)" if report.created_review else ""
     verb = "Checked, nothing written:" if report.checked else "Imported"
-    click.echo(f"{verb} {report.triples} triples ({report.cmocs} CMOcs, {report.studies} "
-               f"studies, {report.concepts} concepts) from {report.files} file(s) into review "
-               f"{report.review!r}{created}.")
+    click.echo(f"{verb} {counted(report.triples, 'triple')} ({counted(report.cmocs, 'CMOc')}, "
+               f"{counted(report.studies, 'study')}, {counted(report.concepts, 'concept')}) from "
+               f"{counted(report.files, 'file')} into review {report.review!r}{created}.")
 
 
 @click.command()
@@ -149,12 +150,29 @@ def stats(store: Store, review: str | None, fmt: str) -> None:
     echo_listing(fmt, counts, list(counts.items()), ["what", "count"])
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @format_option("table", "json")
-@pass_reader
-def reviews(store: Store, fmt: str) -> None:
-    """List the reviews in the store."""
-    found = list_reviews(store)
+@wide_option
+@click.pass_context
+def reviews(ctx: click.Context, fmt: str, wide: bool) -> None:
+    """List the reviews in the store (or change one: `cmo reviews set`)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    found = reading(list_reviews)
     echo_listing(fmt, [r.model_dump(mode="json") for r in found],
                  [(r.id, r.title, "public" if r.public else "private") for r in found],
-                 ["id", "title", "visibility"])
+                 ["id", "title", "visibility"], wide)
+
+
+@reviews.command("set")
+@click.option("--review", required=True, help="review id")
+@click.option("--title", help="the review's new title")
+@click.option("--question", help="the review's new question")
+@pass_store
+def set_review(store: Store, review: str, title: str | None, question: str | None) -> None:
+    """Change a review's title or question (its visibility is changed only through the API)."""
+    if title is None and question is None:
+        raise click.UsageError("Give --title, --question or both.")
+    updated = update_review(store, review, title=title, question=question)
+    click.echo(f"Review {updated.id!r}: {updated.title!r}"
+               + (f", asking {updated.question!r}." if updated.question else "."))

@@ -8,6 +8,7 @@ everything is written in one transaction.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,17 @@ class ImportReport:
     studies: int = 0
     concepts: int = 0
     notes: list[str] = field(default_factory=list)
+
+
+def new_review_title(report: ImportReport, source: str, title: str | None = None) -> str:
+    """The title of a review an import creates: `title` (the file's own, if it has one), else
+    one saying where the review came from; the report notes it, and how to change it."""
+    file_name = re.split(r"[/\\]", source)[-1]
+    chosen = title or f"{report.review} (imported from {file_name})"
+    report.notes.append(f"new review {report.review!r} is titled {chosen!r}; change it with "
+                        f"`cmo reviews set --review {report.review} --title ...` or PATCH "
+                        f"/reviews/{report.review}")
+    return chosen
 
 
 def rdf_format(name: str | None, path: str | None = None) -> ox.RdfFormat:

@@ -15,6 +15,7 @@ never guessed. So is one without an author or year to make a key from.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import Literal, NamedNode, Triple
 
 from cmo.errors import ParseError
-from cmo.interchange.rdf_files import ImportReport
+from cmo.interchange.rdf_files import ImportReport, new_review_title
 from cmo.model import ids
 from cmo.model.records import Review, Study, validated
 from cmo.rdf.mapping import P, R, review_triples, study_triples
@@ -34,6 +35,13 @@ from cmo.store.writes import add_triples
 
 _KEY = re.compile(r"^(?P<family>.+?)(?:\s+et\s+al\.?)?,?\s+(?P<year>\d{4})[a-z]?$", re.I)
 _YEAR = re.compile(r"\d{4}")
+_RIS_TAG = re.compile(r"^\s*([A-Z][A-Z0-9])  -(?: |$)")
+
+# The parser reports a broken entry in its log (with its own, 0-based, line numbers) and goes
+# on; read_bibtex turns the same finding into a ParseError naming the line, so its log is noise.
+logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
+logging.getLogger("bibtexparser").propagate = False
+
 _FIELDS = {"title": P.title, "authors": P.creator, "year": R["year"], "doi": P.doi,
            "journal": R["journal"]}
 
@@ -81,12 +89,35 @@ def _text(data: bytes, name: str) -> str:
         return data.decode("latin-1")
 
 
+def _check_ris(name: str, text: str) -> None:
+    """ParseError naming the line where a RIS file breaks off: an entry (``TY  -``) that never
+    ends (``ER  -``), as a truncated file has, or no entry at all. rispy reads past both and
+    would answer fewer references, or none, without a word."""
+    start = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        tag = _RIS_TAG.match(line)
+        if tag and tag.group(1) == "TY":
+            if start is not None:
+                raise ParseError(name, f"the entry starting on line {start} has no end "
+                                       "('ER  -') before the next one starts", number)
+            start = number
+        elif tag and tag.group(1) == "ER":
+            start = None
+    if start is not None:
+        raise ParseError(name, f"the entry starting on line {start} has no end ('ER  -'): "
+                               "is the file cut short?", len(text.splitlines()))
+    if not any(_RIS_TAG.match(line) for line in text.splitlines()):
+        raise ParseError(name, "no RIS entry: each entry starts with a line 'TY  - '", 1)
+
+
 def read_ris(name: str, data: bytes) -> list[Reference]:
-    """The references of a RIS file."""
+    """The references of a RIS file; ParseError naming the line if it is cut short."""
     import rispy
 
+    text = _text(data, name)
+    _check_ris(name, text)
     try:
-        entries = rispy.loads(_text(data, name))
+        entries = rispy.loads(text)
     except (OSError, ValueError, KeyError) as exc:
         raise ParseError(name, f"not a readable RIS file ({exc})") from exc
     return [Reference(entry=n, authors=list(e.get("authors") or e.get("first_authors") or []),
@@ -108,8 +139,11 @@ def read_bibtex(name: str, data: bytes) -> list[Reference]:
     library = bibtexparser.parse_string(_text(data, name))  # type: ignore[attr-defined]
     if library.failed_blocks:
         block = library.failed_blocks[0]
-        start = block.start_line
-        raise ParseError(name, f"cannot read the entry starting {(block.raw or '')[:40]!r}",
+        start = block.start_line  # counted from 0
+        first = (block.raw or "").strip().split("\n", 1)[0][:60]
+        why = getattr(block.error, "abort_reason", None) or type(block.error).__name__
+        raise ParseError(name, f"cannot read the entry {first!r}: "
+                               f"{str(why).rstrip('.').lower()}",
                          start + 1 if start is not None else None)
     out = []
     for n, entry in enumerate(library.entries, start=1):
@@ -160,8 +194,10 @@ def import_references(store: Store, review_id: str, name: str, refs: list[Refere
     exists = review_exists(store, review_id)
     studies = list_studies(store, review_id) if exists else []
     names = ReviewNames.load(store, review_id) if exists else ReviewNames(review_id)
-    triples = [] if exists else review_triples(Review(id=review_id, title=review_id))
-    notes: list[str] = []
+    report = ImportReport(review_id, 1, 0, 0, not exists, checked=check)
+    notes = report.notes
+    triples = [] if exists else review_triples(Review(id=review_id,
+                                                      title=new_review_title(report, name)))
     new_keys = Counter(ids.normalise_label(r.key) for r in refs if r.key)
     created = filled = 0
     for ref in refs:
@@ -186,8 +222,8 @@ def import_references(store: Store, review_id: str, name: str, refs: list[Refere
             created += 1
     if not check and triples:
         add_triples(store, review_id, triples)
-    return ImportReport(review_id, 1, len(triples), 0, not exists, checked=check,
-                        studies=created + filled, notes=notes)
+    report.triples, report.studies = len(triples), created + filled
+    return report
 
 
 def _fill(iri: str, study: Study, ref: Reference, notes: list[str], name: str) -> list[Triple]:

@@ -39,6 +39,7 @@ from cmo.model.records import (
     Evidence,
     StudyDesign,
 )
+from cmo.words import counted
 
 COLUMNS = (
     "study", "context", "mechanism", "outcome", "cmoc_id", "resource", "intervention", "actor",
@@ -185,7 +186,7 @@ def _evidence(r: _RowReader, studies: list[str]) -> list[dict[str, Any]]:
     if pages and not quotes:
         r.problem("page", "a page needs a quote")
     if len(pages) > max(len(quotes), 1):
-        r.problem("page", f"{len(pages)} pages for {len(quotes)} quote(s)")
+        r.problem("page", f"{len(pages)} pages for {counted(len(quotes), 'quote')}")
     if len(quotes) > LIMITS.list_items:
         r.problem("quote", f"{len(quotes)} quotes; at most {LIMITS.list_items} (list_items)")
     r.labels("page", pages)

@@ -28,7 +28,7 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode, Triple
 
 from cmo.errors import InvalidInput, Problem, ValidationFailed
-from cmo.interchange.rdf_files import ImportReport
+from cmo.interchange.rdf_files import ImportReport, new_review_title
 from cmo.interchange.sheet import COLUMNS, CONCEPT_COLUMNS, STUDY_COLUMNS, Sheet, read_sheet
 from cmo.interchange.tables import Table
 from cmo.model import ids
@@ -51,6 +51,7 @@ from cmo.review.theories import list_theories
 from cmo.review.validation import validate_triples
 from cmo.store import Store
 from cmo.store.writes import add_triples
+from cmo.words import counted
 
 Progress = Callable[[str, int, int], None]
 SHACL_LIMIT = 20_000
@@ -318,12 +319,15 @@ def _import_sheet(store: Store, review_id: str, table: Table, concepts: Table | 
     problems = sorted([*sheet.problems, *plan.problems], key=_sort_key)
     if problems:
         rows = len({(p.file, p.row) for p in problems})
-        raise InvalidInput(f"{table.name}: {len(problems)} problem(s) on {rows} row(s); nothing "
-                           "was imported.", problems)
+        raise InvalidInput(f"{table.name}: {counted(len(problems), 'problem')} on "
+                           f"{counted(rows, 'row')}; nothing was imported.", problems)
     cmocs = plan.cmocs(progress)
     triples = plan.triples
+    report = ImportReport(review_id, 1 + (concepts is not None), 0, cmocs, not exists,
+                          checked=check)
     if not exists:
-        triples = review_triples(Review(id=review_id, title=review_id,
+        title = new_review_title(report, table.name, table.title)
+        triples = review_triples(Review(id=review_id, title=title,
                                         created=datetime.now(UTC))) + triples
     text = plan.cmoc_text
     _validate_small(store, review_id, triples, text, exists)
@@ -331,10 +335,10 @@ def _import_sheet(store: Store, review_id: str, table: Table, concepts: Table | 
         add_triples(store, review_id, triples, bulk=bulk and not exists, ntriples=text)
     if progress:
         progress("writing", 1, 1)
-    studies = len(plan.names.new_studies) + plan.described_studies
-    described = len(plan.names.new_concepts | dict.fromkeys(plan.described))
-    return ImportReport(review_id, 1 + (concepts is not None), len(triples) + text.count, cmocs,
-                        not exists, checked=check, studies=studies, concepts=described)
+    report.triples = len(triples) + text.count
+    report.studies = len(plan.names.new_studies) + plan.described_studies
+    report.concepts = len(plan.names.new_concepts | dict.fromkeys(plan.described))
+    return report
 
 
 def _validate_small(store: Store, review_id: str, triples: list[Triple], text: NTriples,

@@ -46,6 +46,8 @@ class Table:
     name: str
     header: list[str]
     rows: list[tuple[int, list[str]]]
+    title: str | None = None
+    """The workbook's own title (File > Properties), if it has one."""
 
 
 def header_name(cell: str) -> str:
@@ -192,6 +194,9 @@ def read_xlsx(name: str, data: bytes) -> dict[str, Table]:
             tables[key] = _table(f"{name} [{sheet.title}]", _rows(name, sheet))
             if i == 0:
                 tables[""] = tables[key]
+        title = (book.properties.title or "").strip() if book.properties else ""
+        for table in tables.values():
+            table.title = title or None
         return tables
     finally:
         book.close()

@@ -26,6 +26,8 @@ class MatrixCell(Counts):
 
     context: ConceptRef
     mechanism: ConceptRef
+    reviews: list[str] = Field(description="the reviews whose CMOcs are counted: one, unless "
+                                           "reviews share concept IRIs")
 
 
 class Matrix(BaseModel):

@@ -179,6 +179,9 @@ def _cells(indexes: Sequence[ReviewIndex], filters: CmocFilter
     """The matrix cells of some reviews, as tallies and as rows sorted by concept labels."""
     cells: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
     owner: dict[str, ReviewIndex] = {}
+    # One review's cells (the usual call) all name it; only cells merged across reviews that
+    # share concept IRIs need their reviews collected, so the usual path pays nothing for it.
+    where: dict[tuple[str, str], set[str]] | None = None if len(indexes) == 1 else defaultdict(set)
     for index, c in _selected(indexes, filters):
         if c.mechanism is None:
             continue
@@ -186,12 +189,16 @@ def _cells(indexes: Sequence[ReviewIndex], filters: CmocFilter
         for ctx in set(c.contexts):
             owner.setdefault(ctx, index)
             cells[(ctx, c.mechanism)].add(c)
+            if where is not None:
+                where[(ctx, c.mechanism)].add(index.review_id)
     # Validated once per concept, then assembled without re-validation: 100k cells otherwise
     # spend most of their time in pydantic.
     refs = {iri: _ref(index, iri) for iri, index in owner.items()}
+    only = [ix.review_id for ix in indexes]
     rows = [((*_order(refs[ctx]), *_order(refs[mech])),
              MatrixCell.model_construct(None, context=refs[ctx], mechanism=refs[mech],
-                                       **t.counts()))
+                                       reviews=list(only) if where is None
+                                       else sorted(where[(ctx, mech)]), **t.counts()))
             for (ctx, mech), t in cells.items()]
     rows.sort(key=lambda pair: pair[0])
     return cells, rows

@@ -22,7 +22,6 @@ reads what it stored back under the same lock, so its answer is the version it w
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -30,7 +29,7 @@ from typing import NamedTuple
 
 from pyoxigraph import NamedNode, Triple
 
-from cmo.errors import AlreadyExists, NotFound, PreconditionFailed
+from cmo.errors import AlreadyExists, NotFound
 from cmo.model import ids
 from cmo.model.namespace import RKG
 from cmo.model.records import CMOConfiguration, Concept, NewCMOc, Study
@@ -48,6 +47,7 @@ from cmo.rdf.sparql import query_text
 from cmo.review.index import CmocFacts, review_indexes
 from cmo.review.names import ReviewNames
 from cmo.review.reviews import get_review
+from cmo.review.versions import check_if_match, etag_of
 from cmo.store import Store
 from cmo.store.writes import current_revision, describe_all, transact, write
 
@@ -153,7 +153,7 @@ def create_cmoc_version(store: Store, review_id: str, cmoc: CMOConfiguration | N
         new = (cmoc if isinstance(cmoc, CMOConfiguration)
                else CMOConfiguration(id=next_cmoc_id(names), **cmoc.model_dump()))
         if new.id in names.cmocs:
-            raise AlreadyExists(f"Review {review_id!r} already has a CMOc {new.id!r}.")
+            raise _taken(review_id, new.id)
         new = new.model_copy(update={"created": new.created or datetime.now(UTC),
                                      "reviewer": new.reviewer or current_agent()})
         names.cmocs.setdefault(new.id, ids.cmoc_iri(review_id, new.id))
@@ -163,6 +163,21 @@ def create_cmoc_version(store: Store, review_id: str, cmoc: CMOConfiguration | N
     return transact(store, review_id, attempt)
 
 
+def _taken(review_id: str, cmoc_id: str) -> AlreadyExists:
+    return AlreadyExists(f"Review {review_id!r} already has a CMOc {cmoc_id!r}; give another id, "
+                         "or none for the next free one.")
+
+
+def check_new_cmoc_id(store: Store, review_id: str, cmoc_id: str) -> str:
+    """`cmoc_id` if a new CMOc may take it: InvalidInput if it cannot be an id (as a sheet's
+    `cmoc_id` is checked), AlreadyExists if the review has a CMOc by that id. Creating checks
+    again under the lock; this lets a caller refuse before anything else is written."""
+    ids.check_id(cmoc_id, "id")
+    if cmoc_id in review_indexes(store, [review_id])[0].cmoc_by_id:
+        raise _taken(review_id, cmoc_id)
+    return cmoc_id
+
+
 def cmoc_etag(store: Store, review_id: str, cmoc_id: str) -> str:
     """A version tag derived from the CMOc's stored triples and the names it shows: any change
     to either changes the tag. To send it with a body, take both from `get_cmoc_version`."""
@@ -170,16 +185,13 @@ def cmoc_etag(store: Store, review_id: str, cmoc_id: str) -> str:
 
 
 def _etag(desc: Description) -> str:
-    lines = sorted(f"{s} {p} {o}" for s, d in desc.items() for p, objs in d.items()
-                   for o in objs)
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:32]
+    return etag_of("\n".join(sorted(f"{s} {p} {o}" for s, d in desc.items()
+                                     for p, objs in d.items() for o in objs)))
 
 
 def _check_version(stored: CMOcVersion, cmoc_id: str, if_match: str | None) -> None:
-    """PreconditionFailed unless the stored CMOc still has the ETag `if_match`."""
-    if if_match is not None and stored.etag != if_match.strip('"'):
-        raise PreconditionFailed(f"CMOc {cmoc_id!r} has changed since version {if_match}; "
-                                 "read it again and reapply your change.")
+    """PreconditionFailed unless ``If-Match: if_match`` holds for the stored CMOc."""
+    check_if_match(f"CMOc {cmoc_id!r}", stored.etag, if_match)
 
 
 def get_cmoc(store: Store, review_id: str, cmoc_id: str) -> CMOConfiguration:

@@ -10,6 +10,7 @@ from cmo.errors import AlreadyExists, InUse, InvalidInput, Problem
 from cmo.model.records import Concept, ConceptKind
 from cmo.rdf.mapping import KIND_CLASS, concept_triples, read_concept
 from cmo.review.names import ReviewNames
+from cmo.review.versions import check_if_match, etag_of
 from cmo.store import Store
 from cmo.store.writes import describe_all, describe_one, locked, referrers, write
 
@@ -19,6 +20,19 @@ def find_concept(store: Store, review_id: str, kind: ConceptKind, label: str) ->
     names = ReviewNames.load(store, review_id)
     iri = names.require_concept(kind, label)
     return read_concept(describe_one(store, review_id, iri), iri, kind, names)
+
+
+def concept_etag(concept: Concept) -> str:
+    """The ETag of a concept as it is shown (as read from the store, e.g. by `find_concept`):
+    any change a reader could see changes it."""
+    return etag_of(concept.model_dump_json())
+
+
+def _check_version(store: Store, review_id: str, names: ReviewNames, kind: ConceptKind,
+                   label: str, iri: str, if_match: str | None) -> None:
+    if if_match is not None:
+        stored = read_concept(describe_one(store, review_id, iri), iri, kind, names)
+        check_if_match(f"The {kind.value} {label!r}", concept_etag(stored), if_match)
 
 
 def list_concepts(store: Store, review_id: str,
@@ -66,25 +80,30 @@ def add_concept(store: Store, review_id: str, concept: Concept) -> Concept:
 
 @locked
 def update_concept(store: Store, review_id: str, kind: ConceptKind, label: str,
-                   concept: Concept) -> Concept:
-    """Replace a concept's labels, synonyms, parent and definition (its IRI stays)."""
+                   concept: Concept, *, if_match: str | None = None) -> Concept:
+    """Replace a concept's labels, synonyms, parent and definition (its IRI stays), and answer
+    it as stored. With `if_match` (its `concept_etag`), PreconditionFailed if it has changed."""
     if concept.kind != kind:
         raise InvalidInput("A concept cannot change kind.", [Problem(field="kind",
                            reason=f"was {kind.value}, asked for {concept.kind.value}")])
     names = ReviewNames.load(store, review_id)
     iri = names.require_concept(kind, label)
+    _check_version(store, review_id, names, kind, label, iri, if_match)
     _check_labels_free(names, concept, iri)
     broader = _broader_iri(names, concept, iri)
     write(store, review_id, remove=[iri],
           add=concept_triples(review_id, concept, iri, broader))
-    return concept.model_copy(update={"iri": iri})
+    return read_concept(describe_one(store, review_id, iri), iri, kind, names)
 
 
 @locked
-def delete_concept(store: Store, review_id: str, kind: ConceptKind, label: str) -> None:
-    """Delete a concept; InUse while a CMOc or a narrower concept points at it."""
+def delete_concept(store: Store, review_id: str, kind: ConceptKind, label: str, *,
+                   if_match: str | None = None) -> None:
+    """Delete a concept; InUse while a CMOc or a narrower concept points at it.
+    With `if_match`, PreconditionFailed if it has changed since."""
     names = ReviewNames.load(store, review_id)
     iri = names.require_concept(kind, label)
+    _check_version(store, review_id, names, kind, label, iri, if_match)
     users = referrers(store, review_id, iri)
     if users:
         raise InUse(f"{kind.value.capitalize()} {label!r} is used by {', '.join(users)}.")

@@ -8,7 +8,7 @@ from pyoxigraph import NamedNode, Triple
 
 from cmo.errors import AlreadyExists, NotFound
 from cmo.model import ids
-from cmo.model.records import STORED, Review
+from cmo.model.records import STORED, Review, validated
 from cmo.rdf.mapping import read_review, review_triples
 from cmo.rdf.sparql import join_updates, query_text, update_text
 from cmo.review.tokens import forget_review_tokens
@@ -78,7 +78,7 @@ def update_review(store: Store, review_id: str, *, title: str | None = None,
     current = get_review(store, review_id)
     changes = {k: v for k, v in {"title": title, "question": question, "public": public}.items()
                if v is not None}
-    updated = Review.model_validate({**current.model_dump(), **changes})
+    updated = validated(Review, {**current.model_dump(), **changes}, "The review")
     iri = ids.review_iri(review_id)
     write(store, review_id, remove=[iri, ids.scheme_iri(review_id)],
           add=review_triples(updated))

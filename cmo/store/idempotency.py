@@ -106,6 +106,13 @@ def once(store: Store, scope: str, key: str, fingerprint: str, review_id: str,
     return answer
 
 
+def earlier_answer(store: Store, scope: str, key: str, fingerprint: str) -> Answer | None:
+    """The answer a first request with this (scope, key) got, or None if none has run: for a
+    caller that must know, before its own checks, whether this request is a retry."""
+    found = _find(store, key_record(scope, check_key(key)))
+    return None if found is None else _replay(found, fingerprint)
+
+
 def _find(store: Store, record: NamedNode) -> dict[str, str | None] | None:
     """The live record of a key; an expired one is deleted and counts as none."""
     rows = store.select(query_text("idempotency_record"), {"record": record},

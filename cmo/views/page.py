@@ -27,6 +27,7 @@ from typing import Any
 import networkx as nx
 
 from cmo.views.layout import layered_positions
+from cmo.words import counted
 
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
        "img-src data:")
@@ -168,9 +169,10 @@ def page_data(graph: nx.MultiDiGraph, title: str | None = None) -> dict[str, Any
              for u, v, a in graph.edges(data=True)]
     kinds = {k: sum(1 for n in nodes if n["kind"] == k) for k in ("context", "mechanism",
                                                                  "outcome")}
-    subtitle = (f"{kinds['context']} contexts \u2192 {kinds['mechanism']} mechanisms \u2192 "
-                f"{kinds['outcome']} outcomes; {len(edges)} links. Hover for details, click to "
-                "highlight a neighbourhood.")
+    subtitle = (f"{counted(kinds['context'], 'context')} \u2192 "
+                f"{counted(kinds['mechanism'], 'mechanism')} \u2192 "
+                f"{counted(kinds['outcome'], 'outcome')}; {counted(len(edges), 'link')}. Hover for "
+                "details, click to highlight a neighbourhood.")
     return {"title": title or graph.graph.get("title") or "Mechanisms", "subtitle": subtitle,
             "min_studies": graph.graph.get("min_studies", 1),
             "max_studies": max((e[5] for e in edges), default=1),

@@ -146,3 +146,29 @@ def test_embed_page_works_inside_an_iframe(example_store: Store, page: Any,
     frame.evaluate("window.cmoView.search(window.cmoView.data.nodes[0].label)")
     assert frame.locator("#cmo-panel").is_visible()
     assert page.blocked == [] and page.errors == []
+
+
+def test_panel_and_tooltip_count_studies_in_words(open_page: Callable[..., Any]) -> None:
+    import cmo
+
+    kg = cmo.open("memory:")
+    cmocs = kg.reviews.create(id="r", title="R").cmocs
+    for study in ("Adams 2001", "Baker 2002", "Cole 2003"):
+        cmocs.create(studies=[study], contexts=["rural"], mechanism="trust", outcomes=["uptake"])
+    cmocs.create(studies=["Adams 2001"], contexts=["urban"], mechanism="trust",
+                 outcomes=["uptake"])
+    page = open_page(mechanism_view_html(kg.store, "r"))
+    shown = {}
+    for label in ("rural", "urban"):
+        hit = page.evaluate(f"window.cmoView.search('{label}').id")
+        shown[label] = page.locator("#cmo-panel").text_content()
+        box = page.locator("#cmo-network").bounding_box()
+        at = page.evaluate(f"window.network.canvasToDOM(window.network.getPosition('{hit}'))")
+        page.mouse.move(box["x"] + at["x"], box["y"] + at["y"])
+        page.wait_for_selector("#cmo-tooltip", state="visible")
+        shown[label] += " | " + (page.locator("#cmo-tooltip").text_content() or "")
+        page.mouse.move(1, 1)
+    assert "3 CMOcs from 3 studies" in shown["rural"]
+    assert "3 studies \u00b7 3 CMOcs" in shown["rural"]  # the tooltip
+    assert "1 CMOc from 1 study" in shown["urban"] and "1 study \u00b7 1 CMOc" in shown["urban"]
+    assert "studys" not in " ".join(shown.values())

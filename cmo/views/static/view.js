@@ -26,7 +26,12 @@
     if (line) { lines.push(line); }
     return lines.slice(0, 4).join("\n");
   }
-  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+  /* "1 study", "3 studies": the same rule as cmo.words.counted. */
+  function counted(n, word) {
+    var many = /[^aeiou]y$/.test(word) ? word.slice(0, -1) + "ies"
+      : /(s|x|ch|sh)$/.test(word) ? word + "es" : word + "s";
+    return n + " " + (n === 1 ? word : many);
+  }
 
   var nodeData = {}, edgeData = {};
   /* Studies come once, in data.study_list; nodes and edges name them by index. */
@@ -107,8 +112,8 @@
   function nodeTip(n) {
     var box = document.createDocumentFragment();
     box.appendChild(el("strong", n.label));
-    box.appendChild(el("p", n.kind + " \u00b7 " + plural(n.studies, "study") + " \u00b7 " +
-                       plural(n.cmocs, "CMOc") + (n.not_fired ? " (" + n.not_fired + " not fired)" : "")));
+    box.appendChild(el("p", n.kind + " \u00b7 " + counted(n.studies, "study") + " \u00b7 " +
+                       counted(n.cmocs, "CMOc") + (n.not_fired ? " (" + n.not_fired + " not fired)" : "")));
     if (n.definition) { box.appendChild(el("p", cut(n.definition, 220))); }
     if (n.study_keys.length) { box.appendChild(el("p", "Studies: " + cut(n.study_keys.join("; "), 160))); }
     if (n.quotes.length) { box.appendChild(el("p", "\u201c" + cut(n.quotes[0].quote, 160) + "\u201d")); }
@@ -122,7 +127,7 @@
   function edgeTip(e) {
     var box = document.createDocumentFragment();
     box.appendChild(el("strong", edgeTitle(e)));
-    box.appendChild(el("p", plural(e.studies, "study") + " \u00b7 " + plural(e.cmocs, "CMOc")));
+    box.appendChild(el("p", counted(e.studies, "study") + " \u00b7 " + counted(e.cmocs, "CMOc")));
     if (e.study_keys.length) { box.appendChild(el("p", "Studies: " + cut(e.study_keys.join("; "), 160))); }
     return box;
   }
@@ -172,7 +177,7 @@
     f.appendChild(el("h2", n.label));
     if (n.definition) { f.appendChild(el("p", n.definition)); }
     if (n.broader.length) { f.appendChild(el("p", "Broader: " + n.broader.join("; "), "cmo-hint")); }
-    f.appendChild(el("p", plural(n.cmocs, "CMOc") + " from " + plural(n.studies, "study") + ": " +
+    f.appendChild(el("p", counted(n.cmocs, "CMOc") + " from " + counted(n.studies, "study") + ": " +
                      n.fired + " fired, " + n.not_fired + " not fired. Review " + n.review + "."));
     var studies = n.study_keys.map(function (k) { return data.study_titles[k] ? k + " \u2014 " + data.study_titles[k] : k; });
     if (studies.length) { f.appendChild(section("Supporting studies", list(studies))); }
@@ -192,7 +197,7 @@
   function edgePanel(e) {
     var f = document.createDocumentFragment();
     f.appendChild(el("h2", edgeTitle(e)));
-    f.appendChild(el("p", plural(e.cmocs, "CMOc") + " from " + plural(e.studies, "study") + "."));
+    f.appendChild(el("p", counted(e.cmocs, "CMOc") + " from " + counted(e.studies, "study") + "."));
     if (e.study_keys.length) { f.appendChild(section("Supporting studies", list(e.study_keys))); }
     return f;
   }
@@ -280,7 +285,7 @@
       if (seen[n.id]) { shownNodes += 1; }
       return { id: n.id, hidden: !seen[n.id] };
     }));
-    counts.textContent = plural(shownNodes, "concept") + ", " + plural(shownEdges, "link");
+    counts.textContent = counted(shownNodes, "concept") + ", " + counted(shownEdges, "link");
     view.shown = { nodes: shownNodes, edges: shownEdges };
     return view.shown;
   }
