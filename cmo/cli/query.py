@@ -25,7 +25,7 @@ from cmo.store import Store
 
 Question = Callable[..., BaseModel]
 
-class Word(click.ParamType):
+class Word(click.ParamType[Words]):
     """One of a fixed set of tokens, in any case (a design also by its label or a synonym); an
     unknown word is a usage error (exit 2) naming the closest tokens."""
 

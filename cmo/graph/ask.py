@@ -128,4 +128,4 @@ def _filter(filters: Filters) -> CmocFilter:
     >>> _filter({"min_confidence": "high", "design": "Randomized controlled trial"}).design
     <StudyDesign.rct: 'rct'>
     """
-    return CmocFilter.of(**filters)  # type: ignore[arg-type]  # enum members are str too
+    return CmocFilter.of(**filters)
