@@ -11,6 +11,7 @@ from api.idempotency import Answer, IdempotencyKey, fingerprint, json_answer, re
 from cmo.errors import Problem, UnsupportedFormat
 from cmo.interchange import rdf_files
 from cmo.interchange.importer import import_file
+from cmo.model.records import NewConcepts
 from cmo.rdf.provenance import acting_as
 from cmo.store.protocol import choose_media
 
@@ -32,11 +33,15 @@ EXPORT_TYPES = {"text/turtle": "ttl", "application/trig": "trig", "application/n
         "concepts": {"type": "string", "format": "binary"}}, "required": ["file"]}}}}})
 async def import_into_review(review: WritableReview, request: Request, store: StoreDep,
                              principal: PrincipalDep, check: bool = False,
-                             idempotency_key: IdempotencyKey = None) -> Response:
+                             idempotency_key: IdempotencyKey = None,
+                             new_concepts: NewConcepts = "allow") -> Response:
     """Import a file into the review: all of it or nothing. A raw body (by Content-Type) or
     multipart `file` (format from its name and content) with an optional `concepts` sheet;
     RDF, CMO extraction sheets (CSV/XLSX), RIS and BibTeX. `?check=true` reports without
-    writing. With an Idempotency-Key, a retry gets the first answer and imports nothing again."""
+    writing. The answer names the concepts created (`new_concepts`) and warns of labels close to
+    existing ones (`warnings`); `?new_concepts=refuse` refuses (422, naming row and column) a
+    file that would create any. With an Idempotency-Key, a retry gets the first answer and
+    imports nothing again."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     concepts: tuple[str, bytes] | None = None
     if media == "multipart/form-data":
@@ -58,11 +63,13 @@ async def import_into_review(review: WritableReview, request: Request, store: St
 
     def run() -> Answer:
         with acting_as(principal.name):
-            report = import_file(store, review.id, name, data, fmt, concepts, check)
+            report = import_file(store, review.id, name, data, fmt, concepts, check,
+                                 new_concepts=new_concepts)
         return json_answer(200, {
             "review": report.review, "triples": report.triples, "cmocs": report.cmocs,
             "studies": report.studies, "concepts": report.concepts, "checked": report.checked,
-            "notes": report.notes})
+            "notes": report.notes, "new_concepts": report.new_concepts,
+            "warnings": report.warnings})
 
     return await run_in_threadpool(
         respond_once, store, principal, idempotency_key, review.id,

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -221,6 +221,18 @@ class StudyDesign(Words):
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+NewConcepts = Literal["allow", "refuse"]
+"""Whether a write may create concepts for labels that name none yet ("refuse": an error)."""
+
+
+class NewConcept(BaseModel):
+    """A concept a write created, named so a typo cannot hide: its kind, label and IRI."""
+
+    kind: ConceptKind
+    label: str
+    iri: str
 
 
 class Review(_Model):
