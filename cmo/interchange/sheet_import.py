@@ -55,9 +55,9 @@ from cmo.review.concepts import list_concepts
 from cmo.review.names import ReviewNames
 from cmo.review.new_concepts import (
     CMOC_FIELDS,
+    Existing,
     created,
     near_duplicate_warnings,
-    unknown_label,
 )
 from cmo.review.reviews import review_exists, review_graph_triples
 from cmo.review.studies import list_studies
@@ -166,18 +166,18 @@ class _Plan:
     def refuse_new_concepts(self) -> None:
         """A problem for each label that would make a new concept, by row and column."""
         fresh = {iri for _, iri in self.sheet_concepts}
+        existing = Existing(self.names, fresh)
         for row, iri in self.sheet_concepts:
             kind, label = self.names.kind[iri], self.names.label_of(iri)
-            self.problem(unknown_label(self.names, kind, label, fresh), "label", row,
-                         self.concept_file)
+            self.problem(existing.refused(kind, label), "label", row, self.concept_file)
         for r in self.sheet.rows:
             for field, kind in CMOC_FIELDS:
                 value = getattr(r.cmoc, field)
                 for label in value if isinstance(value, list) else [value] if value else []:
                     found = self.names.find_concept(kind, label)
                     if found is None or found in fresh:
-                        self.problem(unknown_label(self.names, kind, label, fresh),
-                                     _COLUMN_OF[field], r.row)
+                        self.problem(existing.refused(kind, label), _COLUMN_OF[field],
+                                     r.row)
 
     def new_concepts(self) -> list[NewConcept]:
         """The concepts this import creates: from the concept sheet, then from the rows."""

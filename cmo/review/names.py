@@ -8,8 +8,6 @@ in the same write.
 
 from __future__ import annotations
 
-from collections.abc import Container
-
 from cmo.errors import NotFound, UnknownConcept
 from cmo.model import ids
 from cmo.model.ids import normalise_label
@@ -73,12 +71,9 @@ class ReviewNames:
             raise UnknownConcept(kind.value, label, self.suggest(kind, label))
         return iri
 
-    def suggest(self, kind: ConceptKind, label: str, n: int = 3,
-                exclude: Container[str] = ()) -> list[str]:
-        """The labels and synonyms of `kind` closest to `label` (leaving out the concepts
-        `exclude` names), as the preferred labels of their concepts."""
-        known = {lbl: iri for (k, lbl), iri in self.concepts.items()
-                 if k == kind and iri not in exclude}
+    def suggest(self, kind: ConceptKind, label: str, n: int = 3) -> list[str]:
+        """The existing labels and synonyms of `kind` closest to `label`."""
+        known = {lbl: iri for (k, lbl), iri in self.concepts.items() if k == kind}
         return list(dict.fromkeys(self.labels[known[c]] for c in closest(label, known, n)))
 
     def concept(self, kind: ConceptKind, label: str) -> str:

@@ -25,6 +25,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from cmo.errors import InvalidInput, Problem
 from cmo.model import ids
 from cmo.model.records import CMOConfiguration, ConceptKind, NewConcept, NewConcepts
+from cmo.model.vocabulary import Matcher
 from cmo.rdf.mapping import CLASS_KIND, P
 from cmo.review.names import ReviewNames
 
@@ -41,24 +42,46 @@ def created(names: ReviewNames, iris: Iterable[str] | None = None) -> list[NewCo
             for iri in chosen]
 
 
+class Existing:
+    """The labels and synonyms a review had before a write (the concepts `fresh` in it left
+    out), by kind: gathered once, so a big import asks the matcher without rescanning them."""
+
+    def __init__(self, names: ReviewNames, fresh: Iterable[str]) -> None:
+        left_out = set(fresh)
+        self.names = names
+        self.known: dict[ConceptKind, dict[str, str]] = {}
+        for (kind, label), iri in names.concepts.items():
+            if iri not in left_out:
+                self.known.setdefault(kind, {})[label] = iri
+        self.matchers = {kind: Matcher(known) for kind, known in self.known.items()}
+
+    def near(self, kind: ConceptKind, label: str) -> list[str]:
+        """The preferred labels of the existing concepts closest to `label` (the matcher that
+        suggests labels for an unknown concept in a query)."""
+        if kind not in self.known:
+            return []
+        known = self.known[kind]
+        near = self.matchers[kind].closest(label)
+        return list(dict.fromkeys(self.names.labels[known[c]] for c in near))
+
+    def refused(self, kind: ConceptKind, label: str) -> str:
+        """Why a label is refused when new concepts are: it names none; what it is close to."""
+        near = self.near(kind, label)
+        hint = f"; did you mean {' or '.join(map(repr, near))}?" if near else ""
+        return f"no {kind.value} called {label!r} (new concepts are refused){hint}"
+
+
 def near_duplicate_warnings(names: ReviewNames, new: Sequence[NewConcept]) -> list[str]:
     """One warning for each new concept whose label is close to an existing label or synonym
     of its kind (the other new concepts of the write left out)."""
-    fresh = {c.iri for c in new}
+    existing = Existing(names, (c.iri for c in new))
     out = []
     for c in new:
-        near = names.suggest(c.kind, c.label, exclude=fresh)
+        near = existing.near(c.kind, c.label)
         if near:
             out.append(f"new {c.kind.value} {c.label!r}: did you mean "
                        f"{' or '.join(map(repr, near))}?")
     return out
-
-
-def unknown_label(names: ReviewNames, kind: ConceptKind, label: str, fresh: set[str]) -> str:
-    """Why a label is refused when new concepts are: it names none, and what it is close to."""
-    near = names.suggest(kind, label, exclude=fresh)
-    hint = f"; did you mean {' or '.join(map(repr, near))}?" if near else ""
-    return f"no {kind.value} called {label!r} (new concepts are refused){hint}"
 
 
 def refuse_for_cmoc(names: ReviewNames, cmoc: CMOConfiguration) -> None:
@@ -66,14 +89,14 @@ def refuse_for_cmoc(names: ReviewNames, cmoc: CMOConfiguration) -> None:
     fresh = set(names.new_concepts)
     if not fresh:
         return
-    problems = []
+    existing, problems = Existing(names, fresh), []
     for field, kind in CMOC_FIELDS:
         value = getattr(cmoc, field)
         labels = value if isinstance(value, list) else [value] if value else []
         for n, label in enumerate(labels):
             if names.find_concept(kind, label) in fresh:
                 where = f"{field}[{n}]" if isinstance(value, list) else field
-                problems.append(Problem(unknown_label(names, kind, label, fresh), field=where))
+                problems.append(Problem(existing.refused(kind, label), field=where))
     raise InvalidInput(f"The CMOc names {len(fresh)} concept(s) the review does not have, and new "
                        "concepts are refused; nothing was written.", problems)
 
@@ -97,10 +120,10 @@ def in_rdf(names: ReviewNames, triples: Sequence[Triple], policy: NewConcepts,
             names.labels[subject.value] = obj.value
     made = created(names)
     if policy == "refuse" and made:
-        fresh = {c.iri for c in made}
+        existing = Existing(names, (c.iri for c in made))
         raise InvalidInput(
             f"{source} would create {len(made)} concept(s), and new concepts are refused; "
             "nothing was imported.",
-            [Problem(f"{unknown_label(names, c.kind, c.label, fresh)}: <{c.iri}>",
+            [Problem(f"{existing.refused(c.kind, c.label)}: <{c.iri}>",
                      field=c.kind.value, file=source) for c in made])
     return made, near_duplicate_warnings(names, made)

@@ -93,8 +93,8 @@ def test_orphans_listed_then_pruned_by_editors_only(service: Service,
 
 
 def test_import_names_new_concepts_and_refuses_on_request(editor: httpx.Client) -> None:
-    sheet = ("study,context,mechanism,outcome\nJolly 2012,low intensity support,"
-             "trusting relationship with the peer,breastfeding duration\n").encode()
+    sheet = (b"study,context,mechanism,outcome\nJolly 2012,low intensity support,"
+             b"trusting relationship with the peer,breastfeding duration\n")
     before = _count(editor)
     refused = editor.post("/reviews/peer-support/import", content=sheet,
                           params={"new_concepts": "refuse"},

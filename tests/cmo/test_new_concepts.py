@@ -11,6 +11,7 @@ from cmo.interchange.rdf_files import import_rdf
 from cmo.interchange.sheet_import import import_sheet
 from cmo.interchange.tables import Table
 from cmo.model.records import ConceptKind, NewCMOc
+from cmo.model.vocabulary import Matcher, closest
 from cmo.review.cmocs import create_cmoc_version, delete_cmoc, edit_cmoc, list_cmocs
 from cmo.review.concepts import (
     add_concept,
@@ -170,3 +171,13 @@ def test_parent_of_a_used_concept_is_not_an_orphan(store: Store) -> None:
     add_concept(store, "r", cmo.Concept(kind="context", label="village", broader="place"))
     create_cmoc_version(store, "r", _new("perceived usefulness", context="village"))
     assert {c.label for c in orphan_concepts(store, "r")} == {"remote", "rural"}
+
+
+def test_matcher_over_many_labels_finds_what_closest_finds() -> None:
+    words = ["low", "high", "rural", "urban", "peer", "trust", "clinic", "home", "group"]
+    names = [f"{words[n % 9]} {words[n // 9 % 9]} support {n}" for n in range(400)]
+    names += ["perceived usefulness", "perceived ease of use"]
+    matcher = Matcher(names)
+    assert len(names) > Matcher.EXACT
+    for typo in ("perceived usefullness", "percieved ease of use", "rural urban suport 2"):
+        assert matcher.closest(typo)[0] == closest(typo, names)[0]
