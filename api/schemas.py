@@ -14,10 +14,12 @@ from cmo.model.records import (
     Identifier,
     Label,
     Many,
+    NewConcept,
     Short,
     Text,
     validated,
 )
+from cmo.review.cmocs import CMOcVersion
 from cmo.review.theories import resolve_theory
 from cmo.review.tokens import Role
 from cmo.store import Store
@@ -97,6 +99,9 @@ class CMOcFields(BaseModel):
     reviewer: Short | None = Field(default=None, description="read-only, ignored")
     created: datetime | None = Field(default=None, description="read-only, ignored")
     modified: datetime | None = Field(default=None, description="read-only, ignored")
+    new_concepts: Many[dict[str, Short]] | None = Field(default=None,
+                                                        description="read-only, ignored")
+    warnings: Many[Text] | None = Field(default=None, description="read-only, ignored")
 
 
 class CMOcCreate(CMOcFields):
@@ -147,6 +152,20 @@ class CMOcOut(BaseModel):
                    confidence=c.confidence, evidence=c.evidence, theories=c.theories,
                    leads_to=c.leads_to, notes=c.notes, reviewer=c.reviewer, created=c.created,
                    modified=c.modified)
+
+
+class CMOcWritten(CMOcOut):
+    """A CMOc as a write stored it, with the concepts the write created (kind, label, IRI) and
+    a warning for each one close to an existing label or synonym (a typo?)."""
+
+    new_concepts: list[NewConcept]
+    warnings: list[str]
+
+    @classmethod
+    def of_version(cls, review_id: str, version: CMOcVersion) -> CMOcWritten:
+        """The API shape of a version a write answered."""
+        return cls(**CMOcOut.of(review_id, version.cmoc).model_dump(),
+                   new_concepts=list(version.new_concepts), warnings=list(version.warnings))
 
 
 class CMOcPage(BaseModel):

@@ -8,6 +8,8 @@
     │   ├── InUse                 deleting something other data still points to
     │   └── WriteConflict         another writer changed the review between our read and write
     ├── InvalidInput              a value the model refuses; names the field (and row/line if known)
+    │   ├── UnknownValue          a value outside a fixed or known set (a design, a theory); carries
+    │   │                         the field, the value and the closest allowed values
     │   ├── ParseError            a file that is not valid in its format; names file, line, column
     │   ├── UnsupportedFormat     a format we cannot read or write
     │   ├── LimitExceeded         input over one of the caps in `cmo.limits`; names the limit
@@ -123,6 +125,35 @@ class InvalidInput(CmoError):
         return {**super().to_dict(), "message": self.summary,
                 "problems": [{k: v for k, v in vars(p).items() if v is not None}
                              for p in self.problems]}
+
+
+class UnknownValue(InvalidInput):
+    """A value outside a fixed or known set, such as a study design or a programme theory.
+
+    `suggestions` are the allowed values closest to it; `allowed` all of them (when few enough
+    to list).
+
+    >>> print(UnknownValue("design", "rtc", ["rct"], ["rct", "qualitative"]).message)
+    Unknown design 'rtc'. Did you mean 'rct'?
+      - design: 'rtc' is not a design; use one of: rct, qualitative
+    """
+
+    def __init__(self, field: str, value: str, suggestions: Sequence[str] = (),
+                 allowed: Sequence[str] = ()) -> None:
+        hint = (f" Did you mean {' or '.join(repr(s) for s in suggestions)}?"
+                if suggestions else "")
+        reason = (f"{value!r} is not a {field}; use one of: {', '.join(allowed)}" if allowed
+                  else f"no {field} is known here")
+        super().__init__(f"Unknown {field} {value!r}.{hint}", [Problem(reason, field=field)])
+        self.field = field
+        self.value = value
+        self.suggestions = list(suggestions)
+        self.allowed = list(allowed)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Add the field, the value, the closest and the allowed values."""
+        return {**super().to_dict(), "field": self.field, "value": self.value,
+                "suggestions": self.suggestions, "allowed": self.allowed}
 
 
 class ParseError(InvalidInput):

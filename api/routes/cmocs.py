@@ -21,19 +21,29 @@ from api.idempotency import (
     respond_once,
 )
 from api.problems import ApiError
-from api.schemas import CMOcCreate, CMOcFields, CMOcOut, CMOcPage, merge_cmoc
-from cmo.model.records import validated
+from api.schemas import CMOcCreate, CMOcFields, CMOcOut, CMOcPage, CMOcWritten, merge_cmoc
+from cmo.model.records import NewConcepts, validated
 from cmo.rdf.provenance import acting_as
 from cmo.review import cmocs
 
 router = APIRouter(prefix="/reviews/{review_id}/cmocs", tags=["cmocs"])
 IfMatch = Annotated[str | None, Header(description="the ETag of the version you edited")]
+NewConceptsQuery = Annotated[NewConcepts, Query(
+    description="'refuse': a label that names no concept of the review is refused (422, naming "
+                "the field) and nothing is written; 'allow' (default): it becomes a new concept, "
+                "named in the answer's `new_concepts`, with `warnings` for likely typos")]
 
 
 def _tagged(response: Response, review_id: str, version: cmocs.CMOcVersion) -> CMOcOut:
     """The body of one version of a CMOc, with that version's ETag."""
     response.headers["ETag"] = f'"{version.etag}"'
     return CMOcOut.of(review_id, version.cmoc)
+
+
+def _written(response: Response, review_id: str, version: cmocs.CMOcVersion) -> CMOcWritten:
+    """The body of the version a write stored, with its ETag and the concepts it created."""
+    response.headers["ETag"] = f'"{version.etag}"'
+    return CMOcWritten.of_version(review_id, version)
 
 
 def _need_if_match(if_match: str | None) -> str:
@@ -47,13 +57,14 @@ def _with_id(new: cmo.NewCMOc | cmo.CMOConfiguration, cmoc_id: str) -> cmo.CMOCo
     return validated(cmo.CMOConfiguration, {**new.model_dump(), "id": cmoc_id}, "The CMOc")
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=CMOcOut)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=CMOcWritten)
 def create_cmoc(review: WritableReview, body: CMOcCreate, store: StoreDep,
                 principal: PrincipalDep, request: Request,
-                idempotency_key: IdempotencyKey = None) -> Response:
-    """Tag a new CMOc; labels resolve to existing concepts (any case, or a synonym) or new ones.
-    A given `id` is the CMOc's (409 if the review has it; default: the next c<number>).
-    Honours Idempotency-Key."""
+                idempotency_key: IdempotencyKey = None,
+                new_concepts: NewConceptsQuery = "allow") -> Response:
+    """Tag a new CMOc; labels resolve to existing concepts (any case, or a synonym) or new ones,
+    which the answer names (`new_concepts`, `warnings`). A given `id` is the CMOc's (409 if the
+    review has it; default: the next c<number>). Honours Idempotency-Key."""
     request_fingerprint = fingerprint(request, body)
     retry = replayed(store, principal, idempotency_key, request_fingerprint)
     if retry is not None:
@@ -68,8 +79,9 @@ def create_cmoc(review: WritableReview, body: CMOcCreate, store: StoreDep,
 
     def run() -> Answer:
         with acting_as(principal.name):
-            created = cmocs.create_cmoc_version(store, review.id, new)
-        return json_answer(201, CMOcOut.of(review.id, created.cmoc),
+            created = cmocs.create_cmoc_version(store, review.id, new,
+                                                new_concepts=new_concepts)
+        return json_answer(201, CMOcWritten.of_version(review.id, created),
                            location=f"/reviews/{review.id}/cmocs/{created.cmoc.id}",
                            etag=f'"{created.etag}"')
 
@@ -99,22 +111,23 @@ def get_cmoc(review: ReadableReview, cmoc_id: str, store: StoreDep,
     return _tagged(response, review.id, cmocs.get_cmoc_version(store, review.id, cmoc_id))
 
 
-@router.put("/{cmoc_id}", response_model=CMOcOut)
+@router.put("/{cmoc_id}", response_model=CMOcWritten)
 def replace_cmoc(review: WritableReview, cmoc_id: str, body: CMOcCreate, store: StoreDep,
-                 principal: PrincipalDep, response: Response,
-                 if_match: IfMatch = None) -> CMOcOut:
+                 principal: PrincipalDep, response: Response, if_match: IfMatch = None,
+                 new_concepts: NewConceptsQuery = "allow") -> CMOcWritten:
     """Replace a CMOc with the JSON GET returned, edited; needs If-Match (412 if stale)."""
     tag = _need_if_match(if_match)
     with acting_as(principal.name):
         new = _with_id(merge_cmoc(store, review.id, body), cmoc_id)
-        saved = cmocs.edit_cmoc(store, review.id, cmoc_id, lambda _: new, if_match=tag)
-    return _tagged(response, review.id, saved)
+        saved = cmocs.edit_cmoc(store, review.id, cmoc_id, lambda _: new, if_match=tag,
+                                new_concepts=new_concepts)
+    return _written(response, review.id, saved)
 
 
-@router.patch("/{cmoc_id}", response_model=CMOcOut)
+@router.patch("/{cmoc_id}", response_model=CMOcWritten)
 def patch_cmoc(review: WritableReview, cmoc_id: str, body: CMOcFields, store: StoreDep,
-               principal: PrincipalDep, response: Response,
-               if_match: IfMatch = None) -> CMOcOut:
+               principal: PrincipalDep, response: Response, if_match: IfMatch = None,
+               new_concepts: NewConceptsQuery = "allow") -> CMOcWritten:
     """Change some fields of a CMOc; needs If-Match (412 if stale). The fields are applied to
     the very version that If-Match names."""
     tag = _need_if_match(if_match)
@@ -124,8 +137,9 @@ def patch_cmoc(review: WritableReview, cmoc_id: str, body: CMOcFields, store: St
         return _with_id(new, cmoc_id)
 
     with acting_as(principal.name):
-        saved = cmocs.edit_cmoc(store, review.id, cmoc_id, change, if_match=tag)
-    return _tagged(response, review.id, saved)
+        saved = cmocs.edit_cmoc(store, review.id, cmoc_id, change, if_match=tag,
+                                new_concepts=new_concepts)
+    return _written(response, review.id, saved)
 
 
 @router.delete("/{cmoc_id}", status_code=status.HTTP_204_NO_CONTENT)

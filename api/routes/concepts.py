@@ -31,6 +31,21 @@ def list_concepts(review: ReadableReview, store: StoreDep, kind: cmo.ConceptKind
     return found[:limit]
 
 
+@router.get("/orphans", response_model=list[cmo.Concept])
+def orphan_concepts(review: ReadableReview, store: StoreDep) -> list[cmo.Concept]:
+    """The concepts no CMOc refers to, directly or through a narrower concept."""
+    return concepts.orphan_concepts(store, review.id)
+
+
+@router.delete("/orphans", response_model=list[cmo.Concept])
+def prune_orphans(review: WritableReview, store: StoreDep,
+                  principal: PrincipalDep) -> list[cmo.Concept]:
+    """Delete every orphan concept (editors); answers those deleted, which autocomplete and
+    suggestions no longer offer."""
+    with acting_as(principal.name):
+        return concepts.prune_orphans(store, review.id)
+
+
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=cmo.Concept)
 def add_concept(review: WritableReview, body: cmo.Concept, store: StoreDep,
                 principal: PrincipalDep, request: Request,

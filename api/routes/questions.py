@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel
@@ -22,6 +22,7 @@ from cmo.questions.engine import (
 )
 
 router = APIRouter(tags=["questions"])
+E = TypeVar("E", StudyDesign, Confidence, Direction)
 
 
 def _json(answer: BaseModel) -> Response:
@@ -30,13 +31,22 @@ def _json(answer: BaseModel) -> Response:
     return Response(answer.model_dump_json(), media_type="application/json")
 
 
-def cmoc_filter(design: StudyDesign | None = None, min_confidence: Confidence | None = None,
-                fired_only: bool = False, direction: Direction | None = None,
-                theory: Annotated[str | None, Query(description="theory id or label")] = None
-                ) -> CmocFilter:
-    """Which CMOcs count: by study design, confidence, firing, direction or theory."""
-    return CmocFilter(design=design, min_confidence=min_confidence, fired_only=fired_only,
-                      direction=direction, theory=theory)
+def _words(choices: type[E], more: str = "") -> str:
+    return f"one of: {', '.join(choices)}{more} (any case)"
+
+
+def cmoc_filter(
+        design: Annotated[str | None, Query(description=_words(
+            StudyDesign, ", or a design's label or synonym"))] = None,
+        min_confidence: Annotated[str | None, Query(description=_words(Confidence))] = None,
+        fired_only: bool = False,
+        direction: Annotated[str | None, Query(description=_words(Direction))] = None,
+        theory: Annotated[str | None, Query(description="theory id or label")] = None
+        ) -> CmocFilter:
+    """Which CMOcs count: by study design, confidence, firing, direction or theory. An unknown
+    value is refused (422, naming the field, the value and the closest allowed values)."""
+    return CmocFilter.of(design=design, min_confidence=min_confidence, fired_only=fired_only,
+                         direction=direction, theory=theory)
 
 
 FilterDep = Annotated[CmocFilter, Depends(cmoc_filter)]

@@ -23,6 +23,7 @@ from cmo.interchange import rdf_files
 from cmo.interchange.importer import detect_format, import_file
 from cmo.interchange.rdf_files import import_rdf
 from cmo.model import ids
+from cmo.model.records import NewConcepts
 from cmo.rdf.provenance import acting_as
 from cmo.review.reviews import review_exists
 from cmo.store.protocol import choose_media
@@ -57,13 +58,16 @@ def importable_review(review_id: str, store: StoreDep, principal: PrincipalDep) 
 async def import_into_review(review_id: Annotated[str, Depends(importable_review)],
                              request: Request, store: StoreDep, principal: PrincipalDep,
                              check: bool = False, format: str | None = None,
-                             idempotency_key: IdempotencyKey = None) -> Response:
+                             idempotency_key: IdempotencyKey = None,
+                             new_concepts: NewConcepts = "allow") -> Response:
     """Import a file into the review (created when missing, for callers who may start
     reviews): all of it or nothing. A raw body (by Content-Type) or multipart `file` (format
     from its name and content, or `?format=`) with an optional `concepts` sheet; several
     multipart `file`s if all are RDF. RDF, CMO extraction sheets (CSV/XLSX), RIS and BibTeX.
-    `?check=true` reports without writing. With an Idempotency-Key, a retry gets the first
-    answer and imports nothing again."""
+    `?check=true` reports without writing. The answer names the concepts created
+    (`new_concepts`) and warns of labels close to existing ones (`warnings`);
+    `?new_concepts=refuse` refuses (422, naming row and column) a file that would create any.
+    With an Idempotency-Key, a retry gets the first answer and imports nothing again."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     concepts: tuple[str, bytes] | None = None
     files: list[tuple[str, bytes, str | None]] = []
@@ -90,10 +94,13 @@ async def import_into_review(review_id: Annotated[str, Depends(importable_review
     def run() -> Answer:
         with acting_as(principal.name):
             if len(files) == 1:
-                report = import_file(store, review_id, *files[0], concepts, check)
+                report = import_file(store, review_id, *files[0], concepts, check,
+                                     new_concepts=new_concepts)
             else:
-                report = import_rdf(store, review_id, _rdf_files(files), check=check)
-        return json_answer(200, asdict(report))
+                report = import_rdf(store, review_id, _rdf_files(files), check=check,
+                                    new_concepts=new_concepts)
+        return json_answer(200, {**asdict(report), "new_concepts": [
+            c.model_dump(mode="json") for c in report.new_concepts]})
 
     return await run_in_threadpool(
         respond_once, store, principal, idempotency_key, review_id,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from cmo.cli.session import pass_reader
+from cmo.errors import UnknownValue
 from cmo.store import Store
 from cmo.words import counted
 
@@ -36,8 +37,12 @@ def draw(store: Store, review: str, context: str | None, theory: str | None, min
     """
     from cmo.views import MechanismView
 
-    view = MechanismView(store, review, context=context, theory=theory, min_studies=min_studies,
-                         fired_only=fired_only, chains=chains, title=title)
+    try:
+        view = MechanismView(store, review, context=context, theory=theory,
+                             min_studies=min_studies, fired_only=fired_only, chains=chains,
+                             title=title)
+    except UnknownValue as exc:  # a theory the review does not hold: a usage error (exit 2)
+        raise click.BadParameter(exc.message, param_hint=f"'--{exc.field}'") from exc
     path = view.save(out, embed=embed)
     g = view.graph
     click.echo(f"Wrote {path} ({counted(g.number_of_nodes(), 'concept')}, "

@@ -15,6 +15,7 @@ from typing import IO, Any
 
 import click
 
+from cmo.cli.concepts import concepts
 from cmo.cli.draw import draw
 from cmo.cli.query import query
 from cmo.cli.reviews import export, import_files, reviews, stats, validate
@@ -58,7 +59,8 @@ def cli(ctx: click.Context, store: str | None) -> None:
     ctx.obj = Session(store)
 
 
-for command in (import_files, export, validate, stats, query, draw, serve, token, reviews):
+for command in (import_files, export, validate, stats, query, draw, serve, token, reviews,
+                concepts):
     cli.add_command(command)
 
 

@@ -19,23 +19,46 @@ from pydantic import BaseModel
 from cmo.cli.answers import answer_rows
 from cmo.cli.output import CELL_WIDTH, echo_json, format_option, print_table, wide_option
 from cmo.cli.session import reading
+from cmo.errors import UnknownValue
 from cmo.model.answers import Chains
-from cmo.model.records import Confidence, Direction, StudyDesign
+from cmo.model.records import Confidence, Direction, StudyDesign, Words, choose
 from cmo.questions import engine as q
 from cmo.store import Store
 
 Question = Callable[..., BaseModel]
 
+class Word(click.ParamType[Words]):
+    """One of a fixed set of tokens, in any case (a design also by its label or a synonym); an
+    unknown word is a usage error (exit 2) naming the closest tokens."""
+
+    name = "word"
+
+    def __init__(self, choices: type[Words], field: str) -> None:
+        self.choices, self.field = choices, field
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Words:
+        """The member the word names."""
+        try:
+            return choose(self.choices, self.field, str(value))
+        except UnknownValue as exc:
+            self.fail(exc.message, param, ctx)
+
+
 FILTERS = (
-    click.option("--design", type=click.Choice([d.value for d in StudyDesign]),
-                 metavar="DESIGN", help="only CMOcs from studies of this design: "
-                 + ", ".join(d.value for d in StudyDesign)),
-    click.option("--min-confidence", type=click.Choice([c.value for c in Confidence]),
+    click.option("--design", type=Word(StudyDesign, "design"), metavar="DESIGN",
+                 help="only CMOcs from studies of this design: "
+                 + ", ".join(d.value for d in StudyDesign)
+                 + " (or a label or synonym, e.g. 'randomised controlled trial', 'cluster RCT')"),
+    click.option("--min-confidence", type=Word(Confidence, "min_confidence"),
+                 metavar="[" + "|".join(Confidence) + "]",
                  help="only CMOcs the reviewer trusts at least this much"),
     click.option("--fired-only", is_flag=True, help="only CMOcs whose mechanism fired"),
-    click.option("--direction", type=click.Choice([d.value for d in Direction]),
+    click.option("--direction", type=Word(Direction, "direction"),
+                 metavar="[" + "|".join(Direction) + "]",
                  help="only CMOcs whose outcome moved this way"),
-    click.option("--theory", help="only CMOcs of this programme theory (id or label)"),
+    click.option("--theory", help="only CMOcs of this programme theory (id or label; an unknown "
+                 "one is a usage error naming the closest)"),
 )
 FILTER_NAMES = ("design", "min_confidence", "fired_only", "direction", "theory")
 CONTEXT = click.option("--context", required=True, help="context label, synonym or IRI")
@@ -65,7 +88,11 @@ def question(filtered: bool = True, one_of: tuple[str, ...] = ()
                     f"'--{name}'" for name in one_of) + ".", click.get_current_context())
             if filtered:
                 options["filters"] = q.CmocFilter(**{k: options.pop(k) for k in FILTER_NAMES})
-            answer = reading(lambda store: ask(store, reviews=list(review) or None, **options))
+            try:
+                answer = reading(
+                    lambda store: ask(store, reviews=list(review) or None, **options))
+            except UnknownValue as exc:  # a theory the reviews do not hold: a usage error too
+                raise click.BadParameter(exc.message, param_hint=f"'--{exc.field}'") from exc
             show(answer, fmt, wide)
 
         functools.update_wrapper(run, ask)  # the command's name and help are the question's

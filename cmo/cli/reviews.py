@@ -21,11 +21,15 @@ from cmo.interchange.rdf_files import (
     import_rdf,
 )
 from cmo.interchange.sheet_export import SHEET_EXPORT_FORMATS, concept_sheet, export_sheet
+from cmo.model.records import NewConcept, NewConcepts
 from cmo.questions.stats import review_stats
 from cmo.review.reviews import list_reviews, update_review
 from cmo.review.validation import validate_review
 from cmo.store import Store
 from cmo.words import counted
+
+LISTED = 50
+"""How many new concepts an import summary lists by name (the rest are counted)."""
 
 
 def _read(name: str) -> bytes:
@@ -45,15 +49,20 @@ def _read(name: str) -> bytes:
 @click.option("--bulk", is_flag=True, help="a big sheet into a new review: use the bulk loader "
               "(faster on disk, not a transaction)")
 @click.option("--no-validate", is_flag=True, help="skip the SHACL check before writing")
+@click.option("--no-new-concepts", is_flag=True, help="refuse a file whose labels name "
+              "concepts the review does not have (each named by row and column)")
 def import_files(files: tuple[str, ...], review: str, fmt: str | None, concepts: str | None,
-                 check: bool, bulk: bool, no_validate: bool) -> None:
+                 check: bool, bulk: bool, no_validate: bool, no_new_concepts: bool) -> None:
     """Import sheets, reference libraries or RDF into a review.
 
     FILE is an extraction sheet (CSV, XLSX), a reference library (RIS, BibTeX) or RDF (Turtle,
     TriG, N-Triples, N-Quads, JSON-LD; several RDF files may go together). All or nothing: a
-    file that does not parse, or a sheet with a bad row, imports nothing. While `cmo serve`
-    runs on the store, the import goes through it.
+    file that does not parse, or a sheet with a bad row, imports nothing. The summary names the
+    concepts the import creates, and warns of each one close to an existing label or synonym
+    (a typo?); --no-new-concepts refuses them instead. While `cmo serve` runs on the store, the
+    import goes through it.
     """
+    policy: NewConcepts = "refuse" if no_new_concepts else "allow"
     read = [(name, _read(name)) for name in files]
     kinds = {fmt or detect_format(name, data) for name, data in read}
     if len(read) > 1 and not kinds <= set(FORMATS):
@@ -68,14 +77,16 @@ def import_files(files: tuple[str, ...], review: str, fmt: str | None, concepts:
         if bulk:
             click.echo("note: --bulk is not used through a running server: the import is one "
                        "transaction.", err=True)
-        report = ImportReport(**store.import_files(review, read, concept_file, fmt, check))
+        report = store.import_files(review, read, concept_file, fmt, check, policy)
     elif len(read) > 1 or (kinds <= set(FORMATS) and concepts is None):
         rdf = [(name, data, FORMATS[fmt or detect_format(name, data)]) for name, data in read]
-        report = import_rdf(store, review, rdf, validate=not no_validate, check=check)
+        report = import_rdf(store, review, rdf, validate=not no_validate, check=check,
+                            new_concepts=policy)
     else:
         with StageProgress() as progress:
             report = import_file(store, review, *read[0], fmt=fmt, concepts=concept_file,
-                                 check=check, progress=progress, bulk=bulk)
+                                 check=check, progress=progress, bulk=bulk,
+                                 new_concepts=policy)
     _say_imported(report)
 
 
@@ -87,6 +98,19 @@ def _say_imported(report: ImportReport) -> None:
     click.echo(f"{verb} {counted(report.triples, 'triple')} ({counted(report.cmocs, 'CMOc')}, "
                f"{counted(report.studies, 'study')}, {counted(report.concepts, 'concept')}) from "
                f"{counted(report.files, 'file')} into review {report.review!r}{created}.")
+    say_new_concepts(report.new_concepts, report.warnings)
+
+
+def say_new_concepts(new: list[NewConcept], warnings: list[str]) -> None:
+    """Name the concepts a write created (the first `LISTED`), then warn of likely typos."""
+    if new:
+        click.echo(f"New concepts ({len(new)}):")
+        for c in new[:LISTED]:
+            click.echo(f"  {c.kind.value:<12} {c.label}")
+        if len(new) > LISTED:
+            click.echo(f"  ... and {len(new) - LISTED} more")
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 @click.command()

@@ -17,6 +17,8 @@ import httpx
 
 from cmo.cli.server_file import ServerFile
 from cmo.errors import CmoError, Problem, StoreError
+from cmo.interchange.rdf_files import ImportReport
+from cmo.model.records import NewConcept, NewConcepts
 
 #: How long a write through the server may take (a big import).
 _WRITE_SECONDS = 600.0
@@ -98,14 +100,16 @@ class RunningServer:
 
     def import_files(self, review: str, files: list[tuple[str, bytes]],
                      concepts: tuple[str, bytes] | None, fmt: str | None,
-                     check: bool) -> dict[str, Any]:
+                     check: bool, new_concepts: NewConcepts = "allow") -> ImportReport:
         """Import files into a review through the server, all or nothing; its report."""
         parts = [("file", (name, data)) for name, data in files]
         if concepts is not None:
             parts.append(("concepts", concepts))
-        params = {"check": "true" if check else "false", **({"format": fmt} if fmt else {})}
+        params = {"check": "true" if check else "false", "new_concepts": new_concepts,
+                  **({"format": fmt} if fmt else {})}
         answer = self.call("POST", f"/reviews/{quote(review, safe='')}/import", files=parts,
                            params=params, headers={"Idempotency-Key": str(uuid.uuid4())})
         report: dict[str, Any] = answer.json()
-        return report
+        made = [NewConcept.model_validate(c) for c in report.pop("new_concepts", [])]
+        return ImportReport(**report, new_concepts=made)
 

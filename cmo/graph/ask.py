@@ -17,9 +17,8 @@ minimum confidence, fired CMOcs only, an outcome direction, a programme theory.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict, TypeVar, Unpack
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
-from cmo.errors import InvalidInput, Problem
 from cmo.model.answers import (
     Chains,
     ConceptRef,
@@ -123,25 +122,10 @@ class Questions:
 
 
 def _filter(filters: Filters) -> CmocFilter:
-    """The engine's filter; InvalidInput for a design, confidence or direction it does not know.
+    """The engine's filter; UnknownValue for a design, confidence or direction it does not know
+    (a design may be given by label or synonym, in any case).
 
-    >>> _filter({"min_confidence": "high"}).min_confidence
-    <Confidence.high: 'high'>
+    >>> _filter({"min_confidence": "high", "design": "Randomized controlled trial"}).design
+    <StudyDesign.rct: 'rct'>
     """
-    return CmocFilter(design=_choice(StudyDesign, "design", filters.get("design")),
-                      min_confidence=_choice(Confidence, "min_confidence",
-                                             filters.get("min_confidence")),
-                      fired_only=filters.get("fired_only", False),
-                      direction=_choice(Direction, "direction", filters.get("direction")),
-                      theory=filters.get("theory"))
-
-
-E = TypeVar("E", StudyDesign, Confidence, Direction)
-
-
-def _choice(choices: type[E], name: str, value: str | None) -> E | None:
-    try:
-        return choices(value) if value is not None else None
-    except ValueError:
-        raise InvalidInput(f"Unknown {name} {value!r}.", [Problem(
-            field=name, reason=f"use one of: {', '.join(choices)}")]) from None
+    return CmocFilter.of(**filters)

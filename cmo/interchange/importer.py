@@ -22,6 +22,7 @@ from cmo.interchange.references import import_references, read_bibtex, read_ris
 from cmo.interchange.sheet import COLUMNS, CONCEPT_COLUMNS
 from cmo.interchange.sheet_import import Progress, import_sheet
 from cmo.interchange.tables import Table, header_name, read_csv, read_xlsx
+from cmo.model.records import NewConcepts
 from cmo.store import Store
 
 SHEET_FORMATS = ("csv", "xlsx")
@@ -93,12 +94,14 @@ def _concept_table(name: str, data: bytes) -> Table:
 
 def import_file(store: Store, review_id: str, name: str, data: bytes, fmt: str | None = None,
                 concepts: tuple[str, bytes] | None = None, check: bool = False,
-                progress: Progress | None = None, bulk: bool = False) -> ImportReport:
+                progress: Progress | None = None, bulk: bool = False,
+                new_concepts: NewConcepts = "allow") -> ImportReport:
     """Import one file of any supported format into a review: all of it, or nothing.
 
     `concepts` is an optional concept sheet (name, bytes) to go with a CMO sheet; `check` checks
     and counts without writing; `bulk` lets a big sheet for a new review use the store's bulk
-    loader (see `cmo.store.writes.add_triples`).
+    loader (see `cmo.store.writes.add_triples`); ``new_concepts="refuse"`` refuses a sheet or
+    RDF that would create concepts. The report names the concepts created.
     """
     kind = _canonical(fmt) if fmt else detect_format(name, data)
     if concepts is not None and kind not in SHEET_FORMATS:
@@ -109,8 +112,9 @@ def import_file(store: Store, review_id: str, name: str, data: bytes, fmt: str |
         if concepts is not None:
             concept_table = _concept_table(*concepts)
         return import_sheet(store, review_id, table, concept_table, check=check,
-                            progress=progress, bulk=bulk)
+                            progress=progress, bulk=bulk, new_concepts=new_concepts)
     if kind in REFERENCE_FORMATS:
         refs = read_ris(name, data) if kind == "ris" else read_bibtex(name, data)
         return import_references(store, review_id, name, refs, check=check)
-    return import_rdf(store, review_id, [(name, data, FORMATS[kind])], check=check)
+    return import_rdf(store, review_id, [(name, data, FORMATS[kind])], check=check,
+                      new_concepts=new_concepts)

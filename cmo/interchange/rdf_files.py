@@ -19,11 +19,13 @@ from cmo.errors import LimitExceeded, ParseError, Problem, UnsupportedFormat, Va
 from cmo.limits import LIMITS
 from cmo.model import ids
 from cmo.model.namespace import ID_IRI, PREFIXES, SYS_IRI
-from cmo.model.records import Review
+from cmo.model.records import NewConcept, NewConcepts, Review
 from cmo.rdf.guards import check_rdf_body
 from cmo.rdf.mapping import P, R, review_triples
 from cmo.rdf.resources import jsonld_context
 from cmo.rdf.sparql import query_text
+from cmo.review.names import ReviewNames
+from cmo.review.new_concepts import in_rdf
 from cmo.review.reviews import review_exists, review_graph_triples
 from cmo.review.validation import to_rdflib, validate_triples
 from cmo.store import Store
@@ -52,6 +54,8 @@ class ImportReport:
     studies: int = 0
     concepts: int = 0
     notes: list[str] = field(default_factory=list)
+    new_concepts: list[NewConcept] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def new_review_title(report: ImportReport, source: str, title: str | None = None) -> str:
@@ -163,10 +167,13 @@ def _merge_review_description(review_id: str, current: Sequence[ox.Triple],
 
 @locked
 def import_rdf(store: Store, review_id: str, files: Sequence[tuple[str, bytes, ox.RdfFormat]],
-               *, validate: bool = True, check: bool = False) -> ImportReport:
+               *, validate: bool = True, check: bool = False,
+               new_concepts: NewConcepts = "allow") -> ImportReport:
     """Import RDF files into a review (created when missing): all of them, or nothing.
 
-    With `check`, everything is parsed and validated but nothing is written.
+    With `check`, everything is parsed and validated but nothing is written. The report names
+    the concepts the files add to the review, with warnings for labels close to existing ones;
+    ``new_concepts="refuse"`` refuses files that would add any.
     """
     ids.check_id(review_id, "review id")
     quads: list[ox.Quad] = []
@@ -185,6 +192,8 @@ def import_rdf(store: Store, review_id: str, files: Sequence[tuple[str, bytes, o
         current = existing or store.construct(query_text("describe_one"), {
             "owner": ox.NamedNode(ids.review_iri(review_id))}, graphs=[ids.review_iri(review_id)])
     triples = _merge_review_description(review_id, current, triples, keep_defaults=created)
+    names = ReviewNames(review_id) if created else ReviewNames.load(store, review_id)
+    made, warned = in_rdf(names, triples, new_concepts, ", ".join(f[0] for f in files))
     if validate:
         violations = validate_triples([*existing, *triples])
         if violations:
@@ -192,7 +201,8 @@ def import_rdf(store: Store, review_id: str, files: Sequence[tuple[str, bytes, o
     if not check:
         add_triples(store, review_id, triples)
     cmocs = sum(1 for t in triples if t.predicate == P.type and t.object == R["CMOConfiguration"])
-    return ImportReport(review_id, len(files), len(triples), cmocs, created, checked=check)
+    return ImportReport(review_id, len(files), len(triples), cmocs, created, checked=check,
+                        new_concepts=made, warnings=warned)
 
 
 def export_review(store: Store, review_id: str, fmt: str) -> bytes:

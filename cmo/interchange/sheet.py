@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from cmo.errors import Problem
+from cmo.errors import Problem, UnknownValue
 from cmo.interchange.tables import Table
 from cmo.limits import LIMITS
 from cmo.model import ids
@@ -38,6 +38,7 @@ from cmo.model.records import (
     Direction,
     Evidence,
     StudyDesign,
+    choose,
 )
 from cmo.words import counted
 
@@ -208,15 +209,25 @@ def _study_meta(r: _RowReader, studies: list[str]) -> dict[str, Any]:
                 continue
             meta[key] = int(value)
         elif column == "study_design":
-            token = "-".join(value.lower().replace("_", " ").split())
-            meta[key] = _choice(token, [d.value for d in StudyDesign], column, r.row,
-                                r.problems)
+            meta[key] = _design(r, value)
         else:
             meta[key] = value
     if meta and len(studies) > 1:
         r.problem("study", "study_* columns describe one study, but this row names "
                            f"{len(studies)}; give the metadata on a row of each study alone")
     return {k: v for k, v in meta.items() if v is not None}
+
+
+def _design(r: _RowReader, value: str) -> str | None:
+    """A design's token from its token, label or synonym (`ontology/vocab.ttl`), any case."""
+    try:
+        return choose(StudyDesign, "design", value).value
+    except UnknownValue as exc:
+        near = (f" (did you mean {' or '.join(map(repr, exc.suggestions))}?)"
+                if exc.suggestions else "")
+        r.problem("study_design", f"unknown value {value!r}{near}; use one of: "
+                  f"{', '.join(exc.allowed)}, or a design's label or synonym")
+        return None
 
 
 def _read_row(header: list[str], row: int, cells: list[str]) -> tuple[SheetRow, list[Problem]]:

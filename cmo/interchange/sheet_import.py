@@ -32,7 +32,15 @@ from cmo.interchange.rdf_files import ImportReport, new_review_title
 from cmo.interchange.sheet import COLUMNS, CONCEPT_COLUMNS, STUDY_COLUMNS, Sheet, read_sheet
 from cmo.interchange.tables import Table
 from cmo.model import ids
-from cmo.model.records import Concept, ConceptKind, ProgrammeTheory, Review, Study
+from cmo.model.records import (
+    Concept,
+    ConceptKind,
+    NewConcept,
+    NewConcepts,
+    ProgrammeTheory,
+    Review,
+    Study,
+)
 from cmo.rdf.mapping import (
     DESIGN_IRI,
     P,
@@ -45,6 +53,12 @@ from cmo.rdf.mapping import (
 from cmo.rdf.ntriples import NTriples, cmoc_ntriples
 from cmo.review.concepts import list_concepts
 from cmo.review.names import ReviewNames
+from cmo.review.new_concepts import (
+    CMOC_FIELDS,
+    Existing,
+    created,
+    near_duplicate_warnings,
+)
 from cmo.review.reviews import review_exists, review_graph_triples
 from cmo.review.studies import list_studies
 from cmo.review.theories import list_theories
@@ -56,6 +70,8 @@ from cmo.words import counted
 Progress = Callable[[str, int, int], None]
 SHACL_LIMIT = 20_000
 _ORDER = {c: i for i, c in enumerate((*COLUMNS, *CONCEPT_COLUMNS))}
+_COLUMN_OF = {"contexts": "context", "mechanism": "mechanism", "outcomes": "outcome",
+              "intervention": "intervention", "actor": "actor"}
 
 
 def _sort_key(p: Problem) -> tuple[str, int, int]:
@@ -75,6 +91,7 @@ class _Plan:
         self.concept_file = concept_file
         self.described: set[str] = set()
         self.described_studies = 0
+        self.sheet_concepts: list[tuple[int, str]] = []  # (row, IRI) new from the concept sheet
 
     def problem(self, reason: str, field: str, row: int, file: str | None = None) -> None:
         self.problems.append(Problem(reason, field=field, row=row, file=file))
@@ -125,6 +142,7 @@ class _Plan:
         self.described.add(iri)
         if old is None:
             self.names.new_concepts.pop(iri, None)
+            self.sheet_concepts.append((row, iri))
             self.triples += concept_triples(self.review_id, concept, iri, broader)
             return
         s = NamedNode(iri)
@@ -145,6 +163,27 @@ class _Plan:
     def _differs(self, row: int, column: str, new: str | None, was: str | None) -> None:
         self.problem(f"{new!r} differs from the stored {was!r}; change the concept itself, "
                      "not through an import", column, row, self.concept_file)
+
+    def refuse_new_concepts(self) -> None:
+        """A problem for each label that would make a new concept, by row and column."""
+        fresh = {iri for _, iri in self.sheet_concepts}
+        existing = Existing(self.names, fresh)
+        for row, iri in self.sheet_concepts:
+            kind, label = self.names.kind[iri], self.names.label_of(iri)
+            self.problem(existing.refused(kind, label), "label", row, self.concept_file)
+        for r in self.sheet.rows:
+            for field, kind in CMOC_FIELDS:
+                value = getattr(r.cmoc, field)
+                for label in value if isinstance(value, list) else [value] if value else []:
+                    found = self.names.find_concept(kind, label)
+                    if found is None or found in fresh:
+                        self.problem(existing.refused(kind, label), _COLUMN_OF[field],
+                                     r.row)
+
+    def new_concepts(self) -> list[NewConcept]:
+        """The concepts this import creates: from the concept sheet, then from the rows."""
+        return created(self.names, [*(iri for _, iri in self.sheet_concepts),
+                                    *self.names.new_concepts])
 
     # CMOcs ------------------------------------------------------------------------------------
     def cmoc_ids(self) -> None:
@@ -292,20 +331,23 @@ def _no_gc() -> Iterator[None]:
 
 def import_sheet(store: Store, review_id: str, table: Table, concepts: Table | None = None, *,
                  check: bool = False, progress: Progress | None = None,
-                 bulk: bool = False) -> ImportReport:
+                 bulk: bool = False, new_concepts: NewConcepts = "allow") -> ImportReport:
     """Import a CMO extraction sheet into a review (created when missing): every row or none.
 
     With `check`, everything is checked and counted but nothing is written. `bulk` (honoured for
     a new review only) writes with Oxigraph's bulk loader: faster on disk, but not a transaction.
+    The report names the concepts created and warns of labels close to existing ones; with
+    ``new_concepts="refuse"`` each label that names no concept is a problem (row and column).
     """
     ids.check_id(review_id, "review id")
     with _no_gc():
         return _import_sheet(store, review_id, table, concepts, check=check, progress=progress,
-                             bulk=bulk)
+                             bulk=bulk, new_concepts=new_concepts)
 
 
 def _import_sheet(store: Store, review_id: str, table: Table, concepts: Table | None, *,
-                  check: bool, progress: Progress | None, bulk: bool) -> ImportReport:
+                  check: bool, progress: Progress | None, bulk: bool,
+                  new_concepts: NewConcepts) -> ImportReport:
     sheet = read_sheet(table, concepts)
     if progress:
         progress("reading", len(table.rows), len(table.rows))
@@ -316,6 +358,8 @@ def _import_sheet(store: Store, review_id: str, table: Table, concepts: Table | 
         plan.cmoc_ids()
         plan.theories()
         plan.studies()
+        if new_concepts == "refuse":
+            plan.refuse_new_concepts()
     problems = sorted([*sheet.problems, *plan.problems], key=_sort_key)
     if problems:
         rows = len({(p.file, p.row) for p in problems})
@@ -338,6 +382,8 @@ def _import_sheet(store: Store, review_id: str, table: Table, concepts: Table | 
     report.triples = len(triples) + text.count
     report.studies = len(plan.names.new_studies) + plan.described_studies
     report.concepts = len(plan.names.new_concepts | dict.fromkeys(plan.described))
+    report.new_concepts = plan.new_concepts()
+    report.warnings = near_duplicate_warnings(plan.names, report.new_concepts)
     return report
 
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -30,9 +30,10 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
-from cmo.errors import InvalidInput, Problem
+from cmo.errors import InvalidInput, Problem, UnknownValue
 from cmo.limits import LIMITS
 from cmo.model.ids import ID_PATTERN, clean_label
+from cmo.model.vocabulary import closest, design_token, design_words, word_key
 
 STORED: Mapping[str, bool] = {"stored": True}
 """Validation context for what is read back from the store: caps are not checked again, so data
@@ -135,7 +136,48 @@ class ConceptKind(StrEnum):
     actor = "actor"
 
 
-class Direction(StrEnum):
+E = TypeVar("E", bound="Words")
+
+
+class Words(StrEnum):
+    """A fixed set of tokens, accepted in any case (`choose` names the closest if none fits)."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Words | None:
+        token = cls.token_of(value) if isinstance(value, str) else None
+        return cls(token) if token is not None and token in cls._value2member_map_ else None
+
+    @classmethod
+    def token_of(cls, word: str) -> str | None:
+        """The token a word stands for, or None."""
+        return word_key(word).replace(" ", "-")
+
+    @classmethod
+    def words(cls) -> dict[str, str]:
+        """Each word accepted for a member -> its token."""
+        return {m.value: m.value for m in cls}
+
+
+def choose(choices: type[E], field: str, value: str) -> E:
+    """The member of `choices` a word names (any case; a design also by label or synonym);
+    UnknownValue naming the field, the value and the closest tokens if none.
+
+    >>> choose(StudyDesign, "design", "Randomised Controlled Trial")
+    <StudyDesign.rct: 'rct'>
+    >>> choose(Confidence, "min_confidence", "hihg")
+    Traceback (most recent call last):
+    cmo.errors.UnknownValue: Unknown min_confidence 'hihg'. Did you mean 'high'?
+      - min_confidence: 'hihg' is not a min_confidence; use one of: high, moderate, low
+    """
+    try:
+        return choices(value)
+    except ValueError:
+        words = choices.words()
+        near = dict.fromkeys(words[w] for w in closest(value, words))
+        raise UnknownValue(field, value, list(near), [m.value for m in choices]) from None
+
+
+class Direction(Words):
     """Which way an outcome moved (the tokens of the extraction sheet)."""
 
     positive = "positive"
@@ -144,7 +186,7 @@ class Direction(StrEnum):
     mixed = "mixed"
 
 
-class Confidence(StrEnum):
+class Confidence(Words):
     """How far the reviewer trusts a CMOc (rigour and relevance together)."""
 
     high = "high"
@@ -152,8 +194,9 @@ class Confidence(StrEnum):
     low = "low"
 
 
-class StudyDesign(StrEnum):
-    """The designs of the studies a realist review draws on."""
+class StudyDesign(Words):
+    """The designs of the studies a realist review draws on: by token, label or synonym
+    (`ontology/vocab.ttl`), in any case."""
 
     rct = "rct"
     quasi_experimental = "quasi-experimental"
@@ -165,9 +208,31 @@ class StudyDesign(StrEnum):
     grey_literature = "grey-literature"
     commentary = "commentary"
 
+    @classmethod
+    def token_of(cls, word: str) -> str | None:
+        """The token of the design a word names (its token, label or a synonym), or None."""
+        return design_token(word)
+
+    @classmethod
+    def words(cls) -> dict[str, str]:
+        """Every word for a design (as compared) -> its token."""
+        return design_words()
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+NewConcepts = Literal["allow", "refuse"]
+"""Whether a write may create concepts for labels that name none yet ("refuse": an error)."""
+
+
+class NewConcept(BaseModel):
+    """A concept a write created, named so a typo cannot hide: its kind, label and IRI."""
+
+    kind: ConceptKind
+    label: str
+    iri: str
 
 
 class Review(_Model):

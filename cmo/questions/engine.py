@@ -14,11 +14,11 @@ review's revision token changes, so answers are always those of the stored data.
 
 from __future__ import annotations
 
-import difflib
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from cmo.errors import InvalidInput, NotFound, Problem, UnknownConcept
 from cmo.model.answers import (
@@ -42,11 +42,14 @@ from cmo.model.answers import (
     StudyRef,
 )
 from cmo.model.ids import normalise_label
-from cmo.model.records import Confidence, Direction, StudyDesign
+from cmo.model.records import Confidence, Direction, StudyDesign, choose
+from cmo.model.vocabulary import closest
 from cmo.questions.chains import chains as chains  # a question too: cmo.questions.engine.chains
+from cmo.questions.filters import check_theory
 from cmo.review.index import CmocFacts, ReviewIndex, remembered, review_indexes
 from cmo.store import Store
 
+E = TypeVar("E", StudyDesign, Confidence, Direction)
 _CONFIDENCE_RANK = {"low": 0, "moderate": 1, "high": 2}
 
 
@@ -59,6 +62,20 @@ class CmocFilter:
     fired_only: bool = False
     direction: Direction | str | None = None
     theory: str | None = None
+
+    @classmethod
+    def of(cls, *, design: str | None = None, min_confidence: str | None = None,
+           fired_only: bool = False, direction: str | None = None,
+           theory: str | None = None) -> CmocFilter:
+        """The filter people's words ask for: a design by token, label or synonym, any value in
+        any case; UnknownValue (naming the field and the closest values) for one outside its
+        set. A theory is checked against the reviews when a question is asked."""
+        def word(choices: type[E], name: str, value: str | None) -> E | None:
+            return choose(choices, name, value) if value is not None else None
+
+        return cls(word(StudyDesign, "design", design),
+                   word(Confidence, "min_confidence", min_confidence), fired_only,
+                   word(Direction, "direction", direction), theory)
 
     def accepts(self, c: CmocFacts, index: ReviewIndex) -> bool:
         """Whether a CMOc passes every filter that is set."""
@@ -134,6 +151,14 @@ def _ids(reviews: Sequence[str] | None) -> list[str] | None:
     return list(reviews) if reviews else None
 
 
+def _asked(store: Store, reviews: Sequence[str] | None,
+           filters: CmocFilter) -> list[ReviewIndex]:
+    """The indexes of the reviews asked, once the filter's theory is known to be in them."""
+    indexes = review_indexes(store, _ids(reviews))
+    check_theory(indexes, filters.theory)
+    return indexes
+
+
 def _resolve(indexes: Sequence[ReviewIndex], kind: str,
              text: str) -> list[tuple[ReviewIndex, ConceptRef]]:
     found = [(ix, _ref(ix, iri)) for ix in indexes if (iri := ix.resolve(kind, text))]
@@ -141,8 +166,8 @@ def _resolve(indexes: Sequence[ReviewIndex], kind: str,
         # Every known label and synonym, normalised, pointing at the preferred label to suggest.
         known = {name: ix.label[iri] for ix in indexes for (k, name), iri in ix.by_label.items()
                  if k == kind}
-        close = difflib.get_close_matches(normalise_label(text), list(known), n=3, cutoff=0.5)
-        raise UnknownConcept(kind, text, list(dict.fromkeys(known[c] for c in close)))
+        near = closest(text, known)
+        raise UnknownConcept(kind, text, list(dict.fromkeys(known[c] for c in near)))
     return found
 
 
@@ -153,7 +178,7 @@ def context_mechanism_matrix(store: Store, reviews: Sequence[str] | None = None,
     The answer is remembered per set of review revisions, so asking again after no write is
     a lookup; any write to one of the reviews makes it be computed afresh.
     """
-    indexes = review_indexes(store, _ids(reviews))
+    indexes = _asked(store, reviews, filters)
     return remembered(store, indexes, ("matrix", filters),
                       lambda: _matrix(indexes, filters))
 
@@ -211,7 +236,7 @@ def mechanisms_for_context(store: Store, context: str, *, include_narrower: bool
 
     A CMOc counts once per mechanism even when several of its contexts fall under the context.
     """
-    indexes = review_indexes(store, _ids(reviews))
+    indexes = _asked(store, reviews, filters)
     resolved = _resolve(indexes, "context", context)
     under = {ix.review_id: (ix.descendants(ref.iri) if include_narrower else {ref.iri})
              for ix, ref in resolved}
@@ -238,7 +263,7 @@ def mechanisms_for_context(store: Store, context: str, *, include_narrower: bool
 def _mechanism_cmocs(store: Store, mechanism: str, reviews: Sequence[str] | None,
                      include_narrower: bool, filters: CmocFilter
                      ) -> tuple[ConceptRef, list[tuple[ReviewIndex, CmocFacts]]]:
-    indexes = review_indexes(store, _ids(reviews))
+    indexes = _asked(store, reviews, filters)
     resolved = _resolve(indexes, "mechanism", mechanism)
     under = {ix.review_id: (ix.descendants(ref.iri) if include_narrower else {ref.iri})
              for ix, ref in resolved}
@@ -319,7 +344,7 @@ def evidence_trail(store: Store, *, cmoc: str | None = None, concept: str | None
     if concept is None and (context is None) != (mechanism is None):
         concept, kind = (context, "context") if context is not None else (mechanism, "mechanism")
         context = mechanism = None
-    indexes = review_indexes(store, _ids(reviews))
+    indexes = _asked(store, reviews, filters)
     if cmoc is not None:
         pairs = [(ix, ix.cmoc_by_id[cmoc]) for ix in indexes if cmoc in ix.cmoc_by_id]
         if not pairs:
@@ -356,7 +381,7 @@ def recurring_patterns(store: Store, min_studies: int = 2, *,
     supported by at least `min_studies` distinct studies."""
     groups: dict[tuple[str, str, str, str | None, bool], tuple[set[str], list[str]]] = {}
     refs: dict[str, ConceptRef] = {}
-    for index, c in _selected(review_indexes(store, _ids(reviews)), filters):
+    for index, c in _selected(_asked(store, reviews, filters), filters):
         if c.mechanism is None:
             continue
         for x in (*c.contexts, c.mechanism, *c.outcomes):
@@ -380,7 +405,7 @@ def contradictions(store: Store, *, reviews: Sequence[str] | None = None,
     """Same context and mechanism with opposite outcome directions (positive vs negative), or
     fired in one study and not in another; each with the evidence on both sides."""
     cells: dict[tuple[str, str], list[tuple[ReviewIndex, CmocFacts]]] = defaultdict(list)
-    for index, c in _selected(review_indexes(store, _ids(reviews)), filters):
+    for index, c in _selected(_asked(store, reviews, filters), filters):
         for ctx in set(c.contexts):
             if c.mechanism is not None:
                 cells[(ctx, c.mechanism)].append((index, c))

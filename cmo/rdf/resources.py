@@ -4,24 +4,11 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-_HERE = Path(__file__).parent
+from cmo.model.vocabulary import ontology_dir, ontology_file
 
-
-def ontology_dir() -> Path:
-    """The folder holding the ontology files, installed (inside the package) or in a checkout."""
-    # Installed, the ontology is cmo/ontology; in a checkout, it sits beside cmo/.
-    for candidate in (_HERE.parent / "ontology", _HERE.parent.parent / "ontology"):
-        if (candidate / "rkg.ttl").is_file():
-            return candidate
-    raise FileNotFoundError("The realist-kg ontology files are missing from this installation.")
-
-
-def ontology_file(name: str) -> Path:
-    """The path of one ontology file, e.g. 'shapes.ttl'."""
-    return ontology_dir() / name
+__all__ = ["jsonld_context", "ontology_dir", "ontology_file"]
 
 
 @cache

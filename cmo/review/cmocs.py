@@ -32,7 +32,14 @@ from pyoxigraph import NamedNode, Triple
 from cmo.errors import AlreadyExists, NotFound
 from cmo.model import ids
 from cmo.model.namespace import RKG
-from cmo.model.records import CMOConfiguration, Concept, NewCMOc, Study
+from cmo.model.records import (
+    CMOConfiguration,
+    Concept,
+    NewCMOc,
+    NewConcept,
+    NewConcepts,
+    Study,
+)
 from cmo.rdf.mapping import (
     Description,
     P,
@@ -46,6 +53,7 @@ from cmo.rdf.provenance import current_agent
 from cmo.rdf.sparql import query_text
 from cmo.review.index import CmocFacts, review_indexes
 from cmo.review.names import ReviewNames
+from cmo.review.new_concepts import created, near_duplicate_warnings, refuse_for_cmoc
 from cmo.review.reviews import get_review
 from cmo.review.versions import check_if_match, etag_of
 from cmo.store import Store
@@ -79,10 +87,27 @@ def next_cmoc_id(names: ReviewNames) -> str:
 
 
 class CMOcVersion(NamedTuple):
-    """One version of a CMOc and its ETag, both made from the same read of the store."""
+    """One version of a CMOc and its ETag, both made from the same read of the store; after a
+    write, also the concepts it created and the warnings about them (`new_concepts`)."""
 
     cmoc: CMOConfiguration
     etag: str
+    new_concepts: tuple[NewConcept, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def _written(store: Store, review_id: str, cmoc: CMOConfiguration, iri: str,
+             names: ReviewNames, policy: NewConcepts, write_it: Callable[[], None]
+             ) -> CMOcVersion:
+    """Refuse new concepts (if asked), write, and answer the version stored with the concepts
+    the write created and the warnings about them."""
+    if policy == "refuse":
+        refuse_for_cmoc(names, cmoc)
+    made = created(names)
+    write_it()
+    stored = _read(store, review_id, cmoc.id, iri)
+    return stored._replace(new_concepts=tuple(made),
+                           warnings=tuple(near_duplicate_warnings(names, made)))
 
 
 class _LinkedNames:
@@ -141,9 +166,11 @@ def create_cmoc(store: Store, review_id: str, cmoc: CMOConfiguration | NewCMOc
     return create_cmoc_version(store, review_id, cmoc).cmoc
 
 
-def create_cmoc_version(store: Store, review_id: str, cmoc: CMOConfiguration | NewCMOc
-                        ) -> CMOcVersion:
-    """`create_cmoc`, answering the version it stored and its ETag (read back under the lock)."""
+def create_cmoc_version(store: Store, review_id: str, cmoc: CMOConfiguration | NewCMOc, *,
+                        new_concepts: NewConcepts = "allow") -> CMOcVersion:
+    """`create_cmoc`, answering the version it stored and its ETag (read back under the lock),
+    the concepts it created and the warnings about them. With ``new_concepts="refuse"``, a
+    label that names no concept is InvalidInput (naming the field) and nothing is written."""
     get_review(store, review_id)
 
     def attempt() -> CMOcVersion:
@@ -157,8 +184,9 @@ def create_cmoc_version(store: Store, review_id: str, cmoc: CMOConfiguration | N
         new = new.model_copy(update={"created": new.created or datetime.now(UTC),
                                      "reviewer": new.reviewer or current_agent()})
         names.cmocs.setdefault(new.id, ids.cmoc_iri(review_id, new.id))
-        write(store, review_id, add=_triples(review_id, new, names), expected=expected)
-        return _read(store, review_id, new.id, names.cmocs[new.id])
+        triples = _triples(review_id, new, names)
+        return _written(store, review_id, new, names.cmocs[new.id], names, new_concepts,
+                        lambda: write(store, review_id, add=triples, expected=expected))
 
     return transact(store, review_id, attempt)
 
@@ -253,13 +281,14 @@ def replace_cmoc(store: Store, review_id: str, cmoc: CMOConfiguration, *,
 
 def edit_cmoc(store: Store, review_id: str, cmoc_id: str,
               change: Callable[[CMOConfiguration], CMOConfiguration], *,
-              if_match: str | None = None) -> CMOcVersion:
+              if_match: str | None = None, new_concepts: NewConcepts = "allow") -> CMOcVersion:
     """Store `change(stored CMOc)` in its place, and answer the version stored with its ETag.
 
     The stored CMOc is read, checked against `if_match` (PreconditionFailed if it has another
     ETag), changed, written and read back under the review's write lock, so `change` sees exactly
     the version the caller named, and the answer is exactly the version this write stored. The
-    creation time stays; `modified` is now.
+    creation time stays; `modified` is now. New concepts are answered, warned about or refused
+    as in `create_cmoc_version`.
     """
     def attempt() -> CMOcVersion:
         expected = current_revision(store, review_id)
@@ -272,9 +301,10 @@ def edit_cmoc(store: Store, review_id: str, cmoc_id: str,
         new = wanted.model_copy(update={
             "id": cmoc_id, "created": old.created, "modified": datetime.now(UTC),
             "reviewer": wanted.reviewer or old.reviewer})
-        write(store, review_id, remove=[iri], add=_triples(review_id, new, names),
-              expected=expected)
-        return _read(store, review_id, cmoc_id, iri)
+        triples = _triples(review_id, new, names)
+        return _written(store, review_id, new, iri, names, new_concepts,
+                        lambda: write(store, review_id, remove=[iri], add=triples,
+                                      expected=expected))
 
     return transact(store, review_id, attempt)
 

@@ -7,12 +7,22 @@ A label is the same concept under any case or spacing, and a synonym resolves to
 from __future__ import annotations
 
 from cmo.errors import AlreadyExists, InUse, InvalidInput, Problem
+from cmo.model import ids
 from cmo.model.records import Concept, ConceptKind
 from cmo.rdf.mapping import KIND_CLASS, concept_triples, read_concept
+from cmo.rdf.sparql import query_text
 from cmo.review.names import ReviewNames
 from cmo.review.versions import check_if_match, etag_of
 from cmo.store import Store
-from cmo.store.writes import describe_all, describe_one, locked, referrers, write
+from cmo.store.writes import (
+    current_revision,
+    describe_all,
+    describe_one,
+    locked,
+    referrers,
+    transact,
+    write,
+)
 
 
 def find_concept(store: Store, review_id: str, kind: ConceptKind, label: str) -> Concept:
@@ -108,3 +118,27 @@ def delete_concept(store: Store, review_id: str, kind: ConceptKind, label: str, 
     if users:
         raise InUse(f"{kind.value.capitalize()} {label!r} is used by {', '.join(users)}.")
     write(store, review_id, remove=[iri])
+
+
+def orphan_concepts(store: Store, review_id: str) -> list[Concept]:
+    """The concepts no CMOc refers to, directly or through a narrower concept (by kind, then
+    label): typos whose CMOc was fixed or deleted, and unused parts of a hierarchy."""
+    rows = store.select(query_text("orphan_concepts"), graphs=[ids.review_iri(review_id)])
+    orphans = {row["x"].value for row in rows if row["x"] is not None}
+    return [c for c in list_concepts(store, review_id) if c.iri in orphans]
+
+
+def prune_orphans(store: Store, review_id: str) -> list[Concept]:
+    """Delete every orphan concept (`orphan_concepts`) in one write; answer those deleted.
+
+    Read and deleted under the review's write lock, and only if nobody wrote in between, so a
+    concept a new CMOc has just used is never pruned.
+    """
+    def attempt() -> list[Concept]:
+        expected = current_revision(store, review_id)
+        orphans = orphan_concepts(store, review_id)
+        if orphans:
+            write(store, review_id, remove=[c.iri for c in orphans if c.iri], expected=expected)
+        return orphans
+
+    return transact(store, review_id, attempt)

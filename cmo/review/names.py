@@ -8,12 +8,11 @@ in the same write.
 
 from __future__ import annotations
 
-import difflib
-
 from cmo.errors import NotFound, UnknownConcept
 from cmo.model import ids
 from cmo.model.ids import normalise_label
 from cmo.model.records import ConceptKind
+from cmo.model.vocabulary import closest
 from cmo.review.index import ReviewIndex, review_indexes
 from cmo.store import Store
 
@@ -75,8 +74,7 @@ class ReviewNames:
     def suggest(self, kind: ConceptKind, label: str, n: int = 3) -> list[str]:
         """The existing labels and synonyms of `kind` closest to `label`."""
         known = {lbl: iri for (k, lbl), iri in self.concepts.items() if k == kind}
-        close = difflib.get_close_matches(normalise_label(label), list(known), n=n, cutoff=0.5)
-        return list(dict.fromkeys(self.labels[known[c]] for c in close))
+        return list(dict.fromkeys(self.labels[known[c]] for c in closest(label, known, n)))
 
     def concept(self, kind: ConceptKind, label: str) -> str:
         """The IRI of the concept a label names, minting one for a new label."""

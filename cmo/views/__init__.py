@@ -84,9 +84,9 @@ def mechanism_view_html(store: Store, review_id: str, *, context: str | None = N
                         title: str | None = None) -> str:
     """The mechanism view of a review as one HTML page (``embed=True``: no chrome, for an iframe).
 
-    This is what ``GET /reviews/{id}/views/mechanisms`` serves. Unknown review, context or
-    theory raise `cmo.NotFound` (`cmo.UnknownConcept` for a context); ``min_studies < 1`` raises
-    `cmo.InvalidInput`.
+    This is what ``GET /reviews/{id}/views/mechanisms`` serves. An unknown review or context
+    raises `cmo.NotFound` (`cmo.UnknownConcept` for a context); an unknown theory or
+    ``min_studies < 1`` raises `cmo.InvalidInput` (`UnknownValue`, with the closest theories).
     """
     view = MechanismView(store, review_id, context=context, theory=theory,
                          min_studies=min_studies, fired_only=fired_only, title=title)

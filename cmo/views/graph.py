@@ -27,10 +27,10 @@ from typing import Any
 
 import networkx as nx
 
-from cmo.errors import InvalidInput, NotFound, Problem
-from cmo.model.ids import normalise_label
+from cmo.errors import InvalidInput, Problem
 from cmo.model.records import Direction
 from cmo.questions.engine import CmocFilter, lookup_concept
+from cmo.questions.filters import check_theory
 from cmo.review.index import CmocFacts, ReviewIndex, review_indexes
 from cmo.store import Store
 
@@ -91,8 +91,7 @@ def build_graph(store: Store, options: ViewOptions) -> nx.MultiDiGraph:
     """The mechanism network that `options` asks for."""
     indexes = review_indexes(store, list(options.reviews) if options.reviews else None)
     under = _context_subtrees(store, indexes, options)
-    if options.theory is not None:
-        _check_theory(indexes, options.theory)
+    check_theory(indexes, options.theory)
     filters = CmocFilter(fired_only=options.fired_only, theory=options.theory)
     nodes: dict[str, _Tally] = defaultdict(_Tally)
     edges: dict[tuple[str, str, str], _Tally] = defaultdict(_Tally)
@@ -142,15 +141,6 @@ def _context_subtrees(store: Store, indexes: list[ReviewIndex],
     if not found:  # raises UnknownConcept with the closest labels
         lookup_concept(store, "context", options.context, options.reviews)
     return found
-
-
-def _check_theory(indexes: list[ReviewIndex], theory: str) -> None:
-    wanted = normalise_label(theory)
-    for ix in indexes:
-        for key, label, _version in ix.theories.values():
-            if wanted in (normalise_label(key), normalise_label(label)):
-                return
-    raise NotFound(f"No programme theory {theory!r}.")
 
 
 def _add_chains(kept: dict[str, CmocFacts], edges: dict[tuple[str, str, str], _Tally],

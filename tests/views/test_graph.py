@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import cmo
+from cmo.errors import UnknownValue
 from cmo.questions.engine import CmocFilter, context_mechanism_matrix, mechanisms_for_context
 from cmo.review.theories import list_theories
 from cmo.store import Store
@@ -71,7 +72,7 @@ def test_build_graph_with_chains_links_outcome_to_next_context(example_store: St
 
 @pytest.mark.parametrize(("option", "error"), [
     ({"context": "no such context"}, cmo.UnknownConcept),
-    ({"theory": "no such theory"}, cmo.NotFound),
+    ({"theory": "no such theory"}, UnknownValue),
     ({"min_studies": 0}, cmo.InvalidInput),
 ], ids=["context", "theory", "min-studies"])
 def test_build_graph_refuses_unknown_options(example_store: Store, option: dict[str, object],
