@@ -17,7 +17,7 @@ import click
 
 from cmo.cli.draw import draw
 from cmo.cli.query import query
-from cmo.cli.reviews import export, import_files, reviews, stats, validate
+from cmo.cli.reviews import export, import_files, reviews, stats, validate, visibility
 from cmo.cli.service import serve, token
 from cmo.cli.session import Session
 from cmo.errors import CmoError, UsageError
@@ -57,7 +57,8 @@ def cli(ctx: click.Context, store: str | None) -> None:
     ctx.obj = Session(store)
 
 
-for command in (import_files, export, validate, stats, query, draw, serve, token, reviews):
+for command in (import_files, export, validate, stats, query, draw, serve, token, reviews,
+                visibility):
     cli.add_command(command)
 
 

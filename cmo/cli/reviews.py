@@ -1,4 +1,5 @@
-"""`cmo import`, `export`, `validate`, `stats` and `reviews`: reviews in and out of the store."""
+"""`cmo import`, `export`, `validate`, `stats`, `reviews` and `visibility`: reviews in and out
+of the store."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from cmo.interchange.rdf_files import (
 )
 from cmo.interchange.sheet_export import SHEET_EXPORT_FORMATS, concept_sheet, export_sheet
 from cmo.questions.stats import review_stats
-from cmo.review.reviews import list_reviews
+from cmo.review.reviews import list_reviews, update_review
 from cmo.review.validation import validate_review
 from cmo.store import Store
 
@@ -148,3 +149,18 @@ def reviews(store: Store, fmt: str) -> None:
     echo_listing(fmt, [r.model_dump(mode="json") for r in found],
                  [(r.id, r.title, "public" if r.public else "private") for r in found],
                  ["id", "title", "visibility"])
+
+
+@click.command()
+@click.argument("visibility", type=click.Choice(("public", "private")))
+@click.option("--review", required=True, help="review id")
+@pass_store
+def visibility(store: Store, visibility: str, review: str) -> None:
+    """Make a review public or private.
+
+    Anyone may read a public review; a private one only those its tokens let in. Only this
+    command, or an admin or editor through the API, changes a review's visibility:
+    an import never does, whatever the file says (`rkg:public`). A new review is private.
+    """
+    updated = update_review(store, review, public=visibility == "public")
+    click.echo(f"Review {updated.id!r} is now {visibility}.")
