@@ -4,9 +4,10 @@ Every IRI minted under a review (``…/id/review/peer-support/cmoc/c10``) is min
 the target review (``…/id/review/ps/cmoc/c10``), and every node typed `rkg:Review` becomes the
 target review, so a copy of a review dereferences under its own id and new CMOcs join the same
 concept scheme. The file's review is whatever review its minted IRIs and `rkg:Review` nodes
-name; a file that names none (only IRIs of its own namespace) keeps its IRIs as they are. Two
-IRIs that would become one (``review/a/cmoc/c1`` and ``review/b/cmoc/c1`` in one file) are
-refused, naming both.
+name (several are merged); a file that names none (only IRIs of its own namespace) keeps its
+IRIs as they are. Concepts and studies of two reviews that become one IRI merge, as equal
+labels do within a review; two CMOcs or theory versions that would share an id
+(``review/a/cmoc/c1`` and ``review/b/cmoc/c1``) are refused, naming both.
 
 >>> moved = remint_map([("f.ttl", [ox.Quad(ox.NamedNode(ids.cmoc_iri("peer-support", "c10")),
 ...     ox.NamedNode("https://w3id.org/realist-kg/ns#inReview"),
@@ -30,6 +31,7 @@ from cmo.rdf.mapping import P, R
 _REVIEWS = ids.review_iri("")
 _SEGMENT = re.compile(r"[^/#?]+")
 _SHOWN = 10  # collisions named in one refusal
+_BY_ID = ("cmoc/", "theory/")  # resources a reviewer names by id: two are never one
 
 
 def _moved(iri: str, target: str) -> str | None:
@@ -69,10 +71,12 @@ def remint_map(files: Sequence[tuple[str, Sequence[ox.Quad]]],
 
 def _refuse_collisions(moved: dict[ox.NamedNode, ox.NamedNode], seen: dict[ox.NamedNode, str],
                        target: ox.NamedNode, review_id: str) -> None:
-    """Refuse two resources of the files that would be one; the review nodes merge by design."""
+    """Refuse two CMOcs (with their evidence) or theory versions of the files that would be
+    one; the review nodes, schemes, concepts and studies merge by design."""
+    by_id = tuple(f"{target.value}/{kind}" for kind in _BY_ID)
     into: defaultdict[ox.NamedNode, list[ox.NamedNode]] = defaultdict(list)
     for old, new in moved.items():
-        if new != target:
+        if new.value.startswith(by_id):
             into[new].append(old)
     for new in into:
         if new in seen and new not in moved:  # the file already uses the target's own IRI
@@ -85,9 +89,9 @@ def _refuse_collisions(moved: dict[ox.NamedNode, ox.NamedNode], seen: dict[ox.Na
                         file=", ".join(sorted({seen[o] for o in olds})))
                 for olds, new in clashes[:_SHOWN]]
     more = f" ({len(clashes) - _SHOWN} more)" if len(clashes) > _SHOWN else ""
-    raise InvalidInput(f"{len(clashes)} resource(s) of different reviews would be one in review "
-                       f"{review_id!r}{more}; import each review into a review of its own. "
-                       "Nothing was imported.", problems)
+    raise InvalidInput(f"{len(clashes)} CMOc(s) or theories of different reviews would share an "
+                       f"id in review {review_id!r}{more}; import each review into a review of "
+                       "its own. Nothing was imported.", problems)
 
 
 def remint(quads: Iterable[ox.Quad], moved: dict[ox.NamedNode, ox.NamedNode]

@@ -99,7 +99,7 @@ def test_import_leaves_other_reviews_of_the_store_alone(mem: Store) -> None:
     assert get_review(mem, "peer-support").public and not get_review(mem, "mine").public
 
 
-def test_import_refuses_two_iris_that_would_become_one(mem: Store) -> None:
+def test_import_refuses_two_cmocs_that_would_share_an_id(mem: Store) -> None:
     """Two reviews' c1 in one file cannot both be the target's c1: refused, naming both."""
     parts = []
     for review in ("a", "b"):
@@ -159,3 +159,47 @@ def test_import_summary_counts_what_the_file_holds(mem: Store, review_id: str) -
     stored = [t for t in review_graph_triples(mem, review_id)
               if t.predicate.value != f"{RKG_IRI}revision"]
     assert report.triples == checked.triples == len(stored)
+
+
+def _cmoc(review: str, cmoc_id: str) -> str:
+    """One CMOc (with its concepts and study) minted under `review`, as Turtle."""
+    base = f"{REVIEWS}{review}/"
+    return f"""<{base}cmoc/{cmoc_id}> a rkg:CMOConfiguration ; rkg:fromStudy <{base}study/s> ;
+  rkg:hasContext <{base}context/x> ; rkg:hasMechanism <{base}mechanism/m> ;
+  rkg:hasOutcome <{base}outcome/o> ; rkg:mechanismFired true .
+<{base}study/s> a rkg:Study ; dcterms:identifier "S 2020" .
+<{base}context/x> a rkg:Context ; skos:prefLabel "x" .
+<{base}mechanism/m> a rkg:Mechanism ; skos:prefLabel "m" .
+<{base}outcome/o> a rkg:Outcome ; skos:prefLabel "o" .
+"""
+
+
+def _turtle(*parts: str) -> bytes:
+    head = (f"@prefix rkg: <{RKG_IRI}> . @prefix skos: <{SKOS_IRI}> . "
+            "@prefix dcterms: <http://purl.org/dc/terms/> .\n")
+    return (head + "".join(parts)).encode()
+
+
+def test_import_remints_by_whole_segments_and_odd_review_ids(mem: Store) -> None:
+    """'ps-old' is another review than 'ps', an encoded id is just another review, and their
+    concepts and study with the same labels and key merge, as equal labels do in a review."""
+    data = _turtle(_cmoc("ps-old", "c1"), _cmoc("%3Cscript%3E", "c2"))
+    import_rdf(mem, "ps", _ttl(data))
+    minted = _minted(mem, "ps")
+    assert {ids.cmoc_iri("ps", "c1"), ids.cmoc_iri("ps", "c2")} <= minted
+    assert all(_mine(i, "ps") for i in minted)
+    assert len(list_concepts(mem, "ps")) == 3 and review_stats(mem, "ps").studies == 1
+    with pytest.raises(cmo.InvalidInput, match="ps-old/cmoc/c1"):
+        import_rdf(mem, "ps2", _ttl(_turtle(_cmoc("ps-old", "c1"), _cmoc("ps2", "c1"))))
+
+
+def test_collisions_across_files_name_each_file_and_stop_at_ten(mem: Store) -> None:
+    a = _turtle(*(_cmoc("a", f"c{n}") for n in range(12)))
+    b = _turtle(*(_cmoc("b", f"c{n}") for n in range(12)))
+    with pytest.raises(cmo.InvalidInput) as caught:
+        import_rdf(mem, "t", [*_ttl(a, "a.ttl"), *_ttl(b, "b.ttl")])
+    problems = caught.value.problems
+    # 12 CMOcs share their ids (the study and concepts merge): ten named, the rest counted.
+    assert len(problems) == 10 and "(2 more)" in caught.value.summary
+    assert all(p.file == "a.ttl, b.ttl" for p in problems)
+    assert mem.graphs() == []
