@@ -115,11 +115,12 @@ def _into_review(files: Sequence[tuple[str, Sequence[ox.Quad]]],
     target = ox.NamedNode(ids.review_iri(review_id))
     moved = remint_map(files, review_id)
     foreign = {old for old, new in moved.items() if new == target}
+    own = {target, *foreign}
+    left_out = {P.identifier: foreign, **{p: own for p in _STORE_SAYS}}
     kept = (q for _, quads in files for q in quads
-            if not (q.subject in foreign and q.predicate == P.identifier)
-            and not (q.subject in (target, *foreign) and q.predicate in _STORE_SAYS)
+            if not (q.predicate in left_out and q.subject in left_out[q.predicate])
             and not q.predicate.value.startswith(SYS_IRI))
-    triples = set(remint(kept, moved))
+    triples = remint(kept, moved)
     cmocs = {t.subject for t in triples if t.predicate == P.type and
              t.object == R["CMOConfiguration"]}
     linked = {t.subject for t in triples if t.predicate == R["inReview"]}
