@@ -42,7 +42,8 @@ CONCEPT_CLASSES = tuple(KIND_CLASS.values())
 
 @dataclass
 class ImportReport:
-    """What an import added to a review."""
+    """What an import wrote into a review: its triples, and the CMOcs, studies and concepts they
+    describe (counted once each, whether or not the review held them already)."""
 
     review: str
     files: int
