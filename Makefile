@@ -1,5 +1,6 @@
 # Two commands do everything: `make demo` and `make test` (each installs what it needs first).
-# `make demo` loads the example review and serves the API on 127.0.0.1:8000 until Ctrl-C.
+# `make demo` loads the example review, makes it public (an import never does) and serves the
+# API on 127.0.0.1:8000 until Ctrl-C.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -19,6 +20,7 @@ $(STAMP): pyproject.toml
 demo: install
 	rm -rf demo-data
 	$(BIN)/cmo --store $(DEMO_STORE) import examples/peer-support/review.ttl --review peer-support
+	$(BIN)/cmo --store $(DEMO_STORE) visibility --review peer-support public
 	$(BIN)/cmo --store $(DEMO_STORE) reviews
 	$(BIN)/cmo --store $(DEMO_STORE) stats --review peer-support
 	$(BIN)/cmo --store $(DEMO_STORE) validate --review peer-support

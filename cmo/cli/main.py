@@ -18,7 +18,7 @@ import click
 from cmo.cli.concepts import concepts
 from cmo.cli.draw import draw
 from cmo.cli.query import query
-from cmo.cli.reviews import export, import_files, reviews, stats, validate
+from cmo.cli.reviews import export, import_files, reviews, stats, validate, visibility
 from cmo.cli.service import serve, token
 from cmo.cli.session import Session
 from cmo.errors import CmoError, UsageError
@@ -60,7 +60,7 @@ def cli(ctx: click.Context, store: str | None) -> None:
 
 
 for command in (import_files, export, validate, stats, query, draw, serve, token, reviews,
-                concepts):
+                concepts, visibility):
     cli.add_command(command)
 
 

@@ -1,4 +1,5 @@
-"""`cmo import`, `export`, `validate`, `stats` and `reviews`: reviews in and out of the store."""
+"""`cmo import`, `export`, `validate`, `stats`, `reviews` and `visibility`: reviews in and out
+of the store."""
 
 from __future__ import annotations
 
@@ -194,9 +195,24 @@ def reviews(ctx: click.Context, fmt: str, wide: bool) -> None:
 @click.option("--question", help="the review's new question")
 @pass_store
 def set_review(store: Store, review: str, title: str | None, question: str | None) -> None:
-    """Change a review's title or question (its visibility is changed only through the API)."""
+    """Change a review's title or question (its visibility: `cmo visibility`)."""
     if title is None and question is None:
         raise click.UsageError("Give --title, --question or both.")
     updated = update_review(store, review, title=title, question=question)
     click.echo(f"Review {updated.id!r}: {updated.title!r}"
                + (f", asking {updated.question!r}." if updated.question else "."))
+
+
+@click.command()
+@click.argument("visibility", type=click.Choice(("public", "private")))
+@click.option("--review", required=True, help="review id")
+@pass_store
+def visibility(store: Store, visibility: str, review: str) -> None:
+    """Make a review public or private.
+
+    Anyone may read a public review; a private one only those its tokens let in. Only this
+    command, or an admin or editor through the API, changes a review's visibility:
+    an import never does, whatever the file says (`rkg:public`). A new review is private.
+    """
+    updated = update_review(store, review, public=visibility == "public")
+    click.echo(f"Review {updated.id!r} is now {visibility}.")

@@ -16,12 +16,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cmo.errors import LimitExceeded, ParseError, Problem, UnsupportedFormat, ValidationFailed
+from cmo.interchange.reminting import remint, remint_map
 from cmo.limits import LIMITS
 from cmo.model import ids
 from cmo.model.namespace import ID_IRI, PREFIXES, SYS_IRI
 from cmo.model.records import NewConcept, NewConcepts, Review
 from cmo.rdf.guards import check_rdf_body
-from cmo.rdf.mapping import P, R, review_triples
+from cmo.rdf.mapping import KIND_CLASS, P, R, review_triples
 from cmo.rdf.resources import jsonld_context
 from cmo.rdf.sparql import query_text
 from cmo.review.names import ReviewNames
@@ -38,12 +39,14 @@ FORMATS: dict[str, ox.RdfFormat] = {
     "jsonld": ox.RdfFormat.JSON_LD, "json": ox.RdfFormat.JSON_LD,
 }
 EXPORT_FORMATS = ("ttl", "trig", "nq", "jsonld")
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
+_STORE_SAYS = (R["public"], R["revision"])
+CONCEPT_CLASSES = tuple(KIND_CLASS.values())
 
 
 @dataclass
 class ImportReport:
-    """What an import added to a review."""
+    """What an import wrote into a review: its triples, and the CMOcs, studies and concepts they
+    describe (counted once each, whether or not the review held them already)."""
 
     review: str
     files: int
@@ -117,19 +120,24 @@ def check_terms(quads: Sequence[ox.Quad], source: str) -> None:
                                  "(RDF 1.2 '<<( )>>' and annotations) are not supported")
 
 
-def _into_review(quads: Sequence[ox.Quad], review_id: str) -> list[ox.Triple]:
-    """Triples for the review's graph: foreign review IRIs become this review; CMOcs linked."""
+def _into_review(files: Sequence[tuple[str, Sequence[ox.Quad]]],
+                 review_id: str) -> list[ox.Triple]:
+    """Triples for the review's graph: the files' review IRIs re-minted under this review
+    (`cmo.interchange.reminting`), CMOcs linked to it.
+
+    What only the store may say about the review is left out: its id, its visibility (an
+    import never publishes or hides a review) and its revision token, and the service's own
+    bookkeeping (`sys:`, e.g. an exported review's instance).
+    """
     target = ox.NamedNode(ids.review_iri(review_id))
-    foreign = {q.subject for q in quads if q.predicate == P.type and q.object == R["Review"]
-               and q.subject != target}
-
-    def here(term: Term) -> Term:
-        return target if term in foreign else term
-
-    # The service's bookkeeping (`sys:`, e.g. an exported review's instance) is never imported.
-    triples = {ox.Triple(here(q.subject), q.predicate, here(q.object))  # type: ignore[arg-type]
-               for q in quads if not (q.subject in foreign and q.predicate == P.identifier)
-               and not q.predicate.value.startswith(SYS_IRI)}
+    moved = remint_map(files, review_id)
+    foreign = {old for old, new in moved.items() if new == target}
+    own = {target, *foreign}
+    left_out = {P.identifier: foreign, **{p: own for p in _STORE_SAYS}}
+    kept = (q for _, quads in files for q in quads
+            if not (q.predicate in left_out and q.subject in left_out[q.predicate])
+            and not q.predicate.value.startswith(SYS_IRI))
+    triples = remint(kept, moved)
     cmocs = {t.subject for t in triples if t.predicate == P.type and
              t.object == R["CMOConfiguration"]}
     linked = {t.subject for t in triples if t.predicate == R["inReview"]}
@@ -150,19 +158,27 @@ def _fallback_ids(triples: set[ox.Triple]) -> set[ox.Triple]:
 
 def _merge_review_description(review_id: str, current: Sequence[ox.Triple],
                               incoming: list[ox.Triple], *, keep_defaults: bool) -> list[ox.Triple]:
-    """Incoming triples, minus any that would give the review a second title, id, etc.
+    """Incoming triples, minus any that would give the review or its concept scheme a second
+    title, id, etc.
 
-    For a new review, `current` holds defaults (title = id) that the file's own description
-    overrides; for an existing review, what is stored wins.
+    For a new review, `current` holds defaults (title = id) that the file's own description of
+    the review overrides; for an existing review, what is stored wins. The scheme's title names
+    this review, so it always stays.
     """
     target = ox.NamedNode(ids.review_iri(review_id))
-    described = {t.predicate for t in current if t.subject == target}
-    from_file = {t.predicate for t in incoming if t.subject == target}
+    scheme = ox.NamedNode(ids.scheme_iri(review_id))
     if keep_defaults:
-        defaults = [t for t in current if t.subject != target or t.predicate not in from_file
-                    or t.predicate == P.type]
-        return defaults + incoming
-    return [t for t in incoming if t.subject != target or t.predicate not in described]
+        from_file = {t.predicate for t in incoming if t.subject == target}
+        current = [t for t in current if t.subject != target or t.predicate not in from_file
+                   or t.predicate == P.type]
+    described = {(t.subject, t.predicate) for t in current if t.subject in (target, scheme)}
+    merged = [t for t in incoming if (t.subject, t.predicate) not in described]
+    return list(dict.fromkeys([*current, *merged])) if keep_defaults else merged
+
+
+def _count(triples: Sequence[ox.Triple], *classes: ox.NamedNode) -> int:
+    """How many distinct resources the triples type as one of `classes`."""
+    return len({t.subject for t in triples if t.predicate == P.type and t.object in classes})
 
 
 @locked
@@ -171,26 +187,31 @@ def import_rdf(store: Store, review_id: str, files: Sequence[tuple[str, bytes, o
                new_concepts: NewConcepts = "allow") -> ImportReport:
     """Import RDF files into a review (created when missing): all of them, or nothing.
 
-    With `check`, everything is parsed and validated but nothing is written. The report names
-    the concepts the files add to the review, with warnings for labels close to existing ones;
-    ``new_concepts="refuse"`` refuses files that would add any.
+    The files' review IRIs are re-minted under this review; an import never changes the
+    review's visibility. With `check`, everything is parsed and validated but nothing is
+    written. The report counts the triples written and the CMOcs, studies and concepts they
+    describe, and names the concepts the files add to the review, with warnings for labels
+    close to existing ones; ``new_concepts="refuse"`` refuses files that would add any.
     """
     ids.check_id(review_id, "review id")
-    quads: list[ox.Quad] = []
+    parsed: list[tuple[str, list[ox.Quad]]] = []
     for source, data, fmt in files:
-        parsed = parse_rdf(data, fmt, source)
-        check_terms(parsed, source)
-        quads += parsed
-    triples = _into_review(quads, review_id)
+        quads = parse_rdf(data, fmt, source)
+        check_terms(quads, source)
+        parsed.append((source, quads))
+    triples = _into_review(parsed, review_id)
     created = not review_exists(store, review_id)
     # The whole stored review is read only to validate against it; merging the review's own
-    # description needs just the review node.
+    # description needs just the review and scheme nodes.
     existing = review_graph_triples(store, review_id) if validate and not created else []
     if created:
         current = review_triples(Review(id=review_id, title=review_id))
     else:
-        current = existing or store.construct(query_text("describe_one"), {
-            "owner": ox.NamedNode(ids.review_iri(review_id))}, graphs=[ids.review_iri(review_id)])
+        current = existing or [t for node in (ids.review_iri(review_id),
+                                              ids.scheme_iri(review_id))
+                               for t in store.construct(query_text("describe_one"), {
+                                   "owner": ox.NamedNode(node)},
+                                   graphs=[ids.review_iri(review_id)])]
     triples = _merge_review_description(review_id, current, triples, keep_defaults=created)
     names = ReviewNames(review_id) if created else ReviewNames.load(store, review_id)
     made, warned = in_rdf(names, triples, new_concepts, ", ".join(f[0] for f in files))
@@ -200,8 +221,10 @@ def import_rdf(store: Store, review_id: str, files: Sequence[tuple[str, bytes, o
             raise ValidationFailed(violations, review_id)
     if not check:
         add_triples(store, review_id, triples)
-    cmocs = sum(1 for t in triples if t.predicate == P.type and t.object == R["CMOConfiguration"])
-    return ImportReport(review_id, len(files), len(triples), cmocs, created, checked=check,
+    return ImportReport(review_id, len(files), len(triples),
+                        _count(triples, R["CMOConfiguration"]), created, checked=check,
+                        studies=_count(triples, R["Study"]),
+                        concepts=_count(triples, *CONCEPT_CLASSES),
                         new_concepts=made, warnings=warned)
 
 

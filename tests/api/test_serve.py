@@ -18,6 +18,8 @@ from tests.conftest import EXAMPLE, ROOT, invoke_cmo, run_cmo
 def test_serve_prints_admin_token_once_and_serves(tmp_path: Path) -> None:
     store = f"oxigraph:{tmp_path / 'store'}"
     assert run_cmo("--store", store, "import", str(EXAMPLE), "--review", "ps").returncode == 0
+    # As `make demo` does: an import never publishes a review, this command does.
+    assert run_cmo("--store", store, "visibility", "--review", "ps", "public").returncode == 0
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "CMO_ADMIN_TOKEN"}
     proc = subprocess.Popen([sys.executable, "-u", "-m", "cmo.cli", "--store", store, "serve",
@@ -39,6 +41,8 @@ def test_serve_prints_admin_token_once_and_serves(tmp_path: Path) -> None:
                 time.sleep(0.1)
         headers = {"Authorization": f"Bearer {token}"}
         assert httpx.get(f"{url}/reviews/ps").status_code == 200  # the example is public
+        c10 = httpx.get(f"{url}/reviews/ps/cmocs/c10").json()["iri"]  # copied under ps
+        assert httpx.get(url + c10.removeprefix("https://w3id.org/realist-kg")).status_code == 200
         assert httpx.post(f"{url}/reviews", json={"id": "x", "title": "X"}).status_code == 401
         assert httpx.post(f"{url}/reviews", json={"id": "x", "title": "X"},
                           headers={"Authorization": f"Bearer {token}"}).status_code == 201
