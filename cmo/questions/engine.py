@@ -19,6 +19,7 @@ import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from cmo.errors import InvalidInput, NotFound, Problem, UnknownConcept
 from cmo.model.answers import (
@@ -44,7 +45,14 @@ from cmo.model.answers import (
 from cmo.model.ids import normalise_label
 from cmo.model.records import Confidence, Direction, StudyDesign
 from cmo.questions.chains import chains as chains  # a question too: cmo.questions.engine.chains
-from cmo.review.index import CmocFacts, ReviewIndex, remembered, review_indexes
+from cmo.review.index import (
+    CmocFacts,
+    ReviewIndex,
+    gc_paused,
+    remembered_at,
+    review_indexes,
+    review_revisions,
+)
 from cmo.store import Store
 
 _CONFIDENCE_RANK = {"low": 0, "moderate": 1, "high": 2}
@@ -150,12 +158,44 @@ def context_mechanism_matrix(store: Store, reviews: Sequence[str] | None = None,
                              filters: CmocFilter = NO_FILTER) -> Matrix:
     """For every (context, mechanism) pair: CMOcs, distinct studies, fired and not fired.
 
-    The answer is remembered per set of review revisions, so asking again after no write is
-    a lookup; any write to one of the reviews makes it be computed afresh.
+    The answer is remembered per set of review revisions, in this process and on disk beside
+    the review snapshots, so asking again after no write is a lookup, even in a new process;
+    any write to one of the reviews makes it be computed afresh.
     """
-    indexes = review_indexes(store, _ids(reviews))
-    return remembered(store, indexes, ("matrix", filters),
-                      lambda: _matrix(indexes, filters))
+    asked = _ids(reviews)
+    current = review_revisions(store, asked)
+    wanted = sorted(current) if asked is None else asked
+    missing = [rid for rid in wanted if rid not in current]
+    if missing:
+        raise NotFound(f"No review {missing[0]!r}.")
+
+    def compute() -> tuple[Matrix, list[tuple[str, str | None]]]:
+        indexes = review_indexes(store, asked, current)
+        with gc_paused():
+            return _matrix(indexes, filters), [(ix.review_id, ix.revision) for ix in indexes]
+
+    return remembered_at(store, [(rid, current[rid]) for rid in wanted], ("matrix", filters),
+                         compute, keep=(_matrix_doc, _matrix_from_doc))
+
+
+def _matrix_doc(matrix: Matrix) -> dict[str, Any]:
+    """The matrix as compact JSON: each concept once, each row as numbers."""
+    number: dict[tuple[str, str], int] = {}
+
+    def n(ref: ConceptRef) -> int:
+        return number.setdefault((ref.iri, ref.label), len(number))
+
+    rows = [[n(r.context), n(r.mechanism), r.cmocs, r.studies, r.fired, r.not_fired]
+            for r in matrix.rows]
+    return {"concepts": list(number), "rows": rows}
+
+
+def _matrix_from_doc(doc: Any) -> Matrix:
+    """`_matrix_doc` read back; every value is validated (a bad one raises)."""
+    refs = {i: ConceptRef(iri=iri, label=label) for i, (iri, label) in enumerate(doc["concepts"])}
+    return Matrix.model_construct(rows=[
+        MatrixCell(context=refs[c], mechanism=refs[m], cmocs=n, studies=s, fired=f, not_fired=nf)
+        for c, m, n, s, f, nf in doc["rows"]])
 
 
 def _matrix(indexes: Sequence[ReviewIndex], filters: CmocFilter) -> Matrix:
