@@ -240,8 +240,14 @@ def remembered_at(store: Store, versions: Versions, question: Hashable,
     with state.lock:
         if key in state.answers:
             return state.answers[key]  # type: ignore[no-any-return]
+        # Only a process's first answer to a question over these reviews is read from or kept
+        # on disk: answering again after a write here stays as fast as it was (the next
+        # process computes that answer once, and keeps it).
+        reviews = [rid for rid, _ in key[1]]
+        first = not any(isinstance(old, tuple) and old[0] == question
+                        and [rid for rid, _ in old[1]] == reviews for old in state.answers)
     shelf = None
-    if keep is not None:
+    if keep is not None and first:
         from cmo.review.snapshots import Snapshots  # it builds on this module's classes
 
         shelf = Snapshots.of(store)
@@ -251,7 +257,9 @@ def remembered_at(store: Store, versions: Versions, question: Hashable,
         if tuple(over) != key[1]:
             return answer
         if shelf is not None and keep is not None:
-            shelf.save_answer(repr(key), keep[0](answer))
+            with gc_paused():
+                doc = keep[0](answer)
+            shelf.save_answer(repr(key), doc)
     with state.lock:
         if len(state.answers) >= _MAX_ANSWERS:
             state.answers.pop(next(iter(state.answers)))

@@ -341,3 +341,34 @@ def test_a_private_review_stays_private_after_a_restart(tmp_path: Path) -> None:
     assert anonymous.status_code == 200
     assert {r["mechanism"]["label"] for r in anonymous.json()["rows"]} == {"open mechanism"}
     store.close()
+
+
+def test_answering_again_after_a_write_keeps_nothing_more_on_disk(path: Path) -> None:
+    store = fresh(path)
+    context_mechanism_matrix(store)
+    answers = Path(f"{path}.index") / "answers"
+    kept = sorted(answers.iterdir())
+    create_cmoc(store, "r1", sample_cmoc("c9", mechanism="a new mechanism"))
+    assert any(r.mechanism.label == "a new mechanism" for r in context_mechanism_matrix(store).rows)
+    assert sorted(answers.iterdir()) == kept  # the next process keeps the new one
+    store.close()
+
+
+def test_a_remote_store_keeps_snapshots_only_where_told(
+        remote_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sample_review(remote_store, "r1")
+    assert remote_store.index_dir is None and Snapshots.of(remote_store) is None
+    monkeypatch.setenv("CMO_INDEX_DIR", str(tmp_path / "kept"))
+    first = open_store(remote_store.url)
+    expected = cells(context_mechanism_matrix(first))
+    first.close()
+    second = no_scans(open_store(remote_store.url))
+    assert cells(context_mechanism_matrix(second)) == expected
+    assert len(review_indexes(second)) == 1
+    second.close()
+    update_review(remote_store, "r1", title="renamed")
+    create_cmoc(remote_store, "r1", sample_cmoc("c9", mechanism="a new mechanism"))
+    third = open_store(remote_store.url)
+    assert any(r.mechanism.label == "a new mechanism"
+               for r in context_mechanism_matrix(third).rows)
+    third.close()
