@@ -47,28 +47,19 @@ ROOT = HERE.parent
 CACHE = Path("/tmp/realist-kg-cold-start")
 RESULTS = HERE / "RESULTS.md"
 PY = sys.executable
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from query_bench import MATRIX_Q  # noqa: E402  (the full aggregation, passed to the child)
 
 NAIVE = r'''
 import json, sys, pyoxigraph as ox
 Q = """PREFIX rkg: <https://w3id.org/realist-kg/ns#>
 SELECT ?ctx ?mech (COUNT(?c) AS ?n) WHERE {
   ?c a rkg:CMOConfiguration ; rkg:hasContext ?ctx ; rkg:hasMechanism ?mech } GROUP BY ?ctx ?mech"""
-FULL = """PREFIX rkg: <https://w3id.org/realist-kg/ns#>
-SELECT ?ctx ?mech ?n ?studies ?fired ?not_fired WHERE {
-  { SELECT ?ctx ?mech (COUNT(?c) AS ?n) (SUM(IF(?f, 1, 0)) AS ?fired)
-           (SUM(IF(?f, 0, 1)) AS ?not_fired)
-    WHERE { SELECT DISTINCT ?c ?ctx ?mech ?f WHERE {
-      ?c a rkg:CMOConfiguration ; rkg:hasContext ?ctx ; rkg:hasMechanism ?mech ;
-         rkg:mechanismFired ?f } }
-    GROUP BY ?ctx ?mech }
-  { SELECT ?ctx ?mech (COUNT(DISTINCT ?s) AS ?studies) WHERE {
-      ?c a rkg:CMOConfiguration ; rkg:hasContext ?ctx ; rkg:hasMechanism ?mech ;
-         rkg:fromStudy ?s }
-    GROUP BY ?ctx ?mech }
-}"""
 store = ox.Store(sys.argv[1])
 rows = [[t.value for t in r] for r in store.query(
-    FULL if sys.argv[2] == "full" else Q, use_default_graph_as_union=True)]
+    Q if sys.argv[2] == "count" else sys.argv[2], use_default_graph_as_union=True)]
 if len(sys.argv) > 3:
     with open(sys.argv[3], "w") as f:
         json.dump(rows, f)
@@ -137,7 +128,7 @@ def cmo_matrix(store: Path) -> list[str]:
 def check(store: Path) -> str:
     """The matrix from the CLI and the naive query agree on every cell's CMOc count."""
     out = CACHE / "check.json"
-    subprocess.run([PY, "-c", NAIVE, str(store), "full", str(out)], check=True)
+    subprocess.run([PY, "-c", NAIVE, str(store), MATRIX_Q, str(out)], check=True)
     naive = {(c, m): (int(n), int(s), int(f), int(nf))
              for c, m, n, s, f, nf in json.loads(out.read_text())}
     text = subprocess.run(cmo_matrix(store), check=True, capture_output=True, env=_env(ROOT),
@@ -208,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
             figures.setdefault("naive GROUP BY", []).append((*naive, naive[0], 1.0))
             print(f"round {n + 1} {name}: {ours[0]:.2f} s / naive {naive[0]:.2f} s "
                   f"= {ours[0] / naive[0]:.2f}", flush=True)
-        full.append(run([PY, "-c", NAIVE, str(store), "full"]))
+        full.append(run([PY, "-c", NAIVE, str(store), MATRIX_Q]))
     kept()
     agree = check(store)
     warm = {"this code": json.loads(subprocess.run(

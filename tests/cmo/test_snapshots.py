@@ -8,16 +8,12 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 import pytest
-import uvicorn
 
 from cmo.model.answers import Matrix
 from cmo.model.records import Review
@@ -28,6 +24,7 @@ from cmo.review.reviews import create_review, update_review
 from cmo.review.snapshots import MAGIC, Snapshots, _digest
 from cmo.settings import Settings
 from cmo.store import OxigraphStore, Store, open_store
+from tests.api.conftest import serving
 from tests.builders import sample_cmoc, sample_review
 from tests.conftest import ROOT
 
@@ -289,29 +286,6 @@ def test_memory_and_other_stores_keep_no_snapshot() -> None:
     assert OxigraphStore(None).index_dir is None
 
 
-@contextmanager
-def serving(store: Store) -> Iterator[str]:
-    """The service over `store` on a free port (real HTTP); its URL."""
-    from api.main import create_app
-    from tests.api.conftest import free_port
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(Settings(admin_token=ADMIN), store),
-                                           host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the service did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 def test_a_private_review_stays_private_after_a_restart(tmp_path: Path) -> None:
     path = tmp_path / "store"
     store = open_store(f"oxigraph:{path}")
@@ -319,7 +293,7 @@ def test_a_private_review_stays_private_after_a_restart(tmp_path: Path) -> None:
     create_cmoc(store, "open", sample_cmoc("c1", mechanism="open mechanism"))
     create_review(store, Review(id="secret", title="Secret", public=False))
     create_cmoc(store, "secret", sample_cmoc("c1", mechanism="secret mechanism"))
-    with serving(store) as url:
+    with serving(Settings(admin_token=ADMIN), store) as url:
         everything = httpx.get(f"{url}/matrix", headers={"Authorization": f"Bearer {ADMIN}"},
                                timeout=30).json()
     assert {r["mechanism"]["label"] for r in everything["rows"]} == {"open mechanism",
@@ -335,7 +309,7 @@ def test_a_private_review_stays_private_after_a_restart(tmp_path: Path) -> None:
                                                            ("secret", revisions["secret"])))))
     shutil.copy(full, shelf._answer_path(repr((("matrix", NO_FILTER),
                                                (("open", revisions["open"]),)))))
-    with serving(store) as url:
+    with serving(Settings(admin_token=ADMIN), store) as url:
         anonymous = httpx.get(f"{url}/matrix", timeout=30)
         assert httpx.get(f"{url}/reviews/secret/matrix", timeout=30).status_code == 404
     assert anonymous.status_code == 200
