@@ -247,7 +247,8 @@ def remembered_at(store: Store, versions: Versions, question: Hashable,
         first = not any(isinstance(old, tuple) and old[0] == question
                         and [rid for rid, _ in old[1]] == reviews for old in state.answers)
     shelf = None
-    if keep is not None and first:
+    # One review's answers come from its index at once; only answers over several are kept.
+    if keep is not None and first and len(key[1]) > 1:
         from cmo.review.snapshots import Snapshots  # it builds on this module's classes
 
         shelf = Snapshots.of(store)

@@ -34,7 +34,7 @@ from cmo.store import Store
 MAGIC = b"realist-kg review index 1 "
 #: A snapshot bigger than this is not read (a review of about a million CMOcs).
 MAX_BYTES = 1 << 30
-#: Answers kept on disk (each up to ~45 MB: the full matrix at 100k CMOcs); older ones go.
+#: Answers kept on disk (the full matrix at 100k CMOcs: 6 MB); the least recently used go.
 KEEP_ANSWERS = 8
 _KINDS = frozenset(k.value for k in ConceptKind)
 _DIRECTIONS = frozenset(d.value for d in Direction)
@@ -116,6 +116,7 @@ class Snapshots:
             kept, _, body = data.partition(b"\n")
             if kept != self._answer_key(key):
                 return None
+            os.utime(self._answer_path(key))  # used: the last to be dropped
             return json.loads(body)
         except (_Bad, ValueError, OSError, RecursionError, MemoryError):
             return None
@@ -124,7 +125,7 @@ class Snapshots:
         return json.dumps([self.identity, key]).encode()
 
     def save_answer(self, key: str, doc: Any) -> None:
-        """Keep a JSON document under `key`; only the newest `KEEP_ANSWERS` stay."""
+        """Keep a JSON document under `key`; the `KEEP_ANSWERS` last used stay."""
         folder = self.folder / "answers"
         try:
             body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
