@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from cmo.model import ids
 from cmo.model.records import ConceptKind, Confidence, Direction, StudyDesign
 from cmo.review.index import CmocFacts, EvidenceFacts, ReviewIndex, StudyFacts
 from cmo.store import Store
@@ -76,7 +77,10 @@ class Snapshots:
         return cls(folder, identity) if folder is not None and identity is not None else None
 
     def _path(self, review_id: str) -> Path:
-        # Review ids are checked ids ([A-Za-z0-9._-], not starting with a dot): safe file names.
+        # Only a well-formed id ([A-Za-z0-9._-], not starting with a dot) names a file: a graph
+        # loaded by another tool as ".../review/../x" must not write outside the folder.
+        if not ids.is_id(review_id):
+            raise _Bad(review_id)
         return self.folder / f"{review_id}.json"
 
     def load(self, review_id: str, revision: str) -> ReviewIndex | None:
@@ -93,8 +97,8 @@ class Snapshots:
 
     def save(self, index: ReviewIndex) -> None:
         """Write the snapshot of `index` (read at its revision); nothing for a review without a
-        token. Best effort: a failure leaves no file behind."""
-        if index.revision is None:
+        token or an id that is not one. Best effort: a failure leaves no file behind."""
+        if index.revision is None or not ids.is_id(index.review_id):
             return
         try:
             body = json.dumps(_encode(index, self.identity), ensure_ascii=False,

@@ -356,3 +356,16 @@ def test_a_remote_store_keeps_snapshots_only_where_told(
     assert any(r.mechanism.label == "a new mechanism"
                for r in context_mechanism_matrix(third).rows)
     third.close()
+
+
+def test_a_review_graph_named_to_escape_the_folder_writes_nothing_outside(path: Path) -> None:
+    store = fresh(path)
+    g = "https://w3id.org/realist-kg/id/review/../../escape"
+    store.update(f"INSERT DATA {{ GRAPH <{g}> {{ <{g}> a <https://w3id.org/realist-kg/ns#Review> ;"
+                 ' <https://w3id.org/realist-kg/ns#revision> "t1" } }')
+    assert "../../escape" in review_revisions(store)
+    assert len(review_indexes(store)) == 3
+    context_mechanism_matrix(store)
+    store.close()
+    assert not (Path(f"{path}.index") / "../../escape.json").resolve().exists()
+    assert (Path(f"{path}.index") / "r1.json").is_file()
