@@ -42,10 +42,6 @@ _DIRECTIONS = frozenset(d.value for d in Direction)
 _CONFIDENCES = frozenset(c.value for c in Confidence)
 
 
-class _Bad(Exception):
-    """A snapshot that is not one we wrote for this review, revision and store."""
-
-
 def snapshot_dir(store: Store) -> Path | None:
     """The folder of this store's snapshots, made if missing; None when there is none or it is
     not safe (a symlink, another user's, or writable by others)."""
@@ -80,7 +76,7 @@ class Snapshots:
         # Only a well-formed id ([A-Za-z0-9._-], not starting with a dot) names a file: a graph
         # loaded by another tool as ".../review/../x" must not write outside the folder.
         if not ids.is_id(review_id):
-            raise _Bad(review_id)
+            raise ValueError(review_id)
         return self.folder / f"{review_id}.json"
 
     def load(self, review_id: str, revision: str) -> ReviewIndex | None:
@@ -91,7 +87,7 @@ class Snapshots:
             if data is None:
                 return None
             return _decode(json.loads(data), review_id, revision, self.identity)
-        except (_Bad, ValueError, TypeError, KeyError, IndexError, AttributeError,
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError,
                 RecursionError, MemoryError, OSError):
             return None
 
@@ -122,7 +118,7 @@ class Snapshots:
                 return None
             os.utime(self._answer_path(key))  # used: the last to be dropped
             return json.loads(body)
-        except (_Bad, ValueError, OSError, RecursionError, MemoryError):
+        except (ValueError, OSError, RecursionError, MemoryError):
             return None
 
     def _answer_key(self, key: str) -> bytes:
@@ -171,11 +167,11 @@ def _read(path: Path) -> bytes | None:
         info = os.fstat(f.fileno())
         if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() \
                 or info.st_size > MAX_BYTES:
-            raise _Bad(path)
+            raise ValueError(path)
         raw = f.read(MAX_BYTES + 1)
     header, _, body = raw.partition(b"\n")
     if not header.startswith(MAGIC) or header[len(MAGIC):] != _digest(body):
-        raise _Bad(path)
+        raise ValueError(path)
     return body
 
 
@@ -226,23 +222,23 @@ def _encode(ix: ReviewIndex, identity: str) -> dict[str, Any]:
 def _rows(doc: dict[str, Any], name: str, width: int) -> list[list[Any]]:
     rows = doc[name]
     if type(rows) is not list or not all(type(r) is list and len(r) == width for r in rows):
-        raise _Bad(name)
+        raise ValueError(name)
     return rows
 
 
 def _decode(doc: Any, review_id: str, revision: str, identity: str) -> ReviewIndex:
-    """A ReviewIndex from a parsed snapshot, every field checked; _Bad (or the lookup's own
-    error) at the first surprise.
+    """A ReviewIndex from a parsed snapshot, every field checked; ValueError (or the lookup's
+    own error) at the first surprise.
 
     Strings are looked up by number in a dict, never a list: a number that is not one of the
     table's (negative, too big, not a number) fails rather than picking another string.
     """
     if type(doc) is not dict or doc.get("review") != review_id \
             or doc.get("revision") != revision or doc.get("store") != identity:
-        raise _Bad("another review, revision or store")
+        raise ValueError("another review, revision or store")
     table = doc["strings"]
     if type(table) is not list or not all(type(v) is str for v in table):
-        raise _Bad("strings")
+        raise ValueError("strings")
     strings: dict[int, str] = dict(enumerate(table))
     one = strings.__getitem__
 
@@ -251,19 +247,19 @@ def _decode(doc: Any, review_id: str, revision: str, identity: str) -> ReviewInd
             return None
         value = one(number)
         if allowed is not None and value not in allowed:
-            raise _Bad(value)
+            raise ValueError(value)
         return value
 
     def many(numbers: Any) -> tuple[str, ...]:
         if type(numbers) is not list:
-            raise _Bad(numbers)
+            raise ValueError(numbers)
         return tuple(map(one, numbers))
 
     ix = ReviewIndex(review_id, revision)
     for iri, cid, ctx, mech, out, studies, fired, direction, confidence, theories, leads, ev \
             in _rows(doc, "cmocs", 12):
         if type(fired) is not bool:
-            raise _Bad(fired)
+            raise ValueError(fired)
         facts = CmocFacts(one(iri), one(cid), review_id, many(ctx), opt(mech), many(out),
                           many(studies), fired, opt(direction, _DIRECTIONS),
                           opt(confidence, _CONFIDENCES), many(theories), many(leads), many(ev))
@@ -277,7 +273,7 @@ def _decode(doc: Any, review_id: str, revision: str, identity: str) -> ReviewInd
             ix.definition[concept] = one(definition)
         ix.broader[concept] = list(many(broader))
     if "" in ix.kind.values():
-        raise _Bad("a concept without a kind")
+        raise ValueError("a concept without a kind")
     for concept in ix.kind:  # as build_index makes them
         for parent in ix.broader[concept]:
             ix.narrower.setdefault(parent, []).append(concept)
@@ -286,12 +282,12 @@ def _decode(doc: Any, review_id: str, revision: str, identity: str) -> ReviewInd
     designs = frozenset(d.value for d in StudyDesign)
     for iri, key, title, year, design in _rows(doc, "studies", 5):
         if year is not None and type(year) is not int:
-            raise _Bad(year)
+            raise ValueError(year)
         study = one(iri)
         ix.studies[study] = StudyFacts(study, one(key), opt(title), year, opt(design, designs))
     for iri, tid, label, version in _rows(doc, "theories", 4):
         if type(version) is not int:
-            raise _Bad(version)
+            raise ValueError(version)
         ix.theories[one(iri)] = (one(tid), one(label), version)
     for iri, quote, page, source in _rows(doc, "evidence", 4):
         ix.evidence[one(iri)] = EvidenceFacts(one(quote), opt(page), opt(source))
