@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: install
-	rm -rf demo-data
+	rm -rf demo-data demo-data.index
 	$(BIN)/cmo --store $(DEMO_STORE) import examples/peer-support/review.ttl --review peer-support
 	$(BIN)/cmo --store $(DEMO_STORE) visibility --review peer-support public
 	$(BIN)/cmo --store $(DEMO_STORE) reviews
@@ -54,4 +54,4 @@ test: install browser virtuoso lint
 	$(BIN)/pytest -n 2 --dist loadfile
 
 clean:
-	rm -rf $(VENV) demo-data cmo-data .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) demo-data demo-data.index cmo-data cmo-data.index .pytest_cache .ruff_cache .hypothesis

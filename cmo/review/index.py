@@ -4,15 +4,19 @@ Answering "which mechanisms fire in which contexts" by GROUP BY over the whole s
 on disk at 100k CMOcs (see ENGINE-NOTES). Instead each review is read once into plain Python
 (one query), kept with the revision token it was read at, and re-read only when a write has
 renewed that token. Every question first asks the store for the current tokens (one small query),
-so an answer never comes from a stale index — even when another process wrote.
+so an answer never comes from a stale index — even when another process wrote. A new process
+loads the indexes it has no copy of from their snapshots on disk (`cmo.review.snapshots`), checked
+against the same tokens, and reads the store only for reviews whose snapshot does not match.
 """
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pyoxigraph import NamedNode
 
@@ -22,6 +26,9 @@ from cmo.model.ids import normalise_label
 from cmo.rdf.mapping import _CONFIDENCE_OF, _DESIGN_OF, _DIRECTION_OF, CLASS_KIND, P, R
 from cmo.rdf.sparql import query_text
 from cmo.store import Store, Term
+
+if TYPE_CHECKING:
+    from cmo.review.snapshots import Snapshots
 
 T = TypeVar("T")
 _TYPE, _CMOC, _STUDY = P.type.value, R["CMOConfiguration"].value, R["Study"].value
@@ -206,20 +213,70 @@ def remembered(store: Store, indexes: Sequence[ReviewIndex], question: Hashable,
     reviews without a token (loaded by other tools) are never remembered. The answers are kept
     with the store (`Store.state`).
     """
-    versions = tuple((ix.review_id, ix.revision) for ix in indexes)
-    if any(rev is None for _, rev in versions):
-        return compute()
-    key = (question, versions)
+    versions = [(ix.review_id, ix.revision) for ix in indexes]
+    return remembered_at(store, versions, question, lambda: (compute(), versions))
+
+
+Versions = Sequence[tuple[str, str | None]]
+#: How an answer is kept on disk: to a JSON document, and back (any error: not kept).
+Keeping = tuple[Callable[[T], Any], Callable[[Any], T]]
+
+
+def remembered_at(store: Store, versions: Versions, question: Hashable,
+                  compute: Callable[[], tuple[T, Versions]],
+                  keep: Keeping[T] | None = None) -> T:
+    """`remembered`, given the (review, revision) pairs the answer is to be over; `compute`
+    returns the answer and the pairs it was computed over (newer, if a write came between:
+    then it is not remembered).
+
+    With `keep` the answer is also kept on disk beside the review snapshots, under the same
+    pairs, so a new process asking the same question of the same revisions reads it back
+    instead of reading every review.
+    """
+    key = (question, tuple(versions))
+    if any(rev is None for _, rev in key[1]):
+        return compute()[0]
     state = store.state
     with state.lock:
         if key in state.answers:
             return state.answers[key]  # type: ignore[no-any-return]
-    answer = compute()
+        # Only a process's first answer to a question over these reviews is read from or kept
+        # on disk: answering again after a write here stays as fast as it was (the next
+        # process computes that answer once, and keeps it).
+        reviews = [rid for rid, _ in key[1]]
+        first = not any(isinstance(old, tuple) and old[0] == question
+                        and [rid for rid, _ in old[1]] == reviews for old in state.answers)
+    shelf = None
+    # One review's answers come from its index at once; only answers over several are kept.
+    if keep is not None and first and len(key[1]) > 1:
+        from cmo.review.snapshots import Snapshots  # it builds on this module's classes
+
+        shelf = Snapshots.of(store)
+    answer = _kept(shelf, repr(key), keep[1]) if shelf is not None and keep else None
+    if answer is None:
+        answer, over = compute()
+        if tuple(over) != key[1]:
+            return answer
+        if shelf is not None and keep is not None:
+            with gc_paused():
+                doc = keep[0](answer)
+            shelf.save_answer(repr(key), doc)
     with state.lock:
         if len(state.answers) >= _MAX_ANSWERS:
             state.answers.pop(next(iter(state.answers)))
         state.answers[key] = answer
     return answer
+
+
+def _kept(shelf: Snapshots, key: str, decode: Callable[[Any], T]) -> T | None:
+    doc = shelf.load_answer(key)
+    if doc is None:
+        return None
+    try:
+        with gc_paused():
+            return decode(doc)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+        return None
 
 
 def review_revisions(store: Store, review_ids: list[str] | None = None) -> dict[str, str | None]:
@@ -239,28 +296,62 @@ def review_revisions(store: Store, review_ids: list[str] | None = None) -> dict[
     for row in rows:
         g, revision = row["g"], row["revision"]
         if isinstance(g, NamedNode) and g.value.startswith(prefix):
-            out[g.value[len(prefix):]] = revision.value if revision is not None else None
+            review_id = g.value[len(prefix):]
+            # Two tokens (one loaded from a file beside ours) name no single version: no caching.
+            out[review_id] = None if review_id in out or revision is None else revision.value
     return out
 
 
-def review_indexes(store: Store, review_ids: list[str] | None = None) -> list[ReviewIndex]:
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cycle collector while bulk data without cycles is made: at 100k CMOcs its
+    passes over the millions of objects already alive cost more than making the new ones."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def review_indexes(store: Store, review_ids: list[str] | None = None,
+                   revisions: dict[str, str | None] | None = None) -> list[ReviewIndex]:
     """Current indexes of the given reviews (all when None), re-reading only the changed ones.
 
+    `revisions` is what `review_revisions` just said for the same reviews, if the caller asked.
     The indexes are kept with the store (`Store.state`), so two stores share none.
     """
-    current = review_revisions(store, review_ids)
+    from cmo.review.snapshots import Snapshots  # it builds on this module's classes
+
+    current = revisions if revisions is not None else review_revisions(store, review_ids)
     wanted = sorted(current) if review_ids is None else review_ids
     cache: dict[str, ReviewIndex] = store.state.indexes
     out = []
-    for review_id in wanted:
-        if review_id not in current:
-            raise NotFound(f"No review {review_id!r}.")
-        cached = cache.get(review_id)
-        if cached is None or cached.revision is None or cached.revision != current[review_id]:
-            cached = build_index(review_id, store.graph_triples(ids.review_iri(review_id)))
-            cache[review_id] = cached
-        out.append(cached)
+    shelf = Snapshots.of(store) if any(rid not in cache for rid in wanted) else None
+    saved = False
+    with gc_paused():
+        for review_id in wanted:
+            if review_id not in current:
+                raise NotFound(f"No review {review_id!r}.")
+            cached = cache.get(review_id)
+            revision = current[review_id]
+            if cached is None or cached.revision is None or cached.revision != revision:
+                loaded = shelf.load(review_id, revision) \
+                    if shelf is not None and cached is None and revision is not None else None
+                if loaded is None:
+                    loaded = build_index(review_id,
+                                         store.graph_triples(ids.review_iri(review_id)))
+                    # A process's first reading is kept for the next process; a re-reading
+                    # after a write is not (the next process reads that one review once).
+                    if shelf is not None and cached is None and loaded.revision == revision:
+                        shelf.save(loaded)
+                        saved = True
+                cached = cache[review_id] = loaded
+            out.append(cached)
     if review_ids is None:
         for gone in set(cache) - set(current):
             cache.pop(gone, None)
+        if shelf is not None and saved:
+            shelf.forget(set(current))
     return out

@@ -7,7 +7,6 @@ from functools import cache
 
 import pyoxigraph as ox
 import rdflib
-from pyshacl import validate
 from rdflib.namespace import SH
 
 from cmo.errors import Violation
@@ -96,6 +95,10 @@ def _path_words(path: rdflib.term.Node | None) -> str | None:
 def validate_triples(triples: Iterable[ox.Triple]) -> list[Violation]:
     """Check triples against the shapes of a well-formed review; [] when they conform."""
     data = to_rdflib(triples)
+    # Imported here: pyshacl (and the SPARQL parser it loads) is ~40% of the start-up time of
+    # every `cmo` command, and only imports and `cmo validate` need it.
+    from pyshacl import validate
+
     conforms, results, _ = validate(data, shacl_graph=_shapes(), ont_graph=_ontology(),
                                     inference="none", advanced=True, allow_warnings=True)
     if conforms:

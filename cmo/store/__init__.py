@@ -17,7 +17,10 @@ SPARQL Protocol answers (`protocol`) and the worker processes that run callers' 
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from cmo.errors import InvalidInput, Problem
 from cmo.settings import DEFAULT_STORE, Settings
@@ -33,16 +36,32 @@ def open_store(url: str | None = None) -> Store:
     if scheme == "memory" and not rest:
         return OxigraphStore(None)
     if scheme == "oxigraph" and rest:
-        return OxigraphStore(Path(rest).expanduser())
+        return _with_index_dir(OxigraphStore(Path(rest).expanduser()))
     if scheme in ("sparql+http", "sparql+https"):
         from cmo.store.remote import SparqlStore
 
-        return SparqlStore(url)
+        return _with_index_dir(SparqlStore(url))
     if scheme in ("virtuoso+http", "virtuoso+https"):
         from cmo.store.virtuoso import VirtuosoStore
 
-        return VirtuosoStore(url)
+        return _with_index_dir(VirtuosoStore(url))
     raise InvalidInput(f"Unknown store {url!r}.", [Problem(
         field="store", reason="use oxigraph:PATH (embedded), memory: (throw-away), "
                               "sparql+http://host:port (a SPARQL server) or "
                               "virtuoso+http://host:port (Virtuoso 7)")])
+
+
+def _with_index_dir(store: Store) -> Store:
+    """`store` with the snapshot folder CMO_INDEX_DIR names (`off`: none); unset, an embedded
+    store keeps its own (beside it) and a remote one has none."""
+    try:
+        setting = Settings().index_dir
+    except ValidationError:  # another variable is wrong; whoever reads it says so
+        return store
+    if setting == "off":
+        store.index_dir = None
+    elif setting:
+        # One folder may serve several stores: each gets its own sub-folder.
+        name = hashlib.sha256(store.url.encode()).hexdigest()[:16]
+        store.index_dir = str(Path(setting).expanduser() / name)
+    return store

@@ -28,6 +28,8 @@ class Store(ABC):
     shared: bool = False
     #: Counts this process's writes, so readers in other processes know when to look again.
     generation: int = 0
+    #: Where review index snapshots are kept (`cmo.review.snapshots`); None: nowhere.
+    index_dir: str | None = None
     _state: StoreState
 
     @property
@@ -94,6 +96,10 @@ class Store(ABC):
     def close(self) -> None:  # noqa: B027 - optional for backends with nothing to release
         """Release the store (files, connections)."""
 
+    def identity(self) -> str | None:
+        """What tells this store's data from another's at the same place; None if unknown."""
+        return None
+
 
 class OxigraphStore(Store):
     """Embedded Oxigraph, on disk (durable) or in memory."""
@@ -102,6 +108,7 @@ class OxigraphStore(Store):
         self.url = f"oxigraph:{path}" if path is not None else "memory:"
         #: The folder of an on-disk store; None in memory.
         self.path = str(path) if path is not None else None
+        self.index_dir = f"{self.path}.index" if self.path is not None else None
         self._read_only = False
         try:
             self._store = ox.Store(str(path)) if path is not None else ox.Store()
@@ -122,6 +129,7 @@ class OxigraphStore(Store):
         """
         store = cls.__new__(cls)
         store.url, store.path, store._read_only = f"oxigraph:{path}", path, True
+        store.index_dir = f"{path}.index"
         try:
             store._store = ox.Store.read_only(path)
         except OSError as exc:
@@ -235,6 +243,18 @@ class OxigraphStore(Store):
     def graphs(self) -> list[str]:
         """The IRIs of the named graphs in the store."""
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def identity(self) -> str | None:
+        """The id RocksDB gave the store's files when it made them (its IDENTITY file): a store
+        deleted and made again at the same path has another. None in memory."""
+        if self.path is None:
+            return None
+        try:
+            with open(os.path.join(self.path, "IDENTITY"), "rb") as f:
+                found = f.read(200).decode("ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return found or None
 
     def close(self) -> None:
         """Flush and drop the handle so another process may open the files."""

@@ -188,6 +188,10 @@ class SparqlStore(Store):
         assert isinstance(solutions, ox.QuerySolutions)
         return sorted(s["g"].value for s in solutions if isinstance(s["g"], ox.NamedNode))
 
+    def identity(self) -> str | None:
+        """The server's URL: its revision tokens are trusted never to name two contents."""
+        return self.url
+
     def close(self) -> None:
         """Close the HTTP connections."""
         self._reads.close()

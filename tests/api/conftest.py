@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import httpx
@@ -60,9 +61,21 @@ def service() -> Iterator[Service]:
                                         rdf_format("ttl"))])
     update_review(store, "peer-support", public=False)
     settings = Settings(admin_token=ADMIN, max_body_bytes=200_000, sparql_timeout_seconds=5)
-    port = free_port()
+    with serving(settings, store) as url:
+        svc = Service(url, store, httpx.Client(base_url=url, headers={
+            "Authorization": f"Bearer {ADMIN}"}, timeout=30),
+            httpx.Client(base_url=url, timeout=30))
+        yield svc
+        for client in [svc.admin, svc.anonymous, *svc.clients]:
+            client.close()
+    store.close()
+
+
+@contextmanager
+def serving(settings: Settings, store: Store) -> Iterator[str]:
+    """The service over `store`, in a thread on a free loopback port; its URL."""
     server = uvicorn.Server(uvicorn.Config(create_app(settings, store), host="127.0.0.1",
-                                           port=port, log_level="warning"))
+                                           port=(port := free_port()), log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -70,12 +83,8 @@ def service() -> Iterator[Service]:
         if time.monotonic() > deadline:
             raise RuntimeError("the test service did not start")
         time.sleep(0.02)
-    url = f"http://127.0.0.1:{port}"
-    svc = Service(url, store, httpx.Client(base_url=url, headers={
-        "Authorization": f"Bearer {ADMIN}"}, timeout=30), httpx.Client(base_url=url, timeout=30))
-    yield svc
-    for client in [svc.admin, svc.anonymous, *svc.clients]:
-        client.close()
-    server.should_exit = True
-    thread.join(timeout=10)
-    store.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
