@@ -48,6 +48,7 @@ from cmo.rdf.sparql import query_text
 from cmo.review.index import CmocFacts, review_indexes
 from cmo.review.names import ReviewNames
 from cmo.review.reviews import get_review
+from cmo.sources.evidence import place_evidence
 from cmo.store import Store
 from cmo.store.writes import current_revision, describe_all, transact, write
 
@@ -154,8 +155,9 @@ def create_cmoc_version(store: Store, review_id: str, cmoc: CMOConfiguration | N
                else CMOConfiguration(id=next_cmoc_id(names), **cmoc.model_dump()))
         if new.id in names.cmocs:
             raise AlreadyExists(f"Review {review_id!r} already has a CMOc {new.id!r}.")
-        new = new.model_copy(update={"created": new.created or datetime.now(UTC),
-                                     "reviewer": new.reviewer or current_agent()})
+        new = place_evidence(store, review_id, new.model_copy(update={
+            "created": new.created or datetime.now(UTC),
+            "reviewer": new.reviewer or current_agent()}))
         names.cmocs.setdefault(new.id, ids.cmoc_iri(review_id, new.id))
         write(store, review_id, add=_triples(review_id, new, names), expected=expected)
         return _read(store, review_id, new.id, names.cmocs[new.id])
@@ -257,9 +259,9 @@ def edit_cmoc(store: Store, review_id: str, cmoc_id: str,
         _check_version(stored, cmoc_id, if_match)
         old = stored.cmoc
         wanted = change(old)
-        new = wanted.model_copy(update={
+        new = place_evidence(store, review_id, wanted.model_copy(update={
             "id": cmoc_id, "created": old.created, "modified": datetime.now(UTC),
-            "reviewer": wanted.reviewer or old.reviewer})
+            "reviewer": wanted.reviewer or old.reviewer}))
         write(store, review_id, remove=[iri], add=_triples(review_id, new, names),
               expected=expected)
         return _read(store, review_id, cmoc_id, iri)

@@ -1,0 +1,243 @@
+"""The quotes of a review against their studies' sources: anchoring them, and checking them.
+
+Each quote falls in one of four classes (`check_quotes`):
+
+- **anchored**: it has a place in a source and the text there is the quote;
+- **moved**: it is in a source of its study, but not where its anchor says (or it has no anchor
+  yet); `fix` anchors it where it is;
+- **not_found**: its study has sources, and none holds it; the closest passage is named;
+- **no_source**: its study has no source yet.
+
+A quote's study is the one its evidence names, or else the CMOc's studies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from cmo.errors import AmbiguousQuote, QuoteNotFound
+from cmo.model import ids
+from cmo.model.namespace import RKG
+from cmo.model.records import Evidence
+from cmo.rdf.anchors import OA, anchor_triples
+from cmo.rdf.mapping import P, describe
+from cmo.rdf.sparql import query_text
+from cmo.sources.catalogue import source_studies, source_text
+from cmo.sources.matching import Closest, Place, SourceText
+from cmo.sources.model import Passage, QuoteCheck, QuotesReport
+from cmo.store import Store
+from cmo.store.writes import current_revision, transact, write
+
+_QUOTE, _PAGE = NamedNode(str(RKG.quote)), NamedNode(str(RKG.page))
+_FROM_STUDY, _SUPPORTED = str(RKG.fromStudy), str(RKG.supportedBy)
+#: Triples of an evidence item that anchoring writes anew.
+_REWRITTEN = {_QUOTE.value, _PAGE.value, OA.has_source.value, OA.has_selector.value}
+
+
+@dataclass
+class Quote:
+    """One evidence item of a CMOc as stored, with what anchoring needs to rewrite it."""
+
+    cmoc: str
+    number: int
+    iri: str
+    text: str
+    study: str | None
+    cmoc_studies: tuple[str, ...]
+    source: str | None = None
+    start: int | None = None
+    end: int | None = None
+    selectors: list[str] = field(default_factory=list)
+    kept: list[Triple] = field(default_factory=list)
+
+    def studies(self) -> tuple[str, ...]:
+        """The IRIs of the studies the quote may come from."""
+        return (self.study,) if self.study else self.cmoc_studies
+
+
+def _number(iri: str) -> tuple[int, str]:
+    match = re.search(r"(\d+)$", iri)
+    return (int(match.group(1)) if match else 0, iri)
+
+
+def read_quotes(store: Store, review_id: str) -> list[Quote]:
+    """Every quote of a review's CMOcs, by CMOc id and evidence number."""
+    triples = store.construct(query_text("quotes"), graphs=[ids.review_iri(review_id)])
+    desc = describe(triples)
+    own: dict[str, list[Triple]] = defaultdict(list)
+    for t in triples:
+        own[t.subject.value].append(t)  # type: ignore[union-attr]
+    out: list[Quote] = []
+    for iri, d in desc.items():
+        if _SUPPORTED not in d:
+            continue
+        cmoc = d.get(P.identifier.value, [NamedNode(iri)])[0].value
+        studies = tuple(sorted(s.value for s in d.get(_FROM_STUDY, [])))
+        for n, ev in enumerate(sorted((e.value for e in d[_SUPPORTED]), key=_number), start=1):
+            e = desc.get(ev, {})
+            if _QUOTE.value not in e:
+                continue
+            q = Quote(cmoc, n, ev, e[_QUOTE.value][0].value,
+                      e[P.source.value][0].value if P.source.value in e else None, studies)
+            q.kept = [t for t in own[ev] if t.predicate.value not in _REWRITTEN]
+            if OA.has_source.value in e:
+                q.source = ids.local_id(e[OA.has_source.value][0].value)
+            for sel in e.get(OA.has_selector.value, []):
+                q.selectors.append(sel.value)
+                s = desc.get(sel.value, {})
+                if OA.start.value in s and OA.end.value in s:
+                    q.start, q.end = int(s[OA.start.value][0].value), int(s[OA.end.value][0].value)
+            out.append(q)
+    return sorted(out, key=lambda q: (q.cmoc, q.number))
+
+
+class Library:
+    """The sources of one review and their texts (read once, when first needed)."""
+
+    def __init__(self, store: Store, review_id: str) -> None:
+        self.store, self.review_id = store, review_id
+        self.texts: dict[str, SourceText] = {}
+        self.by_study: dict[str, list[str]] = defaultdict(list)
+        for source_id, study in source_studies(store, review_id).items():
+            self.by_study[study].append(source_id)
+        self.known = {sid for sids in self.by_study.values() for sid in sids}
+
+    def add_text(self, source_id: str, study_iri: str, text: SourceText) -> None:
+        """Count a source being added in the same write."""
+        self.known.add(source_id)
+        self.by_study[study_iri].append(source_id)
+        self.texts[source_id] = text
+
+    def text_of(self, quote: Quote) -> SourceText | None:
+        """The text a quote is anchored in (None when unanchored, or its source is gone)."""
+        return self.text(quote.source) if quote.source and quote.start is not None else None
+
+    def text(self, source_id: str) -> SourceText | None:
+        """The text of a source of the review (None if there is no such source)."""
+        if source_id not in self.known:
+            return None
+        if source_id not in self.texts:
+            self.texts[source_id] = source_text(self.store, self.review_id, source_id)
+        return self.texts[source_id]
+
+    def texts_for(self, quote: Quote) -> list[SourceText]:
+        """The texts of the sources of the studies a quote may come from."""
+        ids_ = [sid for study in quote.studies() for sid in self.by_study.get(study, [])]
+        return [t for sid in dict.fromkeys(ids_) if (t := self.text(sid)) is not None]
+
+
+def passage(place: Place) -> Passage:
+    """A place as the reports show it."""
+    return Passage(source=place.source, page=place.page, start=place.start, end=place.end,
+                   text=place.exact)
+
+
+def _closest(source: str, closest: Closest) -> Passage:
+    return Passage(source=source, page=closest.page, start=closest.start, end=closest.end,
+                   text=closest.passage, similarity=closest.similarity)
+
+
+def classify(quote: Quote, library: Library) -> tuple[QuoteCheck, Place | None]:
+    """The class of one quote, and the place to anchor it (moved ones that can be fixed)."""
+    check = QuoteCheck(cmoc=quote.cmoc, evidence=quote.number, quote=quote.text,
+                       study=quote.study, status="no_source")
+    current = library.text(quote.source) if quote.source else None
+    if (current is not None and quote.start is not None and quote.end is not None
+            and current.matches_at(quote.text, quote.start, quote.end)):
+        check.status = "anchored"
+        check.anchor = passage(current.place(quote.start, quote.end))
+        return check, None
+    texts = library.texts_for(quote)
+    if current is not None and current not in texts:
+        texts.insert(0, current)
+    if not texts:
+        return check, None
+    best: Closest | None = None
+    best_source = ""
+    for text in texts:
+        try:
+            found = text.locate(quote.text)
+        except AmbiguousQuote:
+            check.status = "moved"
+            check.candidates = [passage(p) for p in text.find(quote.text)]
+            return check, None
+        except QuoteNotFound:
+            near = text.closest(quote.text)
+            if near is not None and (best is None or near.similarity > best.similarity):
+                best, best_source = near, text.id
+            continue
+        check.status = "moved"
+        check.found = passage(found)
+        return check, found
+    check.status = "not_found"
+    check.closest = _closest(best_source, best) if best is not None else None
+    return check, None
+
+
+def classify_new(quote: Quote, text: SourceText) -> tuple[QuoteCheck, Place | None]:
+    """An unanchored quote against one new source: its place there, or why it has none."""
+    check = QuoteCheck(cmoc=quote.cmoc, evidence=quote.number, quote=quote.text,
+                       study=quote.study, status="not_found")
+    found = text.find(quote.text)
+    if len(found) == 1:
+        check.status, check.found = "moved", passage(found[0])
+        return check, found[0]
+    if found:
+        check.status, check.candidates = "moved", [passage(p) for p in found]
+        return check, None
+    near = text.closest(quote.text)
+    check.closest = _closest(text.id, near) if near is not None else None
+    return check, None
+
+
+def check_quotes(store: Store, review_id: str, *, fix: bool = False) -> QuotesReport:
+    """Every quote of the review in its class (module docstring); with `fix`, the moved ones
+    that can be placed without doubt are anchored where they are, in one write."""
+    def attempt() -> QuotesReport:
+        expected = current_revision(store, review_id)
+        library = Library(store, review_id)
+        checks, moves = [], []
+        for quote in read_quotes(store, review_id):
+            check, place = classify(quote, library)
+            checks.append(check)
+            if place is not None:
+                moves.append((quote, place))
+        if fix and moves:
+            anchor_quotes(store, review_id, moves, expected=expected)
+        counts = {k: sum(c.status == k for c in checks)
+                  for k in ("anchored", "moved", "not_found", "no_source")}
+        return QuotesReport(quotes=checks, counts=counts, fixed=len(moves) if fix else 0)
+
+    if not fix:
+        return attempt()
+    return transact(store, review_id, attempt)
+
+
+def anchor_changes(review_id: str, moves: Iterable[tuple[Quote, Place]]
+                   ) -> tuple[list[str], list[Triple]]:
+    """What to remove and add to anchor quotes at their places (their text becomes the
+    passage as it stands in the source, and their page follows from the place)."""
+    remove: list[str] = []
+    add: list[Triple] = []
+    for quote, place in moves:
+        remove += [quote.iri, *quote.selectors]
+        ev = NamedNode(quote.iri)
+        add += quote.kept
+        add += [Triple(ev, _QUOTE, Literal(place.exact)),
+                Triple(ev, _PAGE, Literal(str(place.page)))]
+        add += anchor_triples(review_id, quote.iri, Evidence(
+            quote=place.exact, source=place.source, start=place.start, end=place.end,
+            prefix=place.prefix, suffix=place.suffix))
+    return remove, add
+
+
+def anchor_quotes(store: Store, review_id: str, moves: list[tuple[Quote, Place]], *,
+                  expected: str | None = None, add: list[Triple] | None = None) -> None:
+    """Anchor quotes at their places in one write (with `add`, more triples in the same one)."""
+    remove, triples = anchor_changes(review_id, moves)
+    write(store, review_id, remove=remove, add=[*(add or []), *triples], expected=expected)
