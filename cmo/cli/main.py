@@ -20,6 +20,7 @@ from cmo.cli.query import query
 from cmo.cli.reviews import export, import_files, reviews, stats, validate
 from cmo.cli.service import serve, token
 from cmo.cli.session import Session
+from cmo.cli.sources import quotes, source
 from cmo.errors import CmoError, UsageError
 
 
@@ -57,7 +58,8 @@ def cli(ctx: click.Context, store: str | None) -> None:
     ctx.obj = Session(store)
 
 
-for command in (import_files, export, validate, stats, query, draw, serve, token, reviews):
+for command in (import_files, export, validate, stats, query, draw, serve, token, reviews, source,
+                quotes):
     cli.add_command(command)
 
 
