@@ -98,9 +98,10 @@ def extract(name: str, data: bytes) -> Extracted:
     _check_size(file_name, pages)
     if not any(pages):
         if media == PDF:
-            raise NoText(f"No text found in {file_name}: the PDF looks scanned; run OCR first.",
+            raise NoText(f"{file_name}: no text found: the PDF looks scanned; run OCR first.",
                          [Problem("no text layer", file=file_name)])
-        raise NoText(f"No text found in {file_name}.", [Problem("empty", file=file_name)])
+        raise NoText(f"{file_name}: no text found: the file is empty.",
+                     [Problem("empty", file=file_name)])
     return Extracted(file_name, media, pages)
 
 
