@@ -63,7 +63,7 @@ def test_page_follows_from_position() -> None:
 
 
 def test_scanned_pdf_is_refused_with_ocr_advice() -> None:
-    with pytest.raises(NoText, match="no text found.*looks scanned; run OCR first"):
+    with pytest.raises(NoText, match=r"no text found.*looks scanned; run OCR first"):
         extract("scan.pdf", make_pdf([["a"], ["b"]], text_layer=False))
 
 
