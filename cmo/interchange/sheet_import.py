@@ -49,6 +49,7 @@ from cmo.review.reviews import review_exists, review_graph_triples
 from cmo.review.studies import list_studies
 from cmo.review.theories import list_theories
 from cmo.review.validation import validate_triples
+from cmo.sources.catalogue import list_sources
 from cmo.store import Store
 from cmo.store.writes import add_triples
 
@@ -315,7 +316,9 @@ def _import_sheet(store: Store, review_id: str, table: Table, concepts: Table | 
         plan.cmoc_ids()
         plan.theories()
         plan.studies()
-    problems = sorted([*sheet.problems, *plan.problems], key=_sort_key)
+    problems = sorted([*sheet.problems, *plan.problems, *_unknown_sources(store, review_id,
+                                                                          sheet, exists)],
+                      key=_sort_key)
     if problems:
         rows = len({(p.file, p.row) for p in problems})
         raise InvalidInput(f"{table.name}: {len(problems)} problem(s) on {rows} row(s); nothing "
@@ -335,6 +338,13 @@ def _import_sheet(store: Store, review_id: str, table: Table, concepts: Table | 
     described = len(plan.names.new_concepts | dict.fromkeys(plan.described))
     return ImportReport(review_id, 1 + (concepts is not None), len(triples) + text.count, cmocs,
                         not exists, checked=check, studies=studies, concepts=described)
+
+
+def _unknown_sources(store: Store, review_id: str, sheet: Sheet, exists: bool) -> list[Problem]:
+    """A problem for each quote anchored in a source the review does not have."""
+    known = {s.id for s in list_sources(store, review_id)} if exists else set()
+    return [Problem(f"no source {e.source!r} in review {review_id!r}", field="source", row=r.row)
+            for r in sheet.rows for e in r.cmoc.evidence if e.source and e.source not in known]
 
 
 def _validate_small(store: Store, review_id: str, triples: list[Triple], text: NTriples,

@@ -54,6 +54,8 @@ class Quote:
     end: int | None = None
     selectors: list[str] = field(default_factory=list)
     kept: list[Triple] = field(default_factory=list)
+    #: Whether its quote selector has the words around it (a sheet gives only the position).
+    in_context: bool = False
 
     def studies(self) -> tuple[str, ...]:
         """The IRIs of the studies the quote may come from."""
@@ -90,6 +92,7 @@ def read_quotes(store: Store, review_id: str) -> list[Quote]:
             for sel in e.get(OA.has_selector.value, []):
                 q.selectors.append(sel.value)
                 s = desc.get(sel.value, {})
+                q.in_context = q.in_context or OA.prefix.value in s
                 if OA.start.value in s and OA.end.value in s:
                     q.start, q.end = int(s[OA.start.value][0].value), int(s[OA.end.value][0].value)
             out.append(q)
@@ -215,6 +218,40 @@ def check_quotes(store: Store, review_id: str, *, fix: bool = False) -> QuotesRe
 
     if not fix:
         return attempt()
+    return transact(store, review_id, attempt)
+
+
+def anchor_pending(store: Store, review_id: str) -> tuple[int, int]:
+    """Anchor every unanchored quote found exactly once in its study's sources, and give the
+    words around it to a quote anchored by position only (after an import); answers how many
+    unanchored quotes were anchored, of how many whose study has a source."""
+    def attempt() -> tuple[int, int]:
+        expected = current_revision(store, review_id)
+        library = Library(store, review_id)
+        if not library.known:
+            return 0, 0
+        moves: list[tuple[Quote, Place]] = []
+        total = 0
+        for quote in read_quotes(store, review_id):
+            texts = library.texts_for(quote)
+            anchored_in = library.text_of(quote)
+            if anchored_in is not None and quote.start is not None and quote.end is not None:
+                if not quote.in_context and anchored_in.matches_at(quote.text, quote.start,
+                                                                   quote.end):
+                    moves.append((quote, anchored_in.place(quote.start, quote.end)))
+                continue
+            if not texts:
+                continue
+            total += 1
+            for text in texts:
+                found = text.find(quote.text)
+                if len(found) == 1:
+                    moves.append((quote, found[0]))
+                    break
+        if moves:
+            anchor_quotes(store, review_id, moves, expected=expected)
+        return sum(q.source is None or q.start is None for q, _ in moves), total
+
     return transact(store, review_id, attempt)
 
 

@@ -1,4 +1,4 @@
-"""Sources over HTTP: adding a study's document, reading its pages, anchoring, checking, removing."""
+"""Sources over HTTP: adding a document, reading its pages, anchoring, checking, removing."""
 
 from __future__ import annotations
 

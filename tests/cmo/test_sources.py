@@ -6,9 +6,12 @@ import pytest
 
 import cmo
 from cmo.errors import AlreadyExists, AmbiguousQuote, InUse, InvalidInput, NotFound, QuoteNotFound
+from cmo.interchange.importer import import_file
 from cmo.interchange.rdf_files import export_review, import_rdf, rdf_format
+from cmo.interchange.sheet_export import export_sheet
 from cmo.review.cmocs import create_cmoc, get_cmoc
 from cmo.review.reviews import create_review, delete_review
+from cmo.review.studies import add_study
 from cmo.sources.catalogue import get_page, get_source, list_sources
 from cmo.sources.documents import add_source, remove_source
 from cmo.sources.quotes import check_quotes
@@ -184,3 +187,32 @@ def test_export_round_trips_sources_and_anchors(review: Store) -> None:
         assert get_source(review, "r1", sid).pages == pages, fmt
         assert {q.status for q in check_quotes(review, "r1").quotes
                 if q.cmoc in ("c1", "c9")} == {"anchored"}, fmt
+
+
+def test_sheet_round_trips_sources_and_positions(review: Store) -> None:
+    sid = add_source(review, "r1", STUDY, "study.pdf", study_pdf()).source.id
+    create_cmoc(review, "r1", _cmoc("c9", {"source": sid, "exact": "flexible timing helped"},
+                                    {"quote": "not anchored", "study": STUDY}))
+    sheet = export_sheet(review, "r1", "csv")
+    assert b"source,position" in sheet.splitlines()[0]
+    before = get_cmoc(review, "r1", "c9")
+    delete_review(review, "r1")
+    create_review(review, cmo.Review(id="r1", title="R1"))
+    add_study(review, "r1", cmo.Study(key=STUDY))
+    add_source(review, "r1", STUDY, "study.pdf", study_pdf())
+    import_file(review, "r1", "sheet.csv", sheet)
+    assert get_cmoc(review, "r1", "c9").evidence == before.evidence
+    # A quote imported without an anchor is anchored in its study's source.
+    report = import_file(review, "r1", "more.csv", b"cmoc_id,study,context,mechanism,outcome,"
+                         b"quote\nc20,Jolly 2012,a,b,c,Some mothers declined visits\n")
+    assert any(n.startswith("anchored 1 of ") for n in report.notes), report.notes
+    assert get_cmoc(review, "r1", "c20").evidence[0].page == "2"
+
+
+def test_sheet_with_an_unknown_source_imports_nothing(review: Store) -> None:
+    sheet = (b"study,context,mechanism,outcome,quote,source,position\n"
+             b"Jolly 2012,a,b,c,some words,nosuchsource,0-10\n"
+             b"Jolly 2012,a,b,c,other words,,3-10\n")
+    with pytest.raises(InvalidInput) as caught:
+        import_file(review, "r1", "sheet.csv", sheet)
+    assert {(p.row, p.field) for p in caught.value.problems} == {(2, "source"), (3, "position")}
