@@ -7,6 +7,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import PrincipalDep, ReadableReview, StoreDep, WritableReview
 from cmo.errors import InvalidInput, Problem
+from cmo.interchange.annotations import ANNOTATION_MEDIA_TYPE, export_annotations
 from cmo.rdf.provenance import acting_as
 from cmo.sources.catalogue import get_page, get_source, list_sources
 from cmo.sources.documents import add_source, remove_source
@@ -91,3 +92,11 @@ def fix(review: WritableReview, store: StoreDep, principal: PrincipalDep) -> Quo
     """Check every quote, and anchor the moved ones where they are now."""
     with acting_as(principal.name):
         return check_quotes(store, review.id, fix=True)
+
+
+@router.get("/annotations", response_class=Response,
+            responses={200: {"content": {ANNOTATION_MEDIA_TYPE: {}}}})
+def web_annotations(review: ReadableReview, store: StoreDep) -> Response:
+    """Every quote of the review as a W3C Web Annotation (JSON-LD): the CMOc and its concepts
+    as the body, the passage in its source (both selectors) as the target."""
+    return Response(export_annotations(store, review.id), media_type=ANNOTATION_MEDIA_TYPE)

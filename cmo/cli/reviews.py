@@ -11,6 +11,7 @@ from cmo.cli.draw import GRAPH_FORMATS, graph_export
 from cmo.cli.output import StageProgress, echo_listing, format_option
 from cmo.cli.session import pass_store
 from cmo.errors import CmoError, ValidationFailed
+from cmo.interchange.annotations import export_annotations
 from cmo.interchange.importer import IMPORT_FORMATS, detect_format, import_file
 from cmo.interchange.rdf_files import (
     EXPORT_FORMATS,
@@ -81,20 +82,25 @@ def _say_imported(report: ImportReport) -> None:
 @click.command()
 @click.option("--review", required=True, help="review id")
 @click.option("--format", "fmt", default="ttl", show_default=True,
-              type=click.Choice((*EXPORT_FORMATS, *SHEET_EXPORT_FORMATS, *GRAPH_FORMATS)),
-              help="RDF, the extraction sheet, or the mechanism network as a graph")
+              type=click.Choice((*EXPORT_FORMATS, *SHEET_EXPORT_FORMATS, *GRAPH_FORMATS,
+                                 "annotations")),
+              help="RDF, the extraction sheet, the mechanism network as a graph, or the quotes "
+                   "as W3C Web Annotations")
 @click.option("--concepts-out", metavar="FILE",
               help="with --format csv: also write the concept sheet to FILE")
 @click.option("--out", metavar="FILE", help="file to write (default: standard output)")
 @pass_store
 def export(store: Store, review: str, fmt: str, concepts_out: str | None,
            out: str | None) -> None:
-    """Write a review as RDF, a sheet, or a network graph.
+    """Write a review as RDF, a sheet, a network graph, or Web Annotations.
 
-    RDF (ttl, trig, nq, jsonld), the extraction sheet (csv, xlsx), or the mechanism network for
-    Gephi, Cytoscape or yEd (graphml, gexf, cyjs).
+    RDF (ttl, trig, nq, jsonld), the extraction sheet (csv, xlsx), the mechanism network for
+    Gephi, Cytoscape or yEd (graphml, gexf, cyjs), or every quote as a W3C Web Annotation in
+    JSON-LD (annotations), anchored in its source where it has one.
     """
-    if fmt in GRAPH_FORMATS:
+    if fmt == "annotations":
+        data = export_annotations(store, review)
+    elif fmt in GRAPH_FORMATS:
         data = graph_export(store, review, fmt)
     elif fmt in SHEET_EXPORT_FORMATS:
         data = export_sheet(store, review, fmt)

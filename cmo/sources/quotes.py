@@ -88,7 +88,9 @@ def read_quotes(store: Store, review_id: str) -> list[Quote]:
                       e[P.source.value][0].value if P.source.value in e else None, studies)
             q.kept = [t for t in own[ev] if t.predicate.value not in _REWRITTEN]
             if OA.has_source.value in e:
-                q.source = ids.local_id(e[OA.has_source.value][0].value)
+                document = e[OA.has_source.value][0].value
+                named = desc.get(document, {}).get(P.identifier.value)
+                q.source = named[0].value if named else ids.local_id(document)
             for sel in e.get(OA.has_selector.value, []):
                 q.selectors.append(sel.value)
                 s = desc.get(sel.value, {})

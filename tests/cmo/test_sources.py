@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+import rdflib
 
 import cmo
 from cmo.errors import AlreadyExists, AmbiguousQuote, InUse, InvalidInput, NotFound, QuoteNotFound
+from cmo.interchange.annotations import export_annotations
 from cmo.interchange.importer import import_file
 from cmo.interchange.rdf_files import export_review, import_rdf, rdf_format
 from cmo.interchange.sheet_export import export_sheet
+from cmo.rdf.resources import ANNO_CONTEXT_URL, anno_context
 from cmo.review.cmocs import create_cmoc, get_cmoc
 from cmo.review.reviews import create_review, delete_review
 from cmo.review.studies import add_study
@@ -216,3 +221,31 @@ def test_sheet_with_an_unknown_source_imports_nothing(review: Store) -> None:
     with pytest.raises(InvalidInput) as caught:
         import_file(review, "r1", "sheet.csv", sheet)
     assert {(p.row, p.field) for p in caught.value.problems} == {(2, "source"), (3, "position")}
+
+
+# rdflib's JSON-LD parser calls rdflib's own deprecated ConjunctiveGraph.
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+def test_web_annotation_export_reads_back_as_json_ld(review: Store) -> None:
+    sid = add_source(review, "r1", STUDY, "study.pdf", study_pdf()).source.id
+    document = json.loads(export_annotations(review, "r1"))
+    assert document["@context"][0] == ANNO_CONTEXT_URL
+    # Read with the W3C context shipped in the package: nothing is fetched.
+    document["@context"][0] = anno_context()
+    graph = rdflib.Graph().parse(data=json.dumps(document), format="json-ld")
+    oa = rdflib.Namespace("http://www.w3.org/ns/oa#")
+    annotations = set(graph.subjects(rdflib.RDF.type, oa.Annotation))
+    assert len(annotations) == 4  # one per evidence item
+    anchored = next(a for a in annotations
+                    if str(a).startswith(cmo.model.ids.cmoc_iri("r1", "c1")))
+    target = graph.value(anchored, oa.hasTarget)
+    assert graph.value(target, oa.hasSource) == rdflib.URIRef(
+        cmo.model.ids.source_iri("r1", sid))
+    selectors = {graph.value(s, rdflib.RDF.type): s for s in graph.objects(target,
+                                                                           oa.hasSelector)}
+    quote, position = selectors[oa.TextQuoteSelector], selectors[oa.TextPositionSelector]
+    assert str(graph.value(quote, oa.exact)) == "felt understood and kept breastfeeding"
+    start = graph.value(position, oa.start)
+    assert isinstance(start, rdflib.Literal) and start.datatype == rdflib.XSD.nonNegativeInteger
+    bodies = set(graph.objects(anchored, oa.hasBody))
+    assert rdflib.URIRef(cmo.model.ids.cmoc_iri("r1", "c1")) in bodies
+    assert len(bodies) == 4  # the CMOc, its context, mechanism and outcome
