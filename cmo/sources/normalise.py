@@ -104,8 +104,10 @@ class MatchText:
     def folded(self) -> str:
         """The collapsed text in lower case, position for position (for case-blind search)."""
         if self._folded is None:
-            self._folded = "".join(ch.lower() if len(ch.lower()) == 1 else ch
-                                   for ch in self.text)
+            lower = self.text.lower()
+            # A few letters (İ) lower to two characters; only then go letter by letter.
+            self._folded = lower if len(lower) == len(self.text) else "".join(
+                ch.lower() if len(ch.lower()) == 1 else ch for ch in self.text)
         return self._folded
 
     def find_all(self, quote: str, *, ignore_case: bool = False) -> list[tuple[int, int]]:

@@ -20,13 +20,12 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from cmo.errors import AmbiguousQuote, QuoteNotFound
 from cmo.model import ids
 from cmo.model.namespace import RKG
 from cmo.model.records import Evidence
 from cmo.rdf.anchors import OA, anchor_triples
 from cmo.rdf.mapping import P, describe
-from cmo.rdf.sparql import query_text
+from cmo.rdf.sparql import query_text, update_text
 from cmo.sources.catalogue import source_studies, source_text
 from cmo.sources.matching import Closest, Place, SourceText
 from cmo.sources.model import Passage, QuoteCheck, QuotesReport
@@ -35,8 +34,6 @@ from cmo.store.writes import current_revision, transact, write
 
 _QUOTE, _PAGE = NamedNode(str(RKG.quote)), NamedNode(str(RKG.page))
 _FROM_STUDY, _SUPPORTED = str(RKG.fromStudy), str(RKG.supportedBy)
-#: Triples of an evidence item that anchoring writes anew.
-_REWRITTEN = {_QUOTE.value, _PAGE.value, OA.has_source.value, OA.has_selector.value}
 
 
 @dataclass
@@ -53,7 +50,6 @@ class Quote:
     start: int | None = None
     end: int | None = None
     selectors: list[str] = field(default_factory=list)
-    kept: list[Triple] = field(default_factory=list)
     #: Whether its quote selector has the words around it (a sheet gives only the position).
     in_context: bool = False
 
@@ -71,9 +67,6 @@ def read_quotes(store: Store, review_id: str) -> list[Quote]:
     """Every quote of a review's CMOcs, by CMOc id and evidence number."""
     triples = store.construct(query_text("quotes"), graphs=[ids.review_iri(review_id)])
     desc = describe(triples)
-    own: dict[str, list[Triple]] = defaultdict(list)
-    for t in triples:
-        own[t.subject.value].append(t)  # type: ignore[union-attr]
     out: list[Quote] = []
     for iri, d in desc.items():
         if _SUPPORTED not in d:
@@ -86,7 +79,6 @@ def read_quotes(store: Store, review_id: str) -> list[Quote]:
                 continue
             q = Quote(cmoc, n, ev, e[_QUOTE.value][0].value,
                       e[P.source.value][0].value if P.source.value in e else None, studies)
-            q.kept = [t for t in own[ev] if t.predicate.value not in _REWRITTEN]
             if OA.has_source.value in e:
                 document = e[OA.has_source.value][0].value
                 named = desc.get(document, {}).get(P.identifier.value)
@@ -165,20 +157,17 @@ def classify(quote: Quote, library: Library) -> tuple[QuoteCheck, Place | None]:
     best: Closest | None = None
     best_source = ""
     for text in texts:
-        try:
-            found = text.locate(quote.text)
-        except AmbiguousQuote:
-            check.status = "moved"
-            check.candidates = [passage(p) for p in text.find(quote.text)]
+        found = text.find(quote.text)
+        if len(found) == 1:
+            check.status, check.found = "moved", passage(found[0])
+            return check, found[0]
+        if found:
+            check.status, check.candidates = "moved", [passage(p) for p in found]
             return check, None
-        except QuoteNotFound:
-            near = text.closest(quote.text)
-            if near is not None and (best is None or near.similarity > best.similarity):
-                best, best_source = near, text.id
-            continue
-        check.status = "moved"
-        check.found = passage(found)
-        return check, found
+    for text in texts:
+        near = text.closest(quote.text)
+        if near is not None and (best is None or near.similarity > best.similarity):
+            best, best_source = near, text.id
     check.status = "not_found"
     check.closest = _closest(best_source, best) if best is not None else None
     return check, None
@@ -259,24 +248,28 @@ def anchor_pending(store: Store, review_id: str) -> tuple[int, int]:
 
 def anchor_changes(review_id: str, moves: Iterable[tuple[Quote, Place]]
                    ) -> tuple[list[str], list[Triple]]:
-    """What to remove and add to anchor quotes at their places (their text becomes the
-    passage as it stands in the source, and their page follows from the place)."""
-    remove: list[str] = []
+    """The evidence items to clear and the triples to add to anchor quotes at their places
+    (their text becomes the passage as it stands in the source, their page follows from it)."""
+    cleared: list[str] = []
     add: list[Triple] = []
     for quote, place in moves:
-        remove += [quote.iri, *quote.selectors]
+        cleared.append(quote.iri)
         ev = NamedNode(quote.iri)
-        add += quote.kept
         add += [Triple(ev, _QUOTE, Literal(place.exact)),
                 Triple(ev, _PAGE, Literal(str(place.page)))]
-        add += anchor_triples(review_id, quote.iri, Evidence(
+        # Built unchecked: every value comes from the place just found in the text.
+        add += anchor_triples(review_id, quote.iri, Evidence.model_construct(
             quote=place.exact, source=place.source, start=place.start, end=place.end,
             prefix=place.prefix, suffix=place.suffix))
-    return remove, add
+    return cleared, add
 
 
 def anchor_quotes(store: Store, review_id: str, moves: list[tuple[Quote, Place]], *,
                   expected: str | None = None, add: list[Triple] | None = None) -> None:
     """Anchor quotes at their places in one write (with `add`, more triples in the same one)."""
-    remove, triples = anchor_changes(review_id, moves)
-    write(store, review_id, remove=remove, add=[*(add or []), *triples], expected=expected)
+    cleared, triples = anchor_changes(review_id, moves)
+    also = []
+    if cleared:
+        also.append(update_text("delete_anchors", {"g": NamedNode(ids.review_iri(review_id))})
+                    .replace("EVIDENCE", " ".join(str(NamedNode(iri)) for iri in cleared)))
+    write(store, review_id, add=[*(add or []), *triples], expected=expected, also=also)
