@@ -20,37 +20,43 @@ from __future__ import annotations
 import argparse
 import platform
 import random
+import socket
 import statistics
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import uvicorn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from api.main import create_app  # noqa: E402
-from cmo.interchange.sheet_import import import_sheet  # noqa: E402
-from cmo.interchange.tables import read_csv  # noqa: E402
-from cmo.interchange.sheet import COLUMNS  # noqa: E402
-from cmo.model.records import Review, Study  # noqa: E402
-from cmo.review.reviews import create_review  # noqa: E402
-from cmo.review.studies import add_study  # noqa: E402
-from cmo.settings import Settings  # noqa: E402
-from cmo.sources.documents import add_source  # noqa: E402
-from cmo.sources.extract import extract  # noqa: E402
-from cmo.sources.quotes import anchor_pending, check_quotes  # noqa: E402
-from cmo.store import Store, open_store  # noqa: E402
-from tests.pdfs import make_pdf  # noqa: E402
+from api.main import create_app
+from cmo.interchange.sheet import COLUMNS
+from cmo.interchange.sheet_import import import_sheet
+from cmo.interchange.tables import read_csv
+from cmo.model.records import Review, Study
+from cmo.review.reviews import create_review
+from cmo.review.studies import add_study
+from cmo.settings import Settings
+from cmo.sources.documents import add_source
+from cmo.sources.extract import extract
+from cmo.sources.quotes import anchor_pending, check_quotes
+from cmo.store import Store, open_store
+from tests.pdfs import make_pdf
 
-WORDS = ("peer support mothers breastfeeding trust local visits practical help home early "
+T = TypeVar("T")
+
+_VOCABULARY = ("peer support mothers breastfeeding trust local visits practical help home early "
          "contact intensity low high outcomes duration exclusive women felt understood valued "
          "supporters trained volunteers community clinic midwife advice confidence reported "
          "barriers family partner return work formula hospital discharge telephone weeks months "
-         "qualitative interviews themes trial randomised control group intervention").split()
+         "qualitative interviews themes trial randomised control group intervention")
+WORDS = tuple(_VOCABULARY.split())
 
 
 def document(pages: int, seed: int = 1) -> tuple[bytes, list[list[str]]]:
@@ -89,45 +95,42 @@ def sheet(text: str, quotes: int, seed: int = 2) -> bytes:
     return ("\n".join(rows) + "\n").encode()
 
 
-def timed(fn: object) -> tuple[float, object]:
+def timed(fn: Callable[..., T], *args: object) -> tuple[float, T]:
+    """Seconds `fn(*args)` took, and its answer."""
     start = time.perf_counter()
-    result = fn()  # type: ignore[operator]
+    result = fn(*args)
     return time.perf_counter() - start, result
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def page_reads(store: Store, review: str, source: str, n: int = 200) -> list[float]:
     """Milliseconds for `n` GETs of one page through the running service."""
-    with socket_port() as port:
-        server = uvicorn.Server(uvicorn.Config(create_app(Settings(admin_token="b" * 32), store),
-                                               host="127.0.0.1", port=port, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.02)
-        out = []
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}",
-                          headers={"Authorization": "Bearer " + "b" * 32}) as client:
-            for i in range(n + 10):
-                t0 = time.perf_counter()
-                r = client.get(f"/reviews/{review}/sources/{source}/pages/{1 + i % 60}")
-                elapsed = (time.perf_counter() - t0) * 1000
-                assert r.status_code == 200, r.text
-                if i >= 10:
-                    out.append(elapsed)
-        server.should_exit = True
-        thread.join(timeout=10)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(Settings(admin_token="b" * 32), store),
+                                           host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    out = []
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}",
+                      headers={"Authorization": "Bearer " + "b" * 32}) as client:
+        for i in range(n + 10):
+            t0 = time.perf_counter()
+            r = client.get(f"/reviews/{review}/sources/{source}/pages/{1 + i % 60}")
+            elapsed = (time.perf_counter() - t0) * 1000
+            assert r.status_code == 200, r.text
+            if i >= 10:
+                out.append(elapsed)
+    server.should_exit = True
+    thread.join(timeout=10)
     return out
-
-
-class socket_port:  # noqa: N801 - used as a context manager
-    def __enter__(self) -> int:
-        import socket
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            return int(s.getsockname()[1])
-
-    def __exit__(self, *args: object) -> None:
-        return None
 
 
 def run(url: str, pdf: bytes, text: str, quotes: int, repeat: int) -> dict[str, object]:
@@ -139,16 +142,15 @@ def run(url: str, pdf: bytes, text: str, quotes: int, repeat: int) -> dict[str, 
         review = f"bench{r}"
         create_review(store, Review(id=review, title="Bench"))
         add_study(store, review, Study(key="Bench 2026"))
-        seconds, report = timed(lambda: add_source(store, review, "Bench 2026", "bench.pdf",
-                                                   pdf))
+        seconds, report = timed(add_source, store, review, "Bench 2026", "bench.pdf", pdf)
         adds.append(seconds)
-        source = report.source.id  # type: ignore[attr-defined]
+        source = report.source.id
         import_sheet(store, review, read_csv("bench.csv", sheet(text, quotes), COLUMNS))
-        seconds, counts = timed(lambda: anchor_pending(store, review))
+        seconds, counts = timed(anchor_pending, store, review)
         anchors.append(seconds)
-        seconds, checked = timed(lambda: check_quotes(store, review))
+        seconds, checked = timed(check_quotes, store, review)
         checks.append(seconds)
-        result.update(anchored=counts, counts=checked.counts)  # type: ignore[attr-defined]
+        result.update(anchored=counts, counts=checked.counts)
     reads = page_reads(store, "bench0", source)
     store.close()
     result.update(add=adds, anchor=anchors, check=checks, page_median=statistics.median(reads),
