@@ -243,6 +243,8 @@ def anchor_pending(store: Store, review_id: str) -> tuple[int, int]:
             anchor_quotes(store, review_id, moves, expected=expected)
         return sum(q.source is None or q.start is None for q, _ in moves), total
 
+    if not source_studies(store, review_id):
+        return 0, 0  # no source: nothing to anchor, and no need to take the review's lock
     return transact(store, review_id, attempt)
 
 

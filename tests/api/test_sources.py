@@ -138,3 +138,15 @@ def test_delete_refused_while_anchored_unless_forced(service: Service) -> None:
     assert client.get(f"/reviews/del/sources/{sid}").status_code == 404
     check = client.get("/reviews/del/quotes/check").json()
     assert [q["status"] for q in check["quotes"]] == ["no_source"]
+
+
+def test_annotations_are_web_annotation_json_ld(editor: httpx.Client, source_id: str) -> None:
+    r = editor.get("/reviews/src/annotations")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/ld+json")
+    body = r.json()
+    assert body["@context"][0] == "http://www.w3.org/ns/anno.jsonld"
+    assert body["type"] == "AnnotationCollection" and body["total"] == len(body["first"]["items"])
+    targets = [a["target"] for a in body["first"]["items"]]
+    assert any(isinstance(t.get("selector"), list) and t["source"]["id"].endswith(source_id)
+               for t in targets)

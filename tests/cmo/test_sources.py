@@ -14,7 +14,7 @@ from cmo.interchange.importer import import_file
 from cmo.interchange.rdf_files import export_review, import_rdf, rdf_format
 from cmo.interchange.sheet_export import export_sheet
 from cmo.rdf.resources import ANNO_CONTEXT_URL, anno_context
-from cmo.review.cmocs import create_cmoc, get_cmoc
+from cmo.review.cmocs import create_cmoc, delete_cmoc, get_cmoc
 from cmo.review.reviews import create_review, delete_review
 from cmo.review.studies import add_study
 from cmo.sources.catalogue import get_page, get_source, list_sources
@@ -249,3 +249,12 @@ def test_web_annotation_export_reads_back_as_json_ld(review: Store) -> None:
     bodies = set(graph.objects(anchored, oa.hasBody))
     assert rdflib.URIRef(cmo.model.ids.cmoc_iri("r1", "c1")) in bodies
     assert len(bodies) == 4  # the CMOc, its context, mechanism and outcome
+
+
+def test_deleting_a_cmoc_deletes_its_selectors(review: Store) -> None:
+    sid = add_source(review, "r1", STUDY, "study.pdf", study_pdf()).source.id
+    create_cmoc(review, "r1", _cmoc("c9", {"source": sid, "exact": "flexible timing helped"}))
+    delete_cmoc(review, "r1", "c9")
+    left = review.select("SELECT ?s WHERE { ?s ?p ?o FILTER(CONTAINS(STR(?s), '/cmoc/c9')) }",
+                         graphs=[cmo.model.ids.review_iri("r1")])
+    assert left == []
