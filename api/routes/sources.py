@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import PrincipalDep, ReadableReview, StoreDep, WritableReview
+from api.idempotency import Answer, IdempotencyKey, fingerprint, json_answer, respond_once
 from cmo.errors import InvalidInput, Problem
 from cmo.interchange.annotations import ANNOTATION_MEDIA_TYPE, export_annotations
 from cmo.rdf.provenance import acting_as
@@ -29,10 +30,11 @@ class AnchorReportOut(AnchorReport):
                      "file": {"type": "string", "format": "binary"},
                      "study": {"type": "string"}}, "required": ["file", "study"]}}}}})
 async def add(review: WritableReview, request: Request, store: StoreDep,
-              principal: PrincipalDep, response: Response) -> AnchorReportOut:
+              principal: PrincipalDep, idempotency_key: IdempotencyKey = None) -> Response:
     """Add a document (multipart `file`) to a study (`study`, its key): its text is extracted
     and stored, and the study's unanchored quotes are anchored in it. 415 for a type other than
-    PDF, Word, HTML, text or Markdown; 413 over the size limit; 422 for a scan without text."""
+    PDF, Word, HTML, text or Markdown; 413 over the size limit; 422 for a scan without text.
+    Honours Idempotency-Key."""
     async with request.form() as form:
         upload, study = form.get("file"), form.get("study")
         if upload is None or isinstance(upload, str):
@@ -43,13 +45,14 @@ async def add(review: WritableReview, request: Request, store: StoreDep,
                 field="study", reason="send the study's key in the multipart field 'study'")])
         name, data = upload.filename or "document", await upload.read()
 
-    def run() -> AnchorReport:
+    def run() -> Answer:
         with acting_as(principal.name):
-            return add_source(store, review.id, study, name, data)
+            report = add_source(store, review.id, study, name, data)
+        return json_answer(201, AnchorReportOut(**report.model_dump(), message=report.summary()),
+                           location=f"/reviews/{review.id}/sources/{report.source.id}")
 
-    report = await run_in_threadpool(run)
-    response.headers["Location"] = f"/reviews/{review.id}/sources/{report.source.id}"
-    return AnchorReportOut(**report.model_dump(), message=report.summary())
+    return await run_in_threadpool(respond_once, store, principal, idempotency_key, review.id,
+                                   fingerprint(request, study, name, data), run)
 
 
 @router.get("/sources", response_model=list[Source])

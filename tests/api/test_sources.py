@@ -150,3 +150,16 @@ def test_annotations_are_web_annotation_json_ld(editor: httpx.Client, source_id:
     targets = [a["target"] for a in body["first"]["items"]]
     assert any(isinstance(t.get("selector"), list) and t["source"]["id"].endswith(source_id)
                for t in targets)
+
+
+def test_a_retried_add_with_an_idempotency_key_adds_once(service: Service) -> None:
+    service.admin.post("/reviews", json={"id": "again", "title": "Again"})
+    client = service.token("editor", "again")
+    client.post("/reviews/again/studies", json={"key": "S 2020"})
+    first, second = (client.post(
+        "/reviews/again/sources", data={"study": "S 2020"},
+        files={"file": ("s.txt", b"Peer support.", "text/plain")},
+        headers={"Idempotency-Key": "add-s-once"}) for _ in range(2))
+    assert first.status_code == second.status_code == 201
+    assert first.json() == second.json()
+    assert len(client.get("/reviews/again/sources").json()) == 1
