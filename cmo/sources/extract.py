@@ -30,7 +30,7 @@ import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from cmo.errors import LimitExceeded, NoText, ParseError, Problem, UnsupportedFormat
+from cmo.errors import CmoError, LimitExceeded, NoText, ParseError, Problem, UnsupportedFormat
 from cmo.limits import LIMITS
 from cmo.sources.normalise import PAGE_BREAK as PAGE_JOIN
 from cmo.sources.normalise import normalise
@@ -161,7 +161,7 @@ def _pdf(name: str, data: bytes) -> list[str]:
             if count > LIMITS.source_pages:
                 _check_size(name, [""] * count)
             return [page.extract_text() or "" for page in reader.pages]
-    except ParseError:
+    except CmoError:
         raise
     except Exception as exc:  # pypdf raises many kinds of error on a damaged file
         raise ParseError(name, f"not a readable PDF ({type(exc).__name__}: {exc})"[:300],

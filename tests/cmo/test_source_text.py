@@ -142,3 +142,29 @@ def test_long_text_without_pages_is_split_at_paragraphs() -> None:
 
 def test_study_pages_are_what_the_pdf_holds() -> None:
     assert len(STUDY_PAGES) == 3
+
+
+def test_word_file_with_an_entity_bomb_does_not_expand_it() -> None:
+    good = zipfile.ZipFile(io.BytesIO(_docx("Peer support works.")))
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">'
+            + b"".join(b'<!ENTITY %c "&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;">'
+                       % ((98 + i,) + (97 + i,) * 10) for i in range(8))
+            + b']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+              b'main"><w:body><w:p><w:r><w:t>&i;</w:t></w:r></w:p></w:body></w:document>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for item in good.infolist():
+            z.writestr(item, bomb if item.filename == "word/document.xml" else good.read(item))
+    try:
+        doc = extract("bomb.docx", out.getvalue())
+    except (ParseError, NoText):
+        return
+    assert sum(len(p) for p in doc.pages) < 1000
+
+
+def test_pdf_with_too_many_pages_is_refused_before_reading_them(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("cmo.sources.extract.LIMITS", type(LIMITS)(source_pages=2))
+    with pytest.raises(LimitExceeded) as caught:
+        extract("long.pdf", make_pdf([["a"], ["b"], ["c"]]))
+    assert caught.value.limit == "source_pages"
