@@ -5,6 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from cmo.interchange.rdf_files import export_review
+from cmo.model.records import CMOConfiguration
+from cmo.review.cmocs import create_cmoc, get_cmoc
+from cmo.review.reviews import delete_review
+from cmo.store import open_store
 from tests.conftest import invoke_cmo
 from tests.pdfs import make_pdf, study_pdf
 
@@ -70,3 +75,24 @@ def test_quotes_check_exits_0_when_every_quote_is_found(tmp_path: Path) -> None:
     exported = invoke_cmo("--store", store, "export", "--review", "r", "--format", "annotations")
     assert json.loads(exported.output)["first"]["items"][0]["target"]["selector"][1] == {
         "type": "TextPositionSelector", "start": 10, "end": 28}
+
+
+def test_rdf_import_anchors_quotes_of_studies_with_sources(tmp_path: Path) -> None:
+    store, pdf = _setup(tmp_path)
+    invoke_cmo("--store", store, "source", "add", str(pdf), "--review", "r", "--study",
+               "Jolly 2012")
+    opened = open_store(store)
+    create_cmoc(opened, "r", CMOConfiguration(
+        id="c9", studies=["Jolly 2012"], contexts=["a"], mechanism="b", outcomes=["c"],
+        evidence=[{"quote": "Some mothers declined visits"}]))
+    assert get_cmoc(opened, "r", "c9").evidence[0].source is None
+    data = export_review(opened, "r", "trig")
+    delete_review(opened, "r")
+    opened.close()
+    exported = tmp_path / "r.trig"
+    exported.write_bytes(data)
+    imported = invoke_cmo("--store", store, "import", str(exported), "--review", "r")
+    assert imported.exit_code == 0 and "note: anchored 1 of " in imported.output
+    opened = open_store(store)
+    assert get_cmoc(opened, "r", "c9").evidence[0].page == "2"
+    opened.close()

@@ -12,7 +12,12 @@ from cmo.cli.output import StageProgress, echo_listing, format_option
 from cmo.cli.session import pass_store
 from cmo.errors import CmoError, ValidationFailed
 from cmo.interchange.annotations import export_annotations
-from cmo.interchange.importer import IMPORT_FORMATS, detect_format, import_file
+from cmo.interchange.importer import (
+    IMPORT_FORMATS,
+    anchor_imported,
+    detect_format,
+    import_file,
+)
 from cmo.interchange.rdf_files import (
     EXPORT_FORMATS,
     FORMATS,
@@ -60,7 +65,8 @@ def import_files(store: Store, files: tuple[str, ...], review: str, fmt: str | N
                        "may go together).")
     if len(read) > 1 or (kinds <= set(FORMATS) and concepts is None):
         rdf = [(name, data, FORMATS[fmt or detect_format(name, data)]) for name, data in read]
-        report = import_rdf(store, review, rdf, validate=not no_validate, check=check)
+        report = anchor_imported(store, import_rdf(store, review, rdf,
+                                                   validate=not no_validate, check=check))
     else:
         concept_file = (concepts, _read(concepts)) if concepts else None
         with StageProgress() as progress:

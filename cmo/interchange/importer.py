@@ -116,8 +116,14 @@ def import_file(store: Store, review_id: str, name: str, data: bytes, fmt: str |
                               progress=progress, bulk=bulk)
     else:
         report = import_rdf(store, review_id, [(name, data, FORMATS[kind])], check=check)
-    if not check:
-        anchored, total = anchor_pending(store, review_id)
+    return anchor_imported(store, report)
+
+
+def anchor_imported(store: Store, report: ImportReport) -> ImportReport:
+    """After an import (not a check), anchor the unanchored quotes of studies that have
+    sources, and say so in the report's notes."""
+    if not report.checked:
+        anchored, total = anchor_pending(store, report.review)
         if total:
             report.notes.append(f"anchored {anchored} of {total} unanchored quotes in their "
                                 "studies' sources (`cmo quotes check` lists the others)")
