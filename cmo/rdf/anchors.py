@@ -18,12 +18,11 @@ from collections.abc import Callable
 from pyoxigraph import Literal, NamedNode, Triple
 
 from cmo.model import ids
-from cmo.model.namespace import OA_IRI, RDF_IRI, XSD_IRI
+from cmo.model.namespace import OA_IRI, RDF_IRI
 from cmo.model.records import Evidence
 
 Term = NamedNode | Literal
 _TYPE = NamedNode(RDF_IRI + "type")
-_COUNT = NamedNode(XSD_IRI + "nonNegativeInteger")
 
 
 class OA:
@@ -41,8 +40,10 @@ class OA:
 
 
 def count_literal(value: int) -> Literal:
-    """An xsd:nonNegativeInteger literal (positions, lengths), as the Web Annotation model has."""
-    return Literal(str(value), datatype=_COUNT)
+    """A position or length as an xsd:integer literal. (The Web Annotation model says
+    xsd:nonNegativeInteger, but Oxigraph stores that as xsd:integer, so every backend is given
+    xsd:integer and holds the same; the annotations export types them as the model says.)"""
+    return Literal(value)
 
 
 def selector_iris(evidence_iri: str) -> tuple[str, str]:

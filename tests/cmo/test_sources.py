@@ -17,6 +17,7 @@ from cmo.rdf.resources import ANNO_CONTEXT_URL, anno_context
 from cmo.review.cmocs import create_cmoc, delete_cmoc, get_cmoc
 from cmo.review.reviews import create_review, delete_review
 from cmo.review.studies import add_study
+from cmo.review.validation import validate_review
 from cmo.sources.catalogue import get_page, get_source, list_sources
 from cmo.sources.documents import add_source, remove_source
 from cmo.sources.quotes import check_quotes
@@ -258,3 +259,16 @@ def test_deleting_a_cmoc_deletes_its_selectors(review: Store) -> None:
     left = review.select("SELECT ?s WHERE { ?s ?p ?o FILTER(CONTAINS(STR(?s), '/cmoc/c9')) }",
                          graphs=[cmo.model.ids.review_iri("r1")])
     assert left == []
+
+
+def test_review_with_sources_conforms_to_the_shapes(review: Store) -> None:
+    sid = add_source(review, "r1", STUDY, "study.pdf", study_pdf()).source.id
+    create_cmoc(review, "r1", _cmoc("c9", {"source": sid, "exact": "flexible timing helped"}))
+    assert validate_review(review, "r1") == []
+    graph = cmo.model.ids.review_iri("r1")
+    review.update(f"""PREFIX oa: <http://www.w3.org/ns/oa#>
+        DELETE {{ GRAPH <{graph}> {{ ?p oa:end ?e }} }}
+        WHERE {{ GRAPH <{graph}> {{ ?p oa:end ?e FILTER(CONTAINS(STR(?p), "/cmoc/c9/")) }} }}""")
+    violations = validate_review(review, "r1")
+    assert [v.message for v in violations] == [
+        "The place of a quote needs one end: a whole number past its start."]
