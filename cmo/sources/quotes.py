@@ -154,39 +154,35 @@ def classify(quote: Quote, library: Library) -> tuple[QuoteCheck, Place | None]:
         texts.insert(0, current)
     if not texts:
         return check, None
-    best: Closest | None = None
-    best_source = ""
+    return check, _look_in(check, texts)
+
+
+def _look_in(check: QuoteCheck, texts: list[SourceText]) -> Place | None:
+    """Find the quote of `check` in `texts`, and say so in `check`: moved (with its one place,
+    answered, or every place), or not found (with the closest passage)."""
     for text in texts:
-        found = text.find(quote.text)
+        found = text.find(check.quote)
         if len(found) == 1:
             check.status, check.found = "moved", passage(found[0])
-            return check, found[0]
+            return found[0]
         if found:
             check.status, check.candidates = "moved", [passage(p) for p in found]
-            return check, None
+            return None
+    best: tuple[Closest, str] | None = None
     for text in texts:
-        near = text.closest(quote.text)
-        if near is not None and (best is None or near.similarity > best.similarity):
-            best, best_source = near, text.id
+        near = text.closest(check.quote)
+        if near is not None and (best is None or near.similarity > best[0].similarity):
+            best = near, text.id
     check.status = "not_found"
-    check.closest = _closest(best_source, best) if best is not None else None
-    return check, None
+    check.closest = _closest(best[1], best[0]) if best is not None else None
+    return None
 
 
 def classify_new(quote: Quote, text: SourceText) -> tuple[QuoteCheck, Place | None]:
     """An unanchored quote against one new source: its place there, or why it has none."""
     check = QuoteCheck(cmoc=quote.cmoc, evidence=quote.number, quote=quote.text,
                        study=quote.study, status="not_found")
-    found = text.find(quote.text)
-    if len(found) == 1:
-        check.status, check.found = "moved", passage(found[0])
-        return check, found[0]
-    if found:
-        check.status, check.candidates = "moved", [passage(p) for p in found]
-        return check, None
-    near = text.closest(quote.text)
-    check.closest = _closest(text.id, near) if near is not None else None
-    return check, None
+    return check, _look_in(check, [text])
 
 
 def check_quotes(store: Store, review_id: str, *, fix: bool = False) -> QuotesReport:
