@@ -52,6 +52,8 @@ class Quote:
     selectors: list[str] = field(default_factory=list)
     #: Whether its quote selector has the words around it (a sheet gives only the position).
     in_context: bool = False
+    #: The key of its study, when it has one study.
+    study_key: str | None = None
 
     def studies(self) -> tuple[str, ...]:
         """The IRIs of the studies the quote may come from."""
@@ -79,6 +81,10 @@ def read_quotes(store: Store, review_id: str) -> list[Quote]:
                 continue
             q = Quote(cmoc, n, ev, e[_QUOTE.value][0].value,
                       e[P.source.value][0].value if P.source.value in e else None, studies)
+            named = q.studies()
+            if len(named) == 1:
+                keys = desc.get(named[0], {}).get(P.identifier.value)
+                q.study_key = keys[0].value if keys else ids.local_id(named[0])
             if OA.has_source.value in e:
                 document = e[OA.has_source.value][0].value
                 named = desc.get(document, {}).get(P.identifier.value)
@@ -142,7 +148,7 @@ def _closest(source: str, closest: Closest) -> Passage:
 def classify(quote: Quote, library: Library) -> tuple[QuoteCheck, Place | None]:
     """The class of one quote, and the place to anchor it (moved ones that can be fixed)."""
     check = QuoteCheck(cmoc=quote.cmoc, evidence=quote.number, quote=quote.text,
-                       study=quote.study, status="no_source")
+                       study=quote.study_key, status="no_source")
     current = library.text(quote.source) if quote.source else None
     if (current is not None and quote.start is not None and quote.end is not None
             and current.matches_at(quote.text, quote.start, quote.end)):
@@ -181,7 +187,7 @@ def _look_in(check: QuoteCheck, texts: list[SourceText]) -> Place | None:
 def classify_new(quote: Quote, text: SourceText) -> tuple[QuoteCheck, Place | None]:
     """An unanchored quote against one new source: its place there, or why it has none."""
     check = QuoteCheck(cmoc=quote.cmoc, evidence=quote.number, quote=quote.text,
-                       study=quote.study, status="not_found")
+                       study=quote.study_key, status="not_found")
     return check, _look_in(check, [text])
 
 

@@ -272,3 +272,9 @@ def test_review_with_sources_conforms_to_the_shapes(review: Store) -> None:
     violations = validate_review(review, "r1")
     assert [v.message for v in violations] == [
         "The place of a quote needs one end: a whole number past its start."]
+
+
+def test_checker_names_each_quotes_study_by_key(review: Store) -> None:
+    add_source(review, "r1", STUDY, "study.pdf", study_pdf())
+    studies = {q.cmoc: q.study for q in check_quotes(review, "r1").quotes}
+    assert studies == {"c1": STUDY, "c2": STUDY, "c3": STUDY, "c4": "Other 2020"}
