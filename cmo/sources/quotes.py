@@ -81,10 +81,10 @@ def read_quotes(store: Store, review_id: str) -> list[Quote]:
                 continue
             q = Quote(cmoc, n, ev, e[_QUOTE.value][0].value,
                       e[P.source.value][0].value if P.source.value in e else None, studies)
-            named = q.studies()
-            if len(named) == 1:
-                keys = desc.get(named[0], {}).get(P.identifier.value)
-                q.study_key = keys[0].value if keys else ids.local_id(named[0])
+            if len(q.studies()) == 1:
+                study = q.studies()[0]
+                keys = desc.get(study, {}).get(P.identifier.value)
+                q.study_key = keys[0].value if keys else ids.local_id(study)
             if OA.has_source.value in e:
                 document = e[OA.has_source.value][0].value
                 named = desc.get(document, {}).get(P.identifier.value)
