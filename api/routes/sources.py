@@ -57,8 +57,8 @@ async def add(review: WritableReview, request: Request, store: StoreDep,
 
 @router.get("/sources", response_model=list[Source])
 def list_(review: ReadableReview, store: StoreDep) -> list[Source]:
-    """The review's documents, by study, without their text."""
-    return list_sources(store, review.id)
+    """The review's documents, by study, and their pages without their text."""
+    return list_sources(store, review.id, pages=True)
 
 
 @router.get("/sources/{source_id}", response_model=Source)

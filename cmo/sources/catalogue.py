@@ -93,10 +93,20 @@ def _source(row: Row) -> Source:
                   added=datetime.fromisoformat(created) if created else None)
 
 
-def list_sources(store: Store, review_id: str) -> list[Source]:
-    """Every source of a review, by study key, without page texts."""
-    rows = store.select(query_text("sources"), graphs=[ids.review_iri(review_id)])
-    return [_source(r) for r in rows]
+def list_sources(store: Store, review_id: str, *, pages: bool = False) -> list[Source]:
+    """Every source of a review, by study key; with `pages`, where each page begins and ends
+    (without its text)."""
+    graphs = [ids.review_iri(review_id)]
+    rows = store.select(query_text("sources"), graphs=graphs)
+    found = [_source(r) for r in rows]
+    if pages and found:
+        by_iri = {r["s"].value: s for r, s in zip(rows, found, strict=True)}  # type: ignore[union-attr]
+        for row in store.select(query_text("source_page_index"), graphs=graphs):
+            start = int(row["offset"].value)  # type: ignore[union-attr]
+            by_iri[row["s"].value].pages.append(Page(  # type: ignore[union-attr]
+                number=int(row["n"].value), start=start,  # type: ignore[union-attr]
+                end=start + int(row["length"].value)))  # type: ignore[union-attr]
+    return found
 
 
 def source_studies(store: Store, review_id: str) -> dict[str, str]:

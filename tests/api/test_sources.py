@@ -48,6 +48,7 @@ def test_sources_are_listed_and_shown_with_pages(editor: httpx.Client, source_id
                                                                          3)]
     shown = editor.get(f"/reviews/src/sources/{source_id}").json()
     assert [p["number"] for p in shown["pages"]] == [1, 2, 3]
+    assert listed[0]["pages"] == [{**p, "text": None} for p in shown["pages"]]
     page = editor.get(f"/reviews/src/sources/{source_id}/pages/3").json()
     assert "Η υποστήριξη" in page["text"] and page["start"] == shown["pages"][2]["start"]
     assert editor.get(f"/reviews/src/sources/{source_id}/pages/4").status_code == 404

@@ -61,6 +61,8 @@ def test_add_source_stores_text_and_anchors_the_study_quotes(review: Store) -> N
     assert (source.study, source.file_name, source.page_count) == (STUDY, "study.pdf", 3)
     assert source.pages[2].text is not None and "ομοτίμους" in source.pages[2].text
     assert get_page(review, "r1", source.id, 2).start == source.pages[1].start
+    index = list_sources(review, "r1", pages=True)[0].pages
+    assert index == [p.model_copy(update={"text": None}) for p in source.pages]
 
 
 def test_evidence_by_position_fills_quote_and_page(review: Store) -> None:
