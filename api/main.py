@@ -17,6 +17,7 @@ from api.routes import (
     linked_data,
     questions,
     reviews,
+    sources,
     sparql,
     studies,
     theories,
@@ -151,8 +152,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
                                        "url": "https://www.apache.org/licenses/LICENSE-2.0"})
     app.state.settings = settings
     app.state.local_secret = local_secret
-    for module in (reviews, cmocs, studies, concepts, theories, questions, transfer, sparql,
-                   linked_data, views, tokens):
+    for module in (reviews, cmocs, studies, sources, concepts, theories, questions, transfer,
+                   sparql, linked_data, views, tokens):
         app.include_router(module.router)
     problems.install(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, limits=settings.limits)

@@ -9,7 +9,7 @@
     PreconditionFailed      412
     UnsupportedFormat       415
     ParseError              400
-    InvalidInput, ValidationFailed    422
+    InvalidInput, ValidationFailed    422 (QuoteNotFound, AmbiguousQuote, NoText among them)
     StoreError (QueryTimeout, StoreLocked) 503
     a request body the schemas refuse 422 (each problem names its field; a cap also its limit)
     anything else                     500, without a traceback (the log has it)

@@ -12,6 +12,9 @@
     │   │                         the field, the value and the closest allowed values
     │   ├── ParseError            a file that is not valid in its format; names file, line, column
     │   ├── UnsupportedFormat     a format we cannot read or write
+    │   ├── NoText                a source document with no text to anchor quotes in (a scan)
+    │   ├── QuoteNotFound         a quote that is not in its source; names the closest passage
+    │   ├── AmbiguousQuote        a quote found more than once in its source; names the pages
     │   ├── LimitExceeded         input over one of the caps in `cmo.limits`; names the limit
     │   ├── QueryRefused          a SPARQL query the service will not run (SERVICE, too deep, ...)
     │   └── UpdateRefused         a SPARQL Update sent to the read-only query endpoint
@@ -170,6 +173,38 @@ class ParseError(InvalidInput):
 
 class UnsupportedFormat(InvalidInput):
     """A file format realist-kg cannot read or write."""
+
+
+class NoText(InvalidInput):
+    """A source document whose text could not be read: a scan without a text layer, say."""
+
+
+class QuoteNotFound(InvalidInput):
+    """A quote that is not in its source; `closest` is the nearest passage, its page and how
+    alike the two are (0 to 1)."""
+
+    def __init__(self, message: str, closest: dict[str, Any] | None,
+                 problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message, problems)
+        self.closest = closest
+
+    def to_dict(self) -> dict[str, Any]:
+        """Add the closest passage."""
+        return {**super().to_dict(), "closest": self.closest}
+
+
+class AmbiguousQuote(InvalidInput):
+    """A quote found in more than one place of its source, which its prefix and suffix do not
+    tell apart; `candidates` lists each place (start, end, page)."""
+
+    def __init__(self, message: str, candidates: Sequence[dict[str, Any]],
+                 problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message, problems)
+        self.candidates = list(candidates)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Add the candidate places."""
+        return {**super().to_dict(), "candidates": self.candidates}
 
 
 class LimitExceeded(InvalidInput):

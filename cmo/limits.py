@@ -38,9 +38,15 @@ class Limits:
     sheet_rows: int = 200_000
     #: Cells (rows × columns) in one sheet.
     sheet_cells: int = 5_000_000
-    #: Bytes an XLSX workbook may unpack to.
+    #: Bytes in one source document (a study's PDF, Word, HTML or text file).
+    source_bytes: int = 50 * 1024 * 1024
+    #: Pages in one source document.
+    source_pages: int = 5_000
+    #: Characters of text in one source document, once extracted.
+    source_chars: int = 5_000_000
+    #: Bytes an XLSX workbook or a Word document may unpack to.
     unpacked_bytes: int = 200 * 1024 * 1024
-    #: How many times its packed size a part of an XLSX workbook over 1 MiB may unpack to.
+    #: How many times its packed size a part of an XLSX or Word file over 1 MiB may unpack to.
     unpacked_ratio: int = 100
 
 

@@ -29,8 +29,10 @@ def test_installed_cmo_imports_example_from_another_folder(tmp_path: Path) -> No
                      cwd=elsewhere, executable=cmo_bin)
     assert result.returncode == 0, result.stderr
     where = subprocess.run([str(venv / "bin" / "python"), "-c",
-                            "import cmo.rdf.resources as r; print(r.ontology_dir())"],
+                            "import cmo.rdf.resources as r; print(r.ontology_dir()); "
+                            "print(r.anno_context()['oa'])"],
                            cwd=elsewhere, capture_output=True, text=True, check=True)
     assert str(site) in where.stdout
+    assert "http://www.w3.org/ns/oa#" in where.stdout  # the W3C context ships in the wheel
     assert run_cmo("--store", "oxigraph:data", "validate", cwd=elsewhere,
                    executable=cmo_bin).returncode == 0

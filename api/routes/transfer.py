@@ -20,7 +20,7 @@ from api.deps import (
 from api.idempotency import Answer, IdempotencyKey, fingerprint, json_answer, respond_once
 from cmo.errors import Problem, UnsupportedFormat
 from cmo.interchange import rdf_files
-from cmo.interchange.importer import detect_format, import_file
+from cmo.interchange.importer import anchor_imported, detect_format, import_file
 from cmo.interchange.rdf_files import import_rdf
 from cmo.model import ids
 from cmo.model.records import NewConcepts
@@ -97,8 +97,8 @@ async def import_into_review(review_id: Annotated[str, Depends(importable_review
                 report = import_file(store, review_id, *files[0], concepts, check,
                                      new_concepts=new_concepts)
             else:
-                report = import_rdf(store, review_id, _rdf_files(files), check=check,
-                                    new_concepts=new_concepts)
+                report = anchor_imported(store, import_rdf(
+                    store, review_id, _rdf_files(files), check=check, new_concepts=new_concepts))
         return json_answer(200, {**asdict(report), "new_concepts": [
             c.model_dump(mode="json") for c in report.new_concepts]})
 

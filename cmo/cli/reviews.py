@@ -13,7 +13,13 @@ from cmo.cli.output import StageProgress, echo_listing, format_option, wide_opti
 from cmo.cli.session import current_session, pass_reader, pass_store, reading
 from cmo.cli.via_server import RunningServer
 from cmo.errors import CmoError, UsageError, ValidationFailed
-from cmo.interchange.importer import IMPORT_FORMATS, detect_format, import_file
+from cmo.interchange.annotations import export_annotations
+from cmo.interchange.importer import (
+    IMPORT_FORMATS,
+    anchor_imported,
+    detect_format,
+    import_file,
+)
 from cmo.interchange.rdf_files import (
     EXPORT_FORMATS,
     FORMATS,
@@ -81,8 +87,9 @@ def import_files(files: tuple[str, ...], review: str, fmt: str | None, concepts:
         report = store.import_files(review, read, concept_file, fmt, check, policy)
     elif len(read) > 1 or (kinds <= set(FORMATS) and concepts is None):
         rdf = [(name, data, FORMATS[fmt or detect_format(name, data)]) for name, data in read]
-        report = import_rdf(store, review, rdf, validate=not no_validate, check=check,
-                            new_concepts=policy)
+        report = anchor_imported(store, import_rdf(store, review, rdf,
+                                                   validate=not no_validate, check=check,
+                                                   new_concepts=policy))
     else:
         with StageProgress() as progress:
             report = import_file(store, review, *read[0], fmt=fmt, concepts=concept_file,
@@ -117,20 +124,25 @@ def say_new_concepts(new: list[NewConcept], warnings: list[str]) -> None:
 @click.command()
 @click.option("--review", required=True, help="review id")
 @click.option("--format", "fmt", default="ttl", show_default=True,
-              type=click.Choice((*EXPORT_FORMATS, *SHEET_EXPORT_FORMATS, *GRAPH_FORMATS)),
-              help="RDF, the extraction sheet, or the mechanism network as a graph")
+              type=click.Choice((*EXPORT_FORMATS, *SHEET_EXPORT_FORMATS, *GRAPH_FORMATS,
+                                 "annotations")),
+              help="RDF, the extraction sheet, the mechanism network as a graph, or the quotes "
+                   "as W3C Web Annotations")
 @click.option("--concepts-out", metavar="FILE",
               help="with --format csv: also write the concept sheet to FILE")
 @click.option("--out", metavar="FILE", help="file to write (default: standard output)")
 @pass_reader
 def export(store: Store, review: str, fmt: str, concepts_out: str | None,
            out: str | None) -> None:
-    """Write a review as RDF, a sheet, or a network graph.
+    """Write a review as RDF, a sheet, a network graph, or Web Annotations.
 
-    RDF (ttl, trig, nq, jsonld), the extraction sheet (csv, xlsx), or the mechanism network for
-    Gephi, Cytoscape or yEd (graphml, gexf, cyjs).
+    RDF (ttl, trig, nq, jsonld), the extraction sheet (csv, xlsx), the mechanism network for
+    Gephi, Cytoscape or yEd (graphml, gexf, cyjs), or every quote as a W3C Web Annotation in
+    JSON-LD (annotations), anchored in its source where it has one.
     """
-    if fmt in GRAPH_FORMATS:
+    if fmt == "annotations":
+        data = export_annotations(store, review)
+    elif fmt in GRAPH_FORMATS:
         data = graph_export(store, review, fmt)
     elif fmt in SHEET_EXPORT_FORMATS:
         data = export_sheet(store, review, fmt)

@@ -20,6 +20,7 @@ from cmo.errors import Problem, UnsupportedFormat, Violation
 from cmo.graph.ask import Questions
 from cmo.graph.collections import CMOcs, Concepts, Studies, Theories
 from cmo.graph.parts import OfReview
+from cmo.graph.sources import Sources
 from cmo.interchange.importer import import_file
 from cmo.interchange.rdf_files import EXPORT_FORMATS, ImportReport, export_review
 from cmo.interchange.sheet_export import SHEET_EXPORT_FORMATS, export_sheet
@@ -39,7 +40,8 @@ FORMATS = (*EXPORT_FORMATS, *SHEET_EXPORT_FORMATS, *GRAPH_FORMATS)
 
 
 class ReviewGraph(OfReview):
-    """One review: `cmocs`, `concepts`, `studies`, `theories`, `ask`, and its files and views.
+    """One review: `cmocs`, `concepts`, `studies`, `theories`, `sources`, `ask`, and its files
+    and views.
 
     The review need not exist yet: `import_file` creates it, and everything else raises
     NotFound until it does.
@@ -55,6 +57,8 @@ class ReviewGraph(OfReview):
         self.studies = Studies(kg, review_id)
         #: Its programme theory versions, by id.
         self.theories = Theories(kg, review_id)
+        #: Its studies' documents, and its quotes checked in them.
+        self.sources = Sources(kg, review_id)
         #: The realist questions within this review.
         self.ask = Questions(kg, (review_id,))
 

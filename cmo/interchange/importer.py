@@ -23,6 +23,7 @@ from cmo.interchange.sheet import COLUMNS, CONCEPT_COLUMNS
 from cmo.interchange.sheet_import import Progress, import_sheet
 from cmo.interchange.tables import Table, header_name, read_csv, read_xlsx
 from cmo.model.records import NewConcepts
+from cmo.sources.quotes import anchor_pending
 from cmo.store import Store
 
 SHEET_FORMATS = ("csv", "xlsx")
@@ -107,14 +108,27 @@ def import_file(store: Store, review_id: str, name: str, data: bytes, fmt: str |
     if concepts is not None and kind not in SHEET_FORMATS:
         raise InvalidInput("A concept sheet goes with a CMO sheet (CSV or XLSX).",
                            [Problem(field="concepts", reason=f"{name} is {kind}")])
+    if kind in REFERENCE_FORMATS:
+        refs = read_ris(name, data) if kind == "ris" else read_bibtex(name, data)
+        return import_references(store, review_id, name, refs, check=check)
     if kind in SHEET_FORMATS:
         table, concept_table = read_tables(name, data, kind)
         if concepts is not None:
             concept_table = _concept_table(*concepts)
-        return import_sheet(store, review_id, table, concept_table, check=check,
-                            progress=progress, bulk=bulk, new_concepts=new_concepts)
-    if kind in REFERENCE_FORMATS:
-        refs = read_ris(name, data) if kind == "ris" else read_bibtex(name, data)
-        return import_references(store, review_id, name, refs, check=check)
-    return import_rdf(store, review_id, [(name, data, FORMATS[kind])], check=check,
-                      new_concepts=new_concepts)
+        report = import_sheet(store, review_id, table, concept_table, check=check,
+                              progress=progress, bulk=bulk, new_concepts=new_concepts)
+    else:
+        report = import_rdf(store, review_id, [(name, data, FORMATS[kind])], check=check,
+                            new_concepts=new_concepts)
+    return anchor_imported(store, report)
+
+
+def anchor_imported(store: Store, report: ImportReport) -> ImportReport:
+    """After an import (not a check), anchor the unanchored quotes of studies that have
+    sources, and say so in the report's notes."""
+    if not report.checked:
+        anchored, total = anchor_pending(store, report.review)
+        if total:
+            report.notes.append(f"anchored {anchored} of {total} unanchored quotes in their "
+                                "studies' sources (`cmo quotes check` lists the others)")
+    return report

@@ -44,7 +44,8 @@ from cmo.words import counted
 
 COLUMNS = (
     "study", "context", "mechanism", "outcome", "cmoc_id", "resource", "intervention", "actor",
-    "mechanism_fired", "outcome_direction", "confidence", "quote", "page", "programme_theory",
+    "mechanism_fired", "outcome_direction", "confidence", "quote", "page", "source", "position",
+    "programme_theory",
     "leads_to", "study_title", "study_authors", "study_year", "study_design", "doi", "reviewer",
     "notes",
 )
@@ -192,9 +193,39 @@ def _evidence(r: _RowReader, studies: list[str]) -> list[dict[str, Any]]:
         r.problem("quote", f"{len(quotes)} quotes; at most {LIMITS.list_items} (list_items)")
     r.labels("page", pages)
     study = studies[0] if len(studies) == 1 else None
-    return [{"quote": q, "page": pages[i] if i < len(pages) and pages[i] else None,
-             "study": study}
-            for i, q in enumerate(quotes)]
+    out = [{"quote": q, "page": pages[i] if i < len(pages) and pages[i] else None,
+            "study": study} for i, q in enumerate(quotes)]
+    for i, (source, place) in enumerate(_anchors(r, len(quotes))):
+        if source:
+            out[i]["source"] = source
+        if place:
+            out[i]["start"], out[i]["end"] = place
+    return out
+
+
+_POSITION = re.compile(r"^(\d+)-(\d+)$")
+
+
+def _anchors(r: _RowReader, quotes: int) -> list[tuple[str, tuple[int, int] | None]]:
+    """Each quote's source id and position (`start-end`), from the `;`-separated cells."""
+    sources = [s.strip() for s in r.get("source").split(";")] if r.get("source") else []
+    places = [p.strip() for p in r.get("position").split(";")] if r.get("position") else []
+    for column, values in (("source", sources), ("position", places)):
+        if len(values) > max(quotes, 1) or (values and not quotes):
+            r.problem(column, f"{len(values)} value(s) for {quotes} quote(s)")
+            return []
+    r.identifiers("source", [s for s in sources if s])
+    out: list[tuple[str, tuple[int, int] | None]] = []
+    for i in range(quotes):
+        source = sources[i] if i < len(sources) else ""
+        place = places[i] if i < len(places) else ""
+        match = _POSITION.match(place)
+        if place and (not match or int(match.group(2)) <= int(match.group(1))):
+            r.problem("position", f"{place!r} is not a position; use start-end, e.g. 120-188")
+        elif place and not source:
+            r.problem("position", "a position needs the source it is in")
+        out.append((source, (int(match.group(1)), int(match.group(2))) if match else None))
+    return out
 
 
 def _study_meta(r: _RowReader, studies: list[str]) -> dict[str, Any]:

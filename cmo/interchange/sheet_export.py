@@ -44,6 +44,11 @@ def _row(cmoc: CMOConfiguration, studies: dict[str, Study], theories: dict[str, 
         "quote": QUOTE_SEPARATOR.join(e.quote for e in cmoc.evidence),
         "page": _join([e.page or "" for e in cmoc.evidence]) if any(
             e.page for e in cmoc.evidence) else "",
+        "source": _join([e.source or "" for e in cmoc.evidence]) if any(
+            e.source for e in cmoc.evidence) else "",
+        "position": _join([f"{e.start}-{e.end}" if e.start is not None else ""
+                           for e in cmoc.evidence]) if any(
+            e.start is not None for e in cmoc.evidence) else "",
         "programme_theory": _join(list(dict.fromkeys(theories.get(t, t)
                                                      for t in cmoc.theories))),
         "leads_to": _join(cmoc.leads_to),

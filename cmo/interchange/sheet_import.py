@@ -63,6 +63,7 @@ from cmo.review.reviews import review_exists, review_graph_triples
 from cmo.review.studies import list_studies
 from cmo.review.theories import list_theories
 from cmo.review.validation import validate_triples
+from cmo.sources.catalogue import list_sources
 from cmo.store import Store
 from cmo.store.writes import add_triples
 from cmo.words import counted
@@ -360,7 +361,9 @@ def _import_sheet(store: Store, review_id: str, table: Table, concepts: Table | 
         plan.studies()
         if new_concepts == "refuse":
             plan.refuse_new_concepts()
-    problems = sorted([*sheet.problems, *plan.problems], key=_sort_key)
+    problems = sorted([*sheet.problems, *plan.problems, *_unknown_sources(store, review_id,
+                                                                          sheet, exists)],
+                      key=_sort_key)
     if problems:
         rows = len({(p.file, p.row) for p in problems})
         raise InvalidInput(f"{table.name}: {counted(len(problems), 'problem')} on "
@@ -385,6 +388,13 @@ def _import_sheet(store: Store, review_id: str, table: Table, concepts: Table | 
     report.new_concepts = plan.new_concepts()
     report.warnings = near_duplicate_warnings(plan.names, report.new_concepts)
     return report
+
+
+def _unknown_sources(store: Store, review_id: str, sheet: Sheet, exists: bool) -> list[Problem]:
+    """A problem for each quote anchored in a source the review does not have."""
+    known = {s.id for s in list_sources(store, review_id)} if exists else set()
+    return [Problem(f"no source {e.source!r} in review {review_id!r}", field="source", row=r.row)
+            for r in sheet.rows for e in r.cmoc.evidence if e.source and e.source not in known]
 
 
 def _validate_small(store: Store, review_id: str, triples: list[Triple], text: NTriples,

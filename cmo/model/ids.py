@@ -91,6 +91,11 @@ def evidence_iri(review_id: str, cmoc_id: str, n: int) -> str:
     return f"{cmoc_iri(review_id, cmoc_id)}/evidence/{n}"
 
 
+def source_iri(review_id: str, source_id: str) -> str:
+    """The IRI of a source document of a review."""
+    return f"{review_iri(review_id)}/source/{source_id}"
+
+
 def theory_iri(review_id: str, theory_id: str) -> str:
     """The IRI of one version of a programme theory."""
     return f"{review_iri(review_id)}/theory/{theory_id}"

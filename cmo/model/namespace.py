@@ -56,6 +56,8 @@ class RKG(DefinedNamespace):
     Actor: URIRef  # optional part (SCMO / ICAMO)
     ProgrammeTheory: URIRef  # a version of a theory of how the programme works
     Evidence: URIRef  # a quote with its page in a study
+    Source: URIRef  # a document of a study, its text stored page by page
+    SourcePage: URIRef  # one page of a source's text
     OutcomeDirection: URIRef  # class of the outcome directions
     ConfidenceLevel: URIRef  # class of the confidence levels
     StudyDesign: URIRef  # class of the study designs
@@ -87,6 +89,14 @@ class RKG(DefinedNamespace):
     statement: URIRef  # ProgrammeTheory -> "if ... then ... because ..."
     version: URIRef  # ProgrammeTheory -> xsd:integer
     revision: URIRef  # Review -> token that changes on every write (cache validation)
+    ofStudy: URIRef  # Source -> Study
+    hasPage: URIRef  # Source -> SourcePage
+    fileName: URIRef  # Source -> the file's name
+    sha256: URIRef  # Source -> hex digest of the file
+    textLength: URIRef  # Source -> code points of its normalised text
+    pageNumber: URIRef  # SourcePage -> 1, 2, ...
+    pageText: URIRef  # SourcePage -> its normalised text
+    offset: URIRef  # SourcePage -> where it begins in the source's text
 
     # Concept sets
     OutcomeDirections: URIRef

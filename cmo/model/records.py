@@ -26,6 +26,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
@@ -280,12 +281,53 @@ class Concept(_Model):
 
 
 class Evidence(_Model):
-    """A verbatim passage of a study that supports a CMOc."""
+    """A verbatim passage of a study that supports a CMOc, perhaps anchored in a source.
 
-    quote: Annotated[str, StringConstraints(min_length=1), Capped("text_chars"),
-                     AfterValidator(_unicode)]
+    An anchored quote names its `source` (a document of the study) and its place there: `start`
+    and `end` (end exclusive) in the source's normalised text, and the words around it (`prefix`,
+    `suffix`), as the W3C Web Annotation selectors do. Given a source, either the place (the quote
+    and page are then filled in) or the quote (`exact` is a synonym; the place is then found) is
+    enough; the page always follows from the place.
+    """
+
+    quote: Text = Field(default="", description="the passage; `exact` is accepted for it")
     page: Short | None = None
     study: Short | None = Field(default=None, description="key of the study quoted")
+    source: Identifier | None = Field(default=None, description="id of the source it is in")
+    start: int | None = Field(default=None, ge=0, description="first character in the source")
+    end: int | None = Field(default=None, ge=0, description="one past the last character")
+    prefix: Text | None = Field(default=None, description="the text just before the quote")
+    suffix: Text | None = Field(default=None, description="the text just after the quote")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _exact_is_quote(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "exact" in data:
+            data = dict(data)
+            exact = data.pop("exact")
+            if data.get("quote") not in (None, "", exact):
+                raise PydanticCustomError("exact_and_quote", "give `quote` or `exact`, not both")
+            data["quote"] = exact
+        return data
+
+    @model_validator(mode="after")
+    def _quote_or_place(self) -> Evidence:
+        if (self.start is None) != (self.end is None):
+            raise PydanticCustomError("half_a_place", "give both `start` and `end`, or neither")
+        if self.start is not None and self.end is not None:
+            if self.source is None:
+                raise PydanticCustomError("place_without_source",
+                                          "`start` and `end` need the `source` they point into")
+            if self.end <= self.start:
+                raise PydanticCustomError("empty_place", "`end` must be greater than `start`")
+        elif not self.quote.strip():
+            raise PydanticCustomError("no_quote", "give the quote, or a source with start and end")
+        return self
+
+    @property
+    def anchored(self) -> bool:
+        """Whether the quote has a place in a source."""
+        return self.source is not None and self.start is not None
 
 
 class NewCMOc(_Model):

@@ -35,6 +35,7 @@ from cmo.model.records import (
     Study,
     StudyDesign,
 )
+from cmo.rdf.anchors import anchor_triples, read_anchor
 
 Term = NamedNode | Literal
 Description = dict[str, dict[str, list[Term]]]
@@ -71,6 +72,7 @@ class P:
     revision_of = _n(PROV_IRI + "wasRevisionOf")
     attributed_to = _n(PROV_IRI + "wasAttributedTo")
     agent = _n(PROV_IRI + "Agent")
+
 
 
 def _r(term: str) -> NamedNode:
@@ -280,7 +282,7 @@ def cmoc_triples(review_id: str, cmoc: CMOConfiguration, refs: Refs) -> list[Tri
         e.add(R["page"], evidence.page)
         if evidence.study:
             e.add(P.source, refs.study(evidence.study), iri=True)
-        out += e.out
+        out += e.out + anchor_triples(review_id, ev_iri, evidence)
     if cmoc.reviewer:
         a = _Triples(ids.agent_iri(cmoc.reviewer))
         a.add(P.type, P.agent)
@@ -376,7 +378,8 @@ def read_cmoc(desc: Description, iri: str, names: Names) -> CMOConfiguration:
         e = desc.get(ev, {})
         source = _one(e, P.source)
         evidence.append({"quote": _one(e, R["quote"]) or "", "page": _one(e, R["page"]),
-                         "study": names.key_of(source) if source else None})
+                         "study": names.key_of(source) if source else None,
+                         **read_anchor(desc, e, names.id_of)})
     mechanism = labels(R["hasMechanism"])
     intervention = labels(R["hasIntervention"])
     actor = labels(R["hasActor"])

@@ -20,6 +20,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 from cmo.model import ids
 from cmo.model.ids import review_iri
 from cmo.model.records import CMOConfiguration, ConceptKind
+from cmo.rdf.anchors import anchor_triples
 from cmo.rdf.mapping import CONFIDENCE_IRI, DIRECTION_IRI, P, R, Refs, datetime_literal
 
 
@@ -139,6 +140,9 @@ def cmoc_ntriples(out: NTriples, review_id: str, cmoc: CMOConfiguration, refs: R
             add(f"{ev} {nt['page']} {lit(evidence.page)} .\n")
         if evidence.study:
             add(f"{ev} {_NT_SOURCE} {iri(refs.study(evidence.study))} .\n")
+        if evidence.source is not None:
+            lines += [f"{t} .\n" for t in anchor_triples(
+                review_id, ids.evidence_iri(review_id, cmoc.id, n), evidence)]
     if agent and cmoc.reviewer:
         add(f"{agent} {_NT_TYPE} {_NT_AGENT} .\n")
         add(f"{agent} {_NT_LABEL} {lit(cmoc.reviewer)} .\n")

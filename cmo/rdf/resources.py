@@ -17,3 +17,16 @@ def jsonld_context() -> dict[str, Any]:
     data = json.loads(ontology_file("context.jsonld").read_text(encoding="utf-8"))
     context: dict[str, Any] = data["@context"]
     return context
+
+
+#: Where the W3C Web Annotation context lives; `anno.jsonld` in the ontology folder is a copy of it.
+ANNO_CONTEXT_URL = "http://www.w3.org/ns/anno.jsonld"
+
+
+@cache
+def anno_context() -> dict[str, Any]:
+    """The W3C Web Annotation JSON-LD context (the value of its "@context"), shipped with the
+    package so that nothing is fetched to read or write annotations."""
+    data = json.loads(ontology_file("anno.jsonld").read_text(encoding="utf-8"))
+    context: dict[str, Any] = data["@context"]
+    return context

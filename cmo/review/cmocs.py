@@ -56,6 +56,7 @@ from cmo.review.names import ReviewNames
 from cmo.review.new_concepts import created, near_duplicate_warnings, refuse_for_cmoc
 from cmo.review.reviews import get_review
 from cmo.review.versions import check_if_match, etag_of
+from cmo.sources.evidence import place_evidence
 from cmo.store import Store
 from cmo.store.writes import current_revision, describe_all, transact, write
 
@@ -181,8 +182,9 @@ def create_cmoc_version(store: Store, review_id: str, cmoc: CMOConfiguration | N
                else CMOConfiguration(id=next_cmoc_id(names), **cmoc.model_dump()))
         if new.id in names.cmocs:
             raise _taken(review_id, new.id)
-        new = new.model_copy(update={"created": new.created or datetime.now(UTC),
-                                     "reviewer": new.reviewer or current_agent()})
+        new = place_evidence(store, review_id, new.model_copy(update={
+            "created": new.created or datetime.now(UTC),
+            "reviewer": new.reviewer or current_agent()}))
         names.cmocs.setdefault(new.id, ids.cmoc_iri(review_id, new.id))
         triples = _triples(review_id, new, names)
         return _written(store, review_id, new, names.cmocs[new.id], names, new_concepts,
@@ -298,9 +300,9 @@ def edit_cmoc(store: Store, review_id: str, cmoc_id: str,
         _check_version(stored, cmoc_id, if_match)
         old = stored.cmoc
         wanted = change(old)
-        new = wanted.model_copy(update={
+        new = place_evidence(store, review_id, wanted.model_copy(update={
             "id": cmoc_id, "created": old.created, "modified": datetime.now(UTC),
-            "reviewer": wanted.reviewer or old.reviewer})
+            "reviewer": wanted.reviewer or old.reviewer}))
         triples = _triples(review_id, new, names)
         return _written(store, review_id, new, iri, names, new_concepts,
                         lambda: write(store, review_id, remove=[iri], add=triples,

@@ -149,12 +149,13 @@ def _guard(graph: NamedNode, expected: str | None) -> str:
 
 def write(store: Store, review_id: str, *, remove: Sequence[str] = (),
           unlink: Sequence[str] = (), add: Sequence[Triple] = (),
-          expected: str | None = None) -> None:
+          expected: str | None = None, also: Sequence[str] = ()) -> None:
     """Delete `remove` (and their evidence), drop links to `unlink`, add `add`: all or nothing.
 
     With `expected` (a token from `current_revision`), the write applies only if no one else
     has written to the review since that token was read; otherwise WriteConflict, and nothing
-    was written. Every write renews the token in the same transaction.
+    was written. Every write renews the token in the same transaction. `also` is more update
+    operations (from `update_text`, each with GUARD where the guard goes) run before the adds.
     """
     graph = NamedNode(ids.review_iri(review_id))
     guard = _guard(graph, expected)
@@ -166,6 +167,7 @@ def write(store: Store, review_id: str, *, remove: Sequence[str] = (),
              for s in remove]
     parts += [_guarded("delete_references", guard, {"g": graph, "s": NamedNode(s)})
               for s in unlink]
+    parts += [part.replace("GUARD", guard) for part in also]
     if add:
         parts.append(insert_data(graph.value, add, where=guard if guard else None))
     record = _RECORD.get()

@@ -83,3 +83,21 @@ def test_stale_if_match_through_the_other_process_is_412(two_services: list[http
     assert b.get(f"/reviews/team2/cmocs/{created.json()['id']}").json()["notes"] == "by a"
     # What a wrote through one process is what b answers through the other.
     assert b.get("/reviews/team2/matrix").json()["rows"][0]["cmocs"] == 1
+
+
+def test_a_source_added_through_one_is_read_through_the_other(
+        two_services: list[httpx.Client]) -> None:
+    from tests.pdfs import study_pdf
+
+    a, b = two_services
+    assert a.post("/reviews", json={"id": "docs", "title": "Docs"}).status_code == 201
+    a.post("/reviews/docs/cmocs", json={**NEW, "quote": "felt understood and kept breastfeeding"})
+    added = a.post("/reviews/docs/sources", data={"study": "Jolly 2012"},
+                   files={"file": ("study.pdf", study_pdf(), "application/pdf")})
+    assert added.status_code == 201 and added.json()["anchored"] == 1
+    sid = added.json()["source"]["id"]
+    assert "ομοτίμους" in b.get(f"/reviews/docs/sources/{sid}/pages/3").json()["text"]
+    assert b.get("/reviews/docs/quotes/check").json()["counts"]["anchored"] == 1
+    assert b.delete(f"/reviews/docs/sources/{sid}").status_code == 409
+    assert b.delete(f"/reviews/docs/sources/{sid}", params={"force": "true"}).status_code == 204
+    assert a.get(f"/reviews/docs/sources/{sid}").status_code == 404

@@ -1,0 +1,1 @@
+"""Sources: the documents of a study, their canonical text, and the quotes anchored in them."""
