@@ -138,6 +138,42 @@ def test_import_goes_through_the_server_and_both_see_it(served: Served, tmp_path
     assert unchecked.returncode == 2 and "--no-validate" in unchecked.stderr
 
 
+def test_other_writes_go_through_the_server_and_it_sees_them(served: Served) -> None:
+    assert served.cmo("import", str(EXAMPLE), "--review", "w").returncode == 0
+    made_public = served.cmo("visibility", "--review", "w", "public")
+    assert made_public.returncode == 0, made_public.stderr
+    assert httpx.get(served.url + "/reviews/w", timeout=30).status_code == 200  # anonymous
+    titled = served.cmo("reviews", "set", "--review", "w", "--title", "Written beside")
+    assert titled.returncode == 0, titled.stderr
+    assert served.get("/reviews/w").json()["title"] == "Written beside"
+    # A typo's CMOc deleted through the API leaves an orphan concept; pruning goes through.
+    typo = httpx.post(served.url + "/reviews/w/cmocs", headers={
+        "Authorization": f"Bearer {ADMIN}"}, timeout=30, json={
+        "studies": ["Jolly 2012"], "contexts": ["rural"], "mechanism": "trsut beside",
+        "outcomes": ["uptake"]})
+    assert typo.status_code == 201, typo.text
+    gone = httpx.delete(served.url + typo.headers["Location"], timeout=30, headers={
+        "Authorization": f"Bearer {ADMIN}", "If-Match": typo.headers["ETag"]})
+    assert gone.status_code == 204, gone.text
+    pruned = served.cmo("concepts", "orphans", "--review", "w", "--prune", "--format", "json")
+    assert pruned.returncode == 0, pruned.stderr
+    assert "trsut beside" in [c["label"] for c in json.loads(pruned.stdout)]
+    assert served.get("/reviews/w/concepts/orphans").json() == []
+    notes = EXAMPLE.parent / "sources" / "workshop-notes.md"
+    added = served.cmo("source", "add", str(notes), "--review", "w", "--study", "Jolly 2012")
+    assert added.returncode == 0 and "Added source" in added.stdout, added.stderr
+    [doc] = served.get("/reviews/w/sources").json()
+    checked = served.cmo("quotes", "check", "--review", "w", "--format", "json")
+    assert checked.returncode in (0, 1) and json.loads(checked.stdout)["quotes"], checked.stderr
+    fixed = served.cmo("quotes", "check", "--review", "w", "--fix", "--format", "json")
+    assert fixed.returncode in (0, 1) and json.loads(fixed.stdout)["quotes"], fixed.stderr
+    removed = served.cmo("source", "remove", doc["id"], "--review", "w", "--force")
+    assert removed.returncode == 0, removed.stderr
+    assert served.get("/reviews/w/sources").json() == []
+    refused = served.cmo("visibility", "--review", "nope", "public")
+    assert refused.returncode == 1 and "No review 'nope'" in refused.stderr
+
+
 def test_a_second_server_is_refused_naming_the_first(served: Served) -> None:
     again = served.cmo("serve", "--port", str(free_port()))
     assert again.returncode == 1 and "already serves" in again.stderr

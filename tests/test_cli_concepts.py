@@ -56,7 +56,7 @@ def test_concepts_orphans_lists_then_prunes(tmp_path: Path) -> None:
                          "json")
     assert [c["label"] for c in json.loads(as_json.stdout)] == ["rurla"]
     pruned = invoke_cmo("--store", store, "concepts", "orphans", "--review", "r", "--prune")
-    assert pruned.exit_code == 0 and "Pruned 1 orphan concept(s)" in pruned.stderr
+    assert pruned.exit_code == 0 and "Pruned 1 orphan concept in" in pruned.stderr
     assert json.loads(invoke_cmo("--store", store, "concepts", "orphans", "--review", "r",
                                  "--format", "json").stdout) == []
     missing = invoke_cmo("--store", store, "concepts", "orphans", "--review", "nope")

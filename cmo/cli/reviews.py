@@ -10,7 +10,7 @@ import click
 
 from cmo.cli.draw import GRAPH_FORMATS, graph_export
 from cmo.cli.output import StageProgress, echo_listing, format_option, wide_option
-from cmo.cli.session import current_session, pass_reader, pass_store, reading
+from cmo.cli.session import current_session, pass_reader, reading
 from cmo.cli.via_server import RunningServer
 from cmo.errors import CmoError, UsageError, ValidationFailed
 from cmo.interchange.annotations import export_annotations
@@ -205,12 +205,18 @@ def reviews(ctx: click.Context, fmt: str, wide: bool) -> None:
 @click.option("--review", required=True, help="review id")
 @click.option("--title", help="the review's new title")
 @click.option("--question", help="the review's new question")
-@pass_store
-def set_review(store: Store, review: str, title: str | None, question: str | None) -> None:
-    """Change a review's title or question (its visibility: `cmo visibility`)."""
+def set_review(review: str, title: str | None, question: str | None) -> None:
+    """Change a review's title or question (its visibility: `cmo visibility`).
+
+    While `cmo serve` runs on the store, the change goes through it."""
     if title is None and question is None:
         raise click.UsageError("Give --title, --question or both.")
-    updated = update_review(store, review, title=title, question=question)
+    store = current_session().writer()
+    if isinstance(store, RunningServer):
+        changes = {k: v for k, v in (("title", title), ("question", question)) if v is not None}
+        updated = store.update_review(review, **changes)
+    else:
+        updated = update_review(store, review, title=title, question=question)
     click.echo(f"Review {updated.id!r}: {updated.title!r}"
                + (f", asking {updated.question!r}." if updated.question else "."))
 
@@ -218,13 +224,16 @@ def set_review(store: Store, review: str, title: str | None, question: str | Non
 @click.command()
 @click.argument("visibility", type=click.Choice(("public", "private")))
 @click.option("--review", required=True, help="review id")
-@pass_store
-def visibility(store: Store, visibility: str, review: str) -> None:
+def visibility(visibility: str, review: str) -> None:
     """Make a review public or private.
 
     Anyone may read a public review; a private one only those its tokens let in. Only this
     command, or an admin or editor through the API, changes a review's visibility:
     an import never does, whatever the file says (`rkg:public`). A new review is private.
+    While `cmo serve` runs on the store, the change goes through it.
     """
-    updated = update_review(store, review, public=visibility == "public")
+    store = current_session().writer()
+    public = visibility == "public"
+    updated = (store.update_review(review, public=public) if isinstance(store, RunningServer)
+               else update_review(store, review, public=public))
     click.echo(f"Review {updated.id!r} is now {visibility}.")

@@ -5,12 +5,14 @@ from __future__ import annotations
 import click
 
 from cmo.cli.output import echo_json, echo_listing, format_option
-from cmo.cli.session import pass_store
+from cmo.cli.session import current_session, pass_reader, reading
+from cmo.cli.via_server import RunningServer
 from cmo.errors import CmoError
 from cmo.sources.catalogue import get_page, get_source, list_sources
 from cmo.sources.documents import add_source, remove_source
 from cmo.sources.quotes import check_quotes
 from cmo.store import Store
+from cmo.words import counted
 
 
 @click.group("source")
@@ -23,15 +25,17 @@ def source() -> None:
 @click.option("--review", required=True, help="review id")
 @click.option("--study", required=True, help="key of the study the document belongs to")
 @format_option("text", "json")
-@pass_store
-def add(store: Store, file: str, review: str, study: str, fmt: str) -> None:
-    """Add a document to a study, and anchor the study's unanchored quotes in it."""
+def add(file: str, review: str, study: str, fmt: str) -> None:
+    """Add a document to a study, and anchor the study's unanchored quotes in it (through
+    `cmo serve` while it runs on the store)."""
     try:
         with open(file, "rb") as f:
             data = f.read()
     except OSError as exc:
         raise CmoError(f"Cannot read {file}: {exc.strerror}") from exc
-    report = add_source(store, review, study, file, data)
+    store = current_session().writer()
+    report = (store.add_source(review, study, file, data) if isinstance(store, RunningServer)
+              else add_source(store, review, study, file, data))
     if fmt == "json":
         echo_json(report.model_dump(mode="json"))
         return
@@ -43,7 +47,7 @@ def add(store: Store, file: str, review: str, study: str, fmt: str) -> None:
 @source.command("list")
 @click.option("--review", required=True, help="review id")
 @format_option("table", "json")
-@pass_store
+@pass_reader
 def list_(store: Store, review: str, fmt: str) -> None:
     """List the documents of a review."""
     found = list_sources(store, review)
@@ -57,7 +61,7 @@ def list_(store: Store, review: str, fmt: str) -> None:
 @click.option("--review", required=True, help="review id")
 @click.option("--page", type=int, help="print the text of this page (from 1)")
 @format_option("text", "json")
-@pass_store
+@pass_reader
 def show(store: Store, source_id: str, review: str, page: int | None, fmt: str) -> None:
     """Show a document: what is known of it and its pages, or one page's text."""
     if page is not None:
@@ -83,11 +87,16 @@ def show(store: Store, source_id: str, review: str, page: int | None, fmt: str) 
 @click.option("--review", required=True, help="review id")
 @click.option("--force", is_flag=True, help="detach the quotes anchored in it (they keep text "
               "and page)")
-@pass_store
-def remove(store: Store, source_id: str, review: str, force: bool) -> None:
-    """Remove a document; refused while quotes are anchored in it, unless --force."""
+def remove(source_id: str, review: str, force: bool) -> None:
+    """Remove a document; refused while quotes are anchored in it, unless --force (through
+    `cmo serve` while it runs on the store)."""
+    store = current_session().writer()
+    if isinstance(store, RunningServer):
+        store.remove_source(review, source_id, force)
+        click.echo(f"Removed source {source_id}.")
+        return
     detached = remove_source(store, review, source_id, force=force)
-    click.echo(f"Removed source {source_id}" + (f"; detached {detached} quote(s)."
+    click.echo(f"Removed source {source_id}" + (f"; detached {counted(detached, 'quote')}."
                                                  if detached else "."))
 
 
@@ -100,14 +109,19 @@ def quotes() -> None:
 @click.option("--review", required=True, help="review id")
 @click.option("--fix", is_flag=True, help="re-anchor the quotes found elsewhere (moved)")
 @format_option("table", "json")
-@pass_store
 @click.pass_context
-def check(ctx: click.Context, store: Store, review: str, fix: bool, fmt: str) -> None:
+def check(ctx: click.Context, review: str, fix: bool, fmt: str) -> None:
     """Check every quote: anchored, moved, not found (with the closest passage), no source.
 
-    Exit status 1 when any quote is not found in its study's documents.
+    Exit status 1 when any quote is not found in its study's documents. A check runs beside
+    `cmo serve`; --fix goes through it while it runs on the store.
     """
-    report = check_quotes(store, review, fix=fix)
+    if fix:
+        store = current_session().writer()
+        report = (store.fix_quotes(review) if isinstance(store, RunningServer)
+                  else check_quotes(store, review, fix=True))
+    else:
+        report = reading(lambda store: check_quotes(store, review))
     if fmt == "json":
         echo_json(report.model_dump(mode="json"))
     else:

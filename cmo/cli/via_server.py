@@ -18,7 +18,8 @@ import httpx
 from cmo.cli.server_file import ServerFile
 from cmo.errors import CmoError, Problem, StoreError
 from cmo.interchange.rdf_files import ImportReport
-from cmo.model.records import NewConcept, NewConcepts
+from cmo.model.records import Concept, NewConcept, NewConcepts, Review
+from cmo.sources.model import AnchorReport, QuotesReport
 
 #: How long a write through the server may take (a big import).
 _WRITE_SECONDS = 600.0
@@ -113,3 +114,32 @@ class RunningServer:
         made = [NewConcept.model_validate(c) for c in report.pop("new_concepts", [])]
         return ImportReport(**report, new_concepts=made)
 
+    def _review_path(self, review: str) -> str:
+        return f"/reviews/{quote(review, safe='')}"
+
+    def update_review(self, review: str, **fields: str | bool) -> Review:
+        """Change a review's title, question or visibility through the server."""
+        answer = self.call("PATCH", self._review_path(review), json=fields)
+        return Review.model_validate(answer.json())
+
+    def prune_orphans(self, review: str) -> list[Concept]:
+        """Delete a review's orphan concepts through the server; those deleted."""
+        answer = self.call("DELETE", self._review_path(review) + "/concepts/orphans")
+        return [Concept.model_validate(c) for c in answer.json()]
+
+    def add_source(self, review: str, study: str, name: str, data: bytes) -> AnchorReport:
+        """Add a study's document through the server; what anchoring its quotes did."""
+        answer = self.call("POST", self._review_path(review) + "/sources",
+                           files=[("file", (name, data))], data={"study": study},
+                           headers={"Idempotency-Key": str(uuid.uuid4())})
+        return AnchorReport.model_validate(answer.json())
+
+    def remove_source(self, review: str, source_id: str, force: bool) -> None:
+        """Remove a document through the server."""
+        self.call("DELETE", self._review_path(review) + f"/sources/{quote(source_id, safe='')}",
+                  params={"force": "true" if force else "false"})
+
+    def fix_quotes(self, review: str) -> QuotesReport:
+        """Check every quote and re-anchor the moved ones, through the server."""
+        answer = self.call("POST", self._review_path(review) + "/quotes/fix")
+        return QuotesReport.model_validate(answer.json())
