@@ -280,6 +280,16 @@ class Concept(_Model):
         return [clean_label(v) for v in values]
 
 
+class ConceptMerge(BaseModel):
+    """What merging one concept into another did: the kept concept as stored, the merged
+    label (now one of its synonyms), and the CMOcs and narrower concepts that moved to it."""
+
+    kept: Concept
+    merged: str
+    cmocs: list[str]
+    narrower: list[str]
+
+
 class Evidence(_Model):
     """A verbatim passage of a study that supports a CMOc, perhaps anchored in a source.
 
