@@ -6,6 +6,7 @@ import hmac
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 import cmo
 from api.problems import ApiError
@@ -34,7 +35,15 @@ StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_principal(request: Request) -> Principal:
+#: Declares the bearer scheme in the OpenAPI document, so /docs has "Authorize"; the header
+#: itself is read below (a malformed one is refused, not taken for anonymous).
+BEARER = HTTPBearer(auto_error=False, scheme_name="token",
+                    description="A token from `cmo token create`, the tokens page of the "
+                                "workbench, or the admin token `cmo serve` printed.")
+
+
+def get_principal(request: Request, _: Annotated[HTTPAuthorizationCredentials | None,
+                                                 Depends(BEARER)] = None) -> Principal:
     """Who is calling: the bearer token's principal, or anonymous without a token."""
     header = request.headers.get("authorization")
     if not header:
