@@ -42,7 +42,7 @@ BEARER = HTTPBearer(auto_error=False, scheme_name="token",
                                 "workbench, or the admin token `cmo serve` printed.")
 
 
-def get_principal(request: Request, _: Annotated[HTTPAuthorizationCredentials | None,
+def get_principal(request: Request, declared: Annotated[HTTPAuthorizationCredentials | None,
                                                  Depends(BEARER)] = None) -> Principal:
     """Who is calling: the bearer token's principal, or anonymous without a token."""
     header = request.headers.get("authorization")
