@@ -308,6 +308,8 @@ class Evidence(_Model):
     end: int | None = Field(default=None, ge=0, description="one past the last character")
     prefix: Text | None = Field(default=None, description="the text just before the quote")
     suffix: Text | None = Field(default=None, description="the text just after the quote")
+    part: Literal["context", "mechanism", "resource", "outcome"] | None = Field(
+        default=None, description="the part of the CMOc the passage was tagged as supporting")
 
     @model_validator(mode="before")
     @classmethod
