@@ -13,11 +13,12 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.web.pages import HERE
-from api.web.routes import auth, reading, reviews, tokens
+from api.web.routes import auth, cmocs, concepts, questions, reading, reviews, tokens
 from cmo.settings import Settings
 
 #: The page routers, in the order they are tried.
-ROUTERS = [auth.router, reviews.router, tokens.router, reading.router, reading.data]
+ROUTERS = [auth.router, reviews.router, cmocs.router, questions.router, concepts.router,
+           tokens.router, reading.router, reading.data]
 
 
 def install(app: FastAPI, settings: Settings) -> None:

@@ -46,13 +46,13 @@ def _csrf_field(context: Any) -> Markup:
     return Markup('<input type="hidden" name="csrf" value="{}">').format(context["csrf"])
 
 
-def _page_url(path: str, **query: object) -> str:
+def page_url(path: str, **query: object) -> str:
     """`path` with `query` (None values left out), each part escaped for a URL."""
     parts = [f"{quote(str(k))}={quote(str(v))}" for k, v in query.items() if v is not None]
     return path + ("?" + "&".join(parts) if parts else "")
 
 
-templates.env.globals.update(csrf_field=_csrf_field, page_url=_page_url,
+templates.env.globals.update(csrf_field=_csrf_field, page_url=page_url,
                              quote=lambda v: quote(str(v), safe=""))
 
 
@@ -91,7 +91,7 @@ def error_page(request: Request, exc: Exception) -> Response:
     """A cmo error or a refusal as a page; 401 goes to the sign-in page and back."""
     if isinstance(exc, ApiError) and exc.status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return redirect(_page_url("/sign-in", next=target))
+        return redirect(page_url("/sign-in", next=target))
     if isinstance(exc, CmoError):
         status, title, detail = status_of(exc), type(exc).__name__, str(exc)
         problems = [p for p in exc.to_dict().get("problems", [])]

@@ -1,5 +1,5 @@
-"""Reading a source and tagging CMOcs while reading: the sources of a review (and adding one),
-the reading page, and the JSON its script asks for (autocomplete, new labels, saving a CMOc).
+"""Reading a source and tagging CMOcs while reading: the reading page, and the JSON its script
+asks for (autocomplete, new labels, saving a CMOc). Documents are added on a study's page.
 
 The JSON routes live under ``/workbench/``: they answer the signed-in session (the JSON API
 wants a bearer token), every write passes the CSRF check, and errors are problem+json.
@@ -8,25 +8,18 @@ wants a bearer token), every write passes the CSRF check, and errors are problem
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Query, Request, Response, UploadFile
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Query, Request, Response
 
 import cmo
 from api.deps import StoreDep
 from api.schemas import CMOcCreate, CMOcWritten, merge_cmoc
 from api.web.deps import PagePrincipal, PageReview, WritablePageReview
-from api.web.pages import PageRoute, redirect, render
-from cmo.errors import InvalidInput, Problem
+from api.web.pages import PageRoute, render
 from cmo.model.suggestions import ConceptSuggestion, LabelsCheck
 from cmo.rdf.provenance import acting_as
 from cmo.review import cmocs, suggestions
 from cmo.review.reading import reading_view
-from cmo.review.studies import list_studies
-from cmo.sources.catalogue import list_sources
-from cmo.sources.documents import add_source
-from cmo.sources.model import AnchorReport
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 data = APIRouter(prefix="/workbench/reviews/{review_id}", include_in_schema=False)
@@ -34,35 +27,6 @@ data = APIRouter(prefix="/workbench/reviews/{review_id}", include_in_schema=Fals
 Labels = Annotated[list[str], Query(max_length=50)]
 PARTS = (("context", "Context", "C"), ("mechanism", "Mechanism", "M"),
          ("resource", "Resource", "R"), ("outcome", "Outcome", "O"), (None, "Quote", "Q"))
-
-
-@router.get("/reviews/{review_id}/read")
-def sources_page(request: Request, review: PageReview, store: StoreDep,
-                 principal: PagePrincipal, added: str | None = None) -> Response:
-    """The review's studies and their sources, to open one and read it; editors add one."""
-    by_study: dict[str, list[object]] = {}
-    for source in list_sources(store, review.id):
-        by_study.setdefault(source.study, []).append(source)
-    return render(request, "sources.html", review=review, studies=list_studies(store, review.id),
-                  sources=by_study, can_write=principal.can_write(review.id))
-
-
-@router.post("/reviews/{review_id}/read")
-async def upload_source(review: WritablePageReview, store: StoreDep, principal: PagePrincipal,
-                        file: UploadFile,
-                        study: Annotated[str, Form(max_length=500)] = "") -> Response:
-    """Add a document to a study (the form's `study` and `file`), then read it."""
-    if not study.strip():
-        raise InvalidInput("Which study is the document of?",
-                           [Problem(field="study", reason="choose the study")])
-    name, body = file.filename or "document", await file.read()
-
-    def run() -> AnchorReport:
-        with acting_as(principal.name):
-            return add_source(store, review.id, study, name, body)
-
-    report = await run_in_threadpool(run)
-    return redirect(f"/reviews/{quote(review.id)}/sources/{report.source.id}/read")
 
 
 @router.get("/reviews/{review_id}/sources/{source_id}/read")
