@@ -283,6 +283,7 @@ function startBuilder() {
       const answer = await fetch(url, { credentials: "same-origin" });
       if (!answer.ok || n !== asked) return;
       items = await answer.json();
+      if (document.activeElement !== input) return; // the reviewer has moved on
       box.replaceChildren();
       items.forEach((c, i) => {
         const li = document.createElement("li");
@@ -311,7 +312,7 @@ function startBuilder() {
       else if (event.key === "Enter" && active >= 0) { event.preventDefault(); event.stopPropagation(); pick(active); }
       else if (event.key === "Escape") { close(); }
     });
-    input.addEventListener("blur", () => { setTimeout(close, 150); checkLabels(); });
+    input.addEventListener("blur", () => { clearTimeout(timer); asked++; setTimeout(close, 150); checkLabels(); });
   }
 
   // ---- New labels, shown before saving --------------------------------------------------------
