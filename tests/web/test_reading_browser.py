@@ -253,3 +253,26 @@ def test_reading_page_screenshots(chromium: Any, workbench: Workbench, size: str
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"read-{size}.png"), full_page=size == "phone")
     assert page.errors == []
+
+
+def test_offsets_count_code_points_past_astral_characters(
+        chromium: Any, workbench: Workbench) -> None:
+    text = "Mothers 😀 said: 𝑀𝑎𝑡𝘩 aside, peers made the difference."
+    sid = add_source(workbench.store, "peer-support", "Schmied 2011", "astral.txt",
+                     text.encode()).source.id
+    page = chromium()
+    _sign_in(page, workbench, workbench.token("editor", "peer-support"))
+    page.goto(f"{workbench.url}/reviews/peer-support/sources/{sid}/read")
+    _select(page, "peers made the difference")
+    page.keyboard.press("q")
+    page.get_by_label("Contexts").fill("low intensity support")
+    page.get_by_label("Mechanism", exact=True).fill("trusting relationship with the peer")
+    page.get_by_label("Outcomes").fill("breastfeeding duration")
+    page.get_by_role("button", name="Save CMOc").click()
+    page.wait_for_url("**/read?saved=*")
+    cmoc_id = page.url.rsplit("saved=", 1)[1]
+    evidence = _api(workbench).get(f"/reviews/peer-support/cmocs/{cmoc_id}").json()["evidence"]
+    start = text.index("peers made")
+    assert [(e["quote"], e["start"], e["part"]) for e in evidence] == [
+        ("peers made the difference", start, None)]
+    assert page.errors == []
