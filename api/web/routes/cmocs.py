@@ -3,6 +3,7 @@ and the conflict view when someone else saved first, and delete with a confirmat
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Literal
 from urllib.parse import quote
 
@@ -58,6 +59,38 @@ class CmocForm(BaseModel):
     outcome_direction: Literal["", "positive", "negative", "none", "mixed"] = ""
     confidence: Literal["", "high", "moderate", "low"] = ""
     notes: str = Field(default="", max_length=50_000)
+    #: The fields as the form showed them when opened (JSON), to tell what this editor changed.
+    original: str = Field(default="{}", max_length=200_000)
+
+    @classmethod
+    def of(cls, cmoc: cmo.CMOConfiguration, etag: str) -> CmocForm:
+        """The form as it opens on `cmoc`."""
+        values = {"studies": "\n".join(cmoc.studies), "contexts": "\n".join(cmoc.contexts),
+                  "mechanism": cmoc.mechanism, "outcomes": "\n".join(cmoc.outcomes),
+                  "resource": cmoc.resource or "", "mechanism_fired": cmoc.mechanism_fired,
+                  "outcome_direction": cmoc.outcome_direction or "",
+                  "confidence": cmoc.confidence or "", "notes": cmoc.notes or ""}
+        return cls.model_validate({"etag": etag, "original": json.dumps(values), **values})
+
+    def changed(self) -> set[str]:
+        """The fields this editor changed since the form was opened."""
+        try:
+            opened = json.loads(self.original)
+        except ValueError:
+            opened = {}
+        return {k for k in FIELDS if _norm(getattr(self, k)) != _norm(opened.get(k))}
+
+    def onto(self, current: cmocs.CMOcVersion) -> tuple[CmocForm, set[str]]:
+        """This editor's changes over the version saved since: a form on `current` with the
+        fields they changed, and the fields both changed (theirs is shown beside)."""
+        theirs = CmocForm.of(current.cmoc, current.etag)
+        mine = self.changed()
+        both = mine & theirs.changed_from(self.original)
+        return theirs.model_copy(update={k: getattr(self, k) for k in mine}), both
+
+    def changed_from(self, original: str) -> set[str]:
+        """The fields whose value here differs from `original` (JSON, as in `original`)."""
+        return self.model_copy(update={"original": original}).changed()
 
     def apply(self, base: cmo.CMOConfiguration) -> cmo.CMOConfiguration:
         """`base` with this form's fields; its quotes, theories and links stay as they are."""
@@ -69,6 +102,15 @@ class CmocForm(BaseModel):
             "confidence": self.confidence or None, "notes": self.notes.strip() or None}})
 
 
+FIELDS = ("studies", "contexts", "mechanism", "outcomes", "resource", "mechanism_fired",
+          "outcome_direction", "confidence", "notes")
+
+
+def _norm(value: object) -> object:
+    """A field's value as compared: text without \r and outer blanks."""
+    return value.replace("\r", "").strip() if isinstance(value, str) else value
+
+
 def _lines(text: str) -> list[str]:
     """One label a line (a `;` also separates), blanks dropped."""
     return [p.strip() for line in text.splitlines() for p in line.split(";") if p.strip()]
@@ -76,8 +118,9 @@ def _lines(text: str) -> list[str]:
 
 def _edit(request: Request, review: cmo.Review, version: cmocs.CMOcVersion, status: int = 200,
           **context: object) -> Response:
+    form = context.pop("form", None) or CmocForm.of(version.cmoc, version.etag)
     return render(request, "cmoc_edit.html", status, review=review, cmoc=version.cmoc,
-                  etag=version.etag, directions=list(Direction), confidences=list(Confidence),
+                  form=form, directions=list(Direction), confidences=list(Confidence),
                   **context)
 
 
@@ -99,9 +142,10 @@ def save(request: Request, review: WritablePageReview, cmoc_id: str, store: Stor
             saved = cmocs.edit_cmoc(store, review.id, cmoc_id, form.apply, if_match=form.etag)
     except PreconditionFailed:
         current = cmocs.get_cmoc_version(store, review.id, cmoc_id)
-        mine = form.apply(current.cmoc)
-        return _edit(request, review, current._replace(cmoc=mine), 409, can_write=True,
-                     theirs=current.cmoc, conflict=True)
+        merged, both = form.onto(current)
+        return _edit(request, review, current._replace(cmoc=merged.apply(current.cmoc)), 409,
+                     can_write=True, theirs=current.cmoc, conflict=True, form=merged,
+                     both=sorted(both), mine=sorted(form.changed()))
     return _edit(request, review, saved, can_write=True, saved=True)
 
 

@@ -64,7 +64,7 @@ if (saved) showCmocs([saved]);
 // ---- Tagging (editors only: the page has a builder) ------------------------------------------
 const form = document.getElementById("builder");
 if (form) startBuilder();
-performance.mark("reader-ready"); // bench/workbench_bench.py: when the page can be used
+performance.mark("reader-ready"); // bench/reading_bench.py: when the page can be used
 
 function startBuilder() {
   const toolbar = document.getElementById("tag-toolbar");
