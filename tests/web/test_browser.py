@@ -14,14 +14,13 @@ import pytest
 import cmo
 from cmo.review.cmocs import create_cmoc, get_cmoc
 from tests.conftest import ROOT
-from tests.views.conftest import browser  # noqa: F401 (the session's Chromium)
 from tests.web.conftest import ADMIN, Workbench
 
 SHOTS = ROOT / "docs" / "workbench"
 SIZES = {"wide": (1366, 768), "phone": (390, 844)}
 
 
-def _context(browser: Any, workbench: Workbench, size: str = "wide") -> Any:  # noqa: F811
+def _context(browser: Any, workbench: Workbench, size: str = "wide") -> Any:
     width, height = SIZES[size]
     context = browser.new_context(viewport={"width": width, "height": height})
     context.outside = []
@@ -46,7 +45,7 @@ def _sign_in(page: Any, workbench: Workbench, secret: str) -> None:
 
 
 @pytest.fixture
-def chromium(browser: Any, workbench: Workbench) -> Iterator[Any]:  # noqa: F811
+def chromium(browser: Any, workbench: Workbench) -> Iterator[Any]:
     contexts: list[Any] = []
 
     def make(size: str = "wide") -> Any:

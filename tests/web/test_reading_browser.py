@@ -18,7 +18,6 @@ from cmo.review.cmocs import create_cmoc, list_cmocs
 from cmo.sources.documents import add_source
 from tests.conftest import ROOT
 from tests.pdfs import make_pdf
-from tests.views.conftest import browser  # noqa: F401 (the session's Chromium)
 from tests.web.conftest import ADMIN, Workbench
 
 SHOTS = ROOT / "docs" / "workbench"
@@ -31,7 +30,7 @@ PAGES = [["A trial of peer support in two cities.",
 
 
 @pytest.fixture
-def chromium(browser: Any, workbench: Workbench) -> Iterator[Any]:  # noqa: F811
+def chromium(browser: Any, workbench: Workbench) -> Iterator[Any]:
     """Pages in fresh contexts where only the service answers; every other request is
     refused and recorded, and the test fails if one was made."""
     contexts: list[Any] = []
