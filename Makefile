@@ -26,7 +26,10 @@ demo: install
 	$(BIN)/cmo --store $(DEMO_STORE) validate --review peer-support
 	$(BIN)/cmo --store $(DEMO_STORE) query mechanisms --context delivery --review peer-support
 	@echo
-	@echo "Open http://127.0.0.1:8000/docs (API), or ask with one request:"
+	@echo "The reviewer's workbench: open http://127.0.0.1:8000/ in a browser, choose Sign in,"
+	@echo "and paste the admin token printed below (\"Admin token (shown once ...)\") into Token."
+	@echo "As admin, the Tokens page makes editor and viewer tokens for your team."
+	@echo "Open http://127.0.0.1:8000/docs (API; Authorize takes the same token), or ask with one request:"
 	@echo "  curl 'http://127.0.0.1:8000/reviews/peer-support/mechanisms?context=delivery'"
 	@echo "The mechanism network: http://127.0.0.1:8000/reviews/peer-support/views/mechanisms"
 	@echo "SPARQL: http://127.0.0.1:8000/sparql   Stop with Ctrl-C."

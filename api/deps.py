@@ -6,11 +6,12 @@ import hmac
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 import cmo
 from api.problems import ApiError
 from cmo.review.reviews import get_review, list_reviews
-from cmo.review.tokens import ANONYMOUS, Principal, authenticate
+from cmo.review.tokens import ANONYMOUS, Principal, authenticate_digest, token_digest
 from cmo.settings import Settings
 from cmo.store import Store
 
@@ -34,7 +35,15 @@ StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_principal(request: Request, store: StoreDep, settings: SettingsDep) -> Principal:
+#: Declares the bearer scheme in the OpenAPI document, so /docs has "Authorize"; the header
+#: itself is read below (a malformed one is refused, not taken for anonymous).
+BEARER = HTTPBearer(auto_error=False, scheme_name="token",
+                    description="A token from `cmo token create`, the tokens page of the "
+                                "workbench, or the admin token `cmo serve` printed.")
+
+
+def get_principal(request: Request, declared: Annotated[HTTPAuthorizationCredentials | None,
+                                                 Depends(BEARER)] = None) -> Principal:
     """Who is calling: the bearer token's principal, or anonymous without a token."""
     header = request.headers.get("authorization")
     if not header:
@@ -43,14 +52,21 @@ def get_principal(request: Request, store: StoreDep, settings: SettingsDep) -> P
     challenge = {"WWW-Authenticate": 'Bearer realm="realist-kg"'}
     if scheme.lower() != "bearer" or not secret.strip():
         raise ApiError(401, "Unauthorized", "Use 'Authorization: Bearer <token>'.", challenge)
-    local: str | None = getattr(request.app.state, "local_secret", None)
-    if local and hmac.compare_digest(secret.strip().encode(), local.encode()):
-        return COMMAND_LINE
-    principal = authenticate(store, secret.strip(), settings.admin_token,
-                             cache_seconds=settings.token_cache_seconds)
+    principal = principal_for_digest(request, token_digest(secret.strip()))
     if principal is None:
         raise ApiError(401, "Unauthorized", "This token is not known.", challenge)
     return principal
+
+
+def principal_for_digest(request: Request, digest: str) -> Principal | None:
+    """Who holds the token whose secret has `digest`: the API's bearer and the workbench's
+    session cookie (which keeps the digest, never the secret) both ask here."""
+    settings: Settings = request.app.state.settings
+    local: str | None = getattr(request.app.state, "local_secret", None)
+    if local and hmac.compare_digest(digest.encode(), token_digest(local).encode()):
+        return COMMAND_LINE
+    return authenticate_digest(request.app.state.store, digest, settings.admin_token,
+                               cache_seconds=settings.token_cache_seconds)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 import cmo
-from api import problems
+from api import problems, web
 from api.routes import (
     cmocs,
     concepts,
@@ -155,6 +155,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     for module in (reviews, cmocs, studies, sources, concepts, theories, questions, transfer,
                    sparql, linked_data, views, tokens):
         app.include_router(module.router)
+    web.install(app, settings)
     problems.install(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, limits=settings.limits)
     return app

@@ -49,6 +49,15 @@ class TokenCreate(BaseModel):
     name: Label | None = None
 
 
+class ConceptMergeBody(BaseModel):
+    """The concept to merge into the one the URL names (its label or a synonym)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"merged": "perceived usefullness"}]})
+
+    merged: Label
+
+
 class ReviewUpdate(BaseModel):
     """Changes to a review; fields left out stay as they are."""
 

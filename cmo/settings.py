@@ -21,6 +21,8 @@ from cmo.limits import LIMITS, Limits
 DEFAULT_STORE = "oxigraph:./cmo-data"
 #: The shortest admin token the service accepts.
 ADMIN_TOKEN_MIN_CHARS = 24
+#: The shortest key that may sign session cookies.
+SESSION_SECRET_MIN_CHARS = 32
 #: How long a process trusts a token it has recognised, by default.
 KNOWN_TOKEN_SECONDS = 10.0
 
@@ -84,6 +86,12 @@ class Settings(BaseSettings):
         "remote store."))
     shutdown_seconds: int = Field(default=10, description=(
         "On SIGTERM, how long `cmo serve` lets requests in flight finish before it stops."))
+    session_secret: str | None = Field(default=None, description=(
+        "The key that signs the workbench's session cookies (at least 32 characters). Unset: "
+        "a random key per process, so sessions end when the service restarts; set it when "
+        "several processes serve one store."))
+    session_hours: float = Field(default=8.0, gt=0, description=(
+        "How long a workbench session lasts after signing in."))
 
     @classmethod
     def reference(cls) -> str:
@@ -98,6 +106,15 @@ class Settings(BaseSettings):
     def limits(self) -> Limits:
         """The caps of `cmo.limits`, with the ones set here."""
         return replace(LIMITS, query_chars=self.sparql_max_query_chars, nesting=self.max_nesting)
+
+    @field_validator("session_secret")
+    @classmethod
+    def _long_session_key(cls, value: str | None) -> str | None:
+        """A session key must be at least `SESSION_SECRET_MIN_CHARS` long."""
+        if value and len(value) < SESSION_SECRET_MIN_CHARS:
+            raise ValueError(f"CMO_SESSION_SECRET has {len(value)} characters; it needs at "
+                             f"least {SESSION_SECRET_MIN_CHARS}.")
+        return value or None
 
     @field_validator("admin_token")
     @classmethod

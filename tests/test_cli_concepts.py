@@ -61,3 +61,20 @@ def test_concepts_orphans_lists_then_prunes(tmp_path: Path) -> None:
                                  "--format", "json").stdout) == []
     missing = invoke_cmo("--store", store, "concepts", "orphans", "--review", "nope")
     assert missing.exit_code == 1 and "No review 'nope'" in missing.stderr
+
+
+def test_concepts_merge_moves_cmocs_and_refuses_itself(tmp_path: Path) -> None:
+    store = f"oxigraph:{tmp_path / 'store'}"
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("study,context,mechanism,outcome\nS,rural,trust,uptake\nT,rurla,trust,uptake\n")
+    assert invoke_cmo("--store", store, "import", str(sheet), "--review", "r").exit_code == 0
+    same = invoke_cmo("--store", store, "concepts", "merge", "Rural", "--into", "rural",
+                      "--kind", "context", "--review", "r")
+    assert same.exit_code == 1 and "nothing to merge" in same.stderr
+    merged = invoke_cmo("--store", store, "concepts", "merge", "rurla", "--into", "rural",
+                        "--kind", "context", "--review", "r")
+    assert merged.exit_code == 0, merged.stderr
+    assert merged.stdout == ("Merged context 'rurla' into 'rural': 1 CMOc(s) and 0 narrower "
+                             "concept(s) moved; 'rurla' is now a synonym.\n")
+    listed = invoke_cmo("--store", store, "export", "--review", "r", "--format", "csv")
+    assert "rurla" not in listed.stdout and listed.stdout.count("rural") == 2

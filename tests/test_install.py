@@ -34,5 +34,10 @@ def test_installed_cmo_imports_example_from_another_folder(tmp_path: Path) -> No
                            cwd=elsewhere, capture_output=True, text=True, check=True)
     assert str(site) in where.stdout
     assert "http://www.w3.org/ns/oa#" in where.stdout  # the W3C context ships in the wheel
+    web = subprocess.run([str(venv / "bin" / "python"), "-c",
+                          "import api.web.pages as p; print(sorted(f.name for f in "
+                          "[*(p.HERE / 'templates').iterdir(), *(p.HERE / 'static').iterdir()]))"],
+                         cwd=elsewhere, capture_output=True, text=True, check=True)
+    assert "base.html" in web.stdout and "workbench.js" in web.stdout  # the workbench ships
     assert run_cmo("--store", "oxigraph:data", "validate", cwd=elsewhere,
                    executable=cmo_bin).returncode == 0

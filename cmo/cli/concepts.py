@@ -1,13 +1,16 @@
-"""`cmo concepts orphans`: the concepts no CMOc refers to, listed and, with --prune, deleted."""
+"""`cmo concepts orphans`: the concepts no CMOc refers to, listed and, with --prune, deleted;
+`cmo concepts merge`: a typo'd concept merged into the right one."""
 
 from __future__ import annotations
 
 import click
 
-from cmo.cli.output import echo_listing, format_option
-from cmo.cli.session import current_session, reading
+from cmo.cli.output import echo_json, echo_listing, format_option
+from cmo.cli.session import current_session, pass_store, reading
 from cmo.cli.via_server import RunningServer
-from cmo.review.concepts import orphan_concepts, prune_orphans
+from cmo.model.records import ConceptKind
+from cmo.review.concepts import merge_concepts, orphan_concepts, prune_orphans
+from cmo.store import Store
 from cmo.words import counted
 
 
@@ -39,3 +42,27 @@ def orphans(review: str, prune: bool, fmt: str) -> None:
         verb = "Pruned" if prune else "Found"
         click.echo(f"{verb} {counted(len(found), 'orphan concept')} in review {review!r}.",
                    err=True)
+
+
+@concepts.command()
+@click.argument("merged")
+@click.option("--into", "keep", required=True, help="label (or synonym) of the concept to keep")
+@click.option("--kind", required=True, type=click.Choice([k.value for k in ConceptKind]),
+              help="the kind of both concepts")
+@click.option("--review", required=True, help="review id")
+@format_option("text", "json")
+@pass_store
+def merge(store: Store, merged: str, keep: str, kind: str, review: str, fmt: str) -> None:
+    """Merge the concept MERGED into another (--into), in one write.
+
+    Its CMOcs and narrower concepts move to the kept concept, its label and synonyms become
+    synonyms of it, and the merge is recorded in the review's provenance. Example:
+    cmo concepts merge "perceived usefullness" --into "perceived usefulness" --kind mechanism
+    """
+    done = merge_concepts(store, review, keep, merged, kind=ConceptKind(kind))
+    if fmt == "json":
+        echo_json(done.model_dump(mode="json"))
+        return
+    click.echo(f"Merged {kind} {done.merged!r} into {done.kept.label!r}: {len(done.cmocs)} "
+               f"CMOc(s) and {len(done.narrower)} narrower concept(s) moved; "
+               f"{done.merged!r} is now a synonym.")

@@ -90,7 +90,8 @@ def serve(store: Store, host: str, port: int, workers: int, admin_token_file: st
     settings = load_settings()
     if not settings.admin_token:
         _first_admin_token(store, admin_token_file or settings.admin_token_file)
-    click.echo(f"Serving http://{host}:{port}/docs (API docs), /sparql, /reviews")
+    click.echo(f"Serving http://{host}:{port}/ (the workbench: sign in with a token), /docs (API "
+               "docs), /sparql, /reviews")
     if not isinstance(store, OxigraphStore) or store.path is None:
         store.close()  # the service opens it again, in each of its processes
         os.environ["CMO_STORE"] = store.url  # how the service's processes learn the store

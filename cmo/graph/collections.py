@@ -27,19 +27,23 @@ from cmo.model.records import (
     CMOConfiguration,
     Concept,
     ConceptKind,
+    ConceptMerge,
     NewCMOc,
     ProgrammeTheory,
     Study,
 )
+from cmo.model.suggestions import ConceptSuggestion
 from cmo.review.cmocs import create_cmoc, delete_cmoc, edit_cmoc, find_cmocs, get_cmoc
 from cmo.review.concepts import (
     add_concept,
     delete_concept,
     find_concept,
     list_concepts,
+    merge_concepts,
     update_concept,
 )
 from cmo.review.studies import add_study, delete_study, get_study, list_studies, update_study
+from cmo.review.suggestions import suggest_concepts
 from cmo.review.theories import (
     add_theory,
     delete_theory,
@@ -153,6 +157,17 @@ class Concepts(Collection[Concept]):
     def delete(self, kind: ConceptKind | str, label: str) -> None:
         """Delete a concept; InUse while a CMOc or a narrower concept points at it."""
         delete_concept(self._store, self.review_id, _kind(kind), label)
+
+    def merge(self, kind: ConceptKind | str, keep: str, merged: str) -> ConceptMerge:
+        """Merge the concept `merged` into `keep`: its CMOcs and narrower concepts move, its
+        label becomes a synonym, the merge is recorded in the provenance."""
+        return merge_concepts(self._store, self.review_id, keep, merged, kind=_kind(kind))
+
+    def suggest(self, text: str, kind: ConceptKind | str | None = None,
+                limit: int = 10) -> list[ConceptSuggestion]:
+        """Autocomplete: the concepts `text` may mean, by prefix, then by closeness."""
+        return suggest_concepts(self._store, self.review_id, text,
+                                _kind(kind) if kind is not None else None, limit)
 
     def list(self, kind: ConceptKind | str | None = None) -> list[Concept]:
         """The concepts (of one kind, or all), by kind then label."""

@@ -65,6 +65,7 @@ class RKG(DefinedNamespace):
     # Properties
     quote: URIRef  # Evidence -> verbatim passage
     page: URIRef  # Evidence -> page or locator
+    supportsPart: URIRef  # Evidence -> "context", "mechanism", "resource" or "outcome"
     inReview: URIRef  # CMOc -> Review
     fromStudy: URIRef  # CMOc -> Study
     hasContext: URIRef  # CMOc -> Context

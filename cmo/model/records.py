@@ -280,6 +280,16 @@ class Concept(_Model):
         return [clean_label(v) for v in values]
 
 
+class ConceptMerge(BaseModel):
+    """What merging one concept into another did: the kept concept as stored, the merged
+    label (now one of its synonyms), and the CMOcs and narrower concepts that moved to it."""
+
+    kept: Concept
+    merged: str
+    cmocs: list[str]
+    narrower: list[str]
+
+
 class Evidence(_Model):
     """A verbatim passage of a study that supports a CMOc, perhaps anchored in a source.
 
@@ -298,6 +308,8 @@ class Evidence(_Model):
     end: int | None = Field(default=None, ge=0, description="one past the last character")
     prefix: Text | None = Field(default=None, description="the text just before the quote")
     suffix: Text | None = Field(default=None, description="the text just after the quote")
+    part: Literal["context", "mechanism", "resource", "outcome"] | None = Field(
+        default=None, description="the part of the CMOc the passage was tagged as supporting")
 
     @model_validator(mode="before")
     @classmethod

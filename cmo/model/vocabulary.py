@@ -81,8 +81,13 @@ class Matcher:
 
     def closest(self, text: str, n: int = 3) -> list[str]:
         """The names closest to `text`, best first (as `closest`)."""
+        return closest(text, self.shortlist(text), n)
+
+    def shortlist(self, text: str) -> list[str]:
+        """The names worth comparing with `text`: all of them up to `EXACT`, else the
+        `SHORTLIST` that share most trigrams with it."""
         if len(self.names) <= self.EXACT:
-            return closest(text, self.names, n)
+            return self.names
         common = max(self.SHORTLIST, len(self.names) // 20)  # in 5% of all: says little
         shared: dict[int, int] = {}
         for gram in _trigrams(text):
@@ -91,7 +96,7 @@ class Matcher:
                 for i in posting:
                     shared[i] = shared.get(i, 0) + 1
         best = sorted(shared, key=lambda i: -shared[i])[:self.SHORTLIST]
-        return closest(text, [self.names[i] for i in best], n)
+        return [self.names[i] for i in best]
 
 
 def _trigrams(text: str) -> set[str]:

@@ -110,8 +110,8 @@ R = {name: _r(getattr(RKG, name)) for name in (
     "Review", "Study", "CMOConfiguration", "ProgrammeTheory", "Evidence", "quote", "page",
     "inReview", "fromStudy", "hasContext", "hasMechanism", "hasOutcome", "hasIntervention",
     "hasActor", "resource", "mechanismFired", "outcomeDirection", "confidence", "supportedBy",
-    "leadsTo", "partOfTheory", "reviewQuestion", "public", "year", "studyDesign", "journal",
-    "statement", "version", "revision")}
+    "supportsPart", "leadsTo", "partOfTheory", "reviewQuestion", "public", "year", "studyDesign",
+    "journal", "statement", "version", "revision")}
 
 
 class Refs(Protocol):
@@ -280,6 +280,7 @@ def cmoc_triples(review_id: str, cmoc: CMOConfiguration, refs: Refs) -> list[Tri
         e.add(P.type, R["Evidence"])
         e.add(R["quote"], evidence.quote)
         e.add(R["page"], evidence.page)
+        e.add(R["supportsPart"], evidence.part)
         if evidence.study:
             e.add(P.source, refs.study(evidence.study), iri=True)
         out += e.out + anchor_triples(review_id, ev_iri, evidence)
@@ -379,6 +380,7 @@ def read_cmoc(desc: Description, iri: str, names: Names) -> CMOConfiguration:
         source = _one(e, P.source)
         evidence.append({"quote": _one(e, R["quote"]) or "", "page": _one(e, R["page"]),
                          "study": names.key_of(source) if source else None,
+                         "part": _one(e, R["supportsPart"]),
                          **read_anchor(desc, e, names.id_of)})
     mechanism = labels(R["hasMechanism"])
     intervention = labels(R["hasIntervention"])

@@ -27,6 +27,7 @@ _ASSOCIATED = NamedNode(PROV_IRI + "wasAssociatedWith")
 _ENDED = NamedNode(PROV_IRI + "endedAtTime")
 _GENERATED = NamedNode(PROV_IRI + "generated")
 _INVALIDATED = NamedNode(PROV_IRI + "invalidated")
+_USED = NamedNode(PROV_IRI + "used")
 
 
 @contextmanager
@@ -44,17 +45,23 @@ def current_agent() -> str | None:
     return _AGENT.get()
 
 
-def activity_triples(review_id: str, generated: Sequence[str],
-                     invalidated: Sequence[str]) -> list[Triple]:
-    """A prov:Activity for one write by the current agent; [] when nobody is named."""
+def activity_triples(review_id: str, generated: Sequence[str], invalidated: Sequence[str],
+                     *, used: Sequence[str] = (), note: str | None = None) -> list[Triple]:
+    """A prov:Activity for one write by the current agent; [] when nobody is named, unless
+    the write is one to remember anyway (`note`, its rdfs:label, e.g. a merge of concepts)."""
     agent = current_agent()
-    if agent is None:
+    if agent is None and note is None:
         return []
     activity = NamedNode(f"{ids.review_iri(review_id)}/activity/{uuid.uuid4().hex}")
-    agent_node = NamedNode(ids.agent_iri(agent))
-    out = [Triple(activity, P.type, _ACTIVITY), Triple(activity, _ASSOCIATED, agent_node),
-           Triple(activity, _ENDED, datetime_literal(datetime.now(UTC))),
-           Triple(agent_node, P.type, P.agent), Triple(agent_node, P.label, Literal(agent))]
+    out = [Triple(activity, P.type, _ACTIVITY),
+           Triple(activity, _ENDED, datetime_literal(datetime.now(UTC)))]
+    if agent is not None:
+        agent_node = NamedNode(ids.agent_iri(agent))
+        out += [Triple(activity, _ASSOCIATED, agent_node), Triple(agent_node, P.type, P.agent),
+                Triple(agent_node, P.label, Literal(agent))]
+    if note is not None:
+        out.append(Triple(activity, P.label, Literal(note)))
+    out += [Triple(activity, _USED, NamedNode(s)) for s in used]
     out += [Triple(activity, _GENERATED, NamedNode(s)) for s in generated]
     out += [Triple(activity, _INVALIDATED, NamedNode(s)) for s in invalidated
             if s not in generated]

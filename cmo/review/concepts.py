@@ -6,11 +6,13 @@ A label is the same concept under any case or spacing, and a synonym resolves to
 
 from __future__ import annotations
 
+from pyoxigraph import NamedNode
+
 from cmo.errors import AlreadyExists, InUse, InvalidInput, Problem
 from cmo.model import ids
-from cmo.model.records import Concept, ConceptKind
+from cmo.model.records import Concept, ConceptKind, ConceptMerge
 from cmo.rdf.mapping import KIND_CLASS, concept_triples, read_concept
-from cmo.rdf.sparql import query_text
+from cmo.rdf.sparql import query_text, update_text
 from cmo.review.names import ReviewNames
 from cmo.review.versions import check_if_match, etag_of
 from cmo.store import Store
@@ -118,6 +120,69 @@ def delete_concept(store: Store, review_id: str, kind: ConceptKind, label: str, 
     if users:
         raise InUse(f"{kind.value.capitalize()} {label!r} is used by {', '.join(users)}.")
     write(store, review_id, remove=[iri])
+
+
+def merge_concepts(store: Store, review_id: str, keep: str, merged: str, *,
+                   kind: ConceptKind) -> ConceptMerge:
+    """Merge the concept `merged` into `keep` (labels or synonyms of `kind`), in one guarded write.
+
+    The CMOcs and narrower concepts of `merged` move to `keep`; its label and synonyms become
+    synonyms of `keep` (which takes its definition if it had none); `merged` is deleted, and a
+    prov:Activity records the merge (its label names both, `prov:used` both IRIs). InvalidInput
+    for a concept merged into itself or into one of its own narrower concepts; UnknownConcept
+    (with the closest labels) for a label the review does not have.
+    """
+    def attempt() -> ConceptMerge:
+        expected = current_revision(store, review_id)
+        names = ReviewNames.load(store, review_id)
+        keep_iri = names.require_concept(kind, keep)
+        gone_iri = names.require_concept(kind, merged)
+        if keep_iri == gone_iri:
+            raise InvalidInput(f"{merged!r} and {keep!r} are the same {kind.value}; there is "
+                               "nothing to merge.", [Problem(field="merged",
+                                                             reason="names the kept concept")])
+        kept = read_concept(describe_one(store, review_id, keep_iri), keep_iri, kind, names)
+        gone = read_concept(describe_one(store, review_id, gone_iri), gone_iri, kind, names)
+        broader = _broader_after_merge(names, kept, keep_iri, gone_iri)
+        synonyms = [*kept.alt_labels, gone.label, *gone.alt_labels]
+        new = kept.model_copy(update={
+            "alt_labels": list(dict.fromkeys(synonyms)),
+            "definition": kept.definition or gone.definition,
+            "broader": names.label_of(broader) if broader else None})
+        cmoc_ids = [row["id"].value for row in store.select(  # type: ignore[union-attr]
+            query_text("cmocs_using"), {"s": NamedNode(gone_iri)},
+            graphs=[ids.review_iri(review_id)])]
+        narrower = sorted((names.label_of(c) for c, p in names.broader.items()
+                           if p == gone_iri and c != keep_iri), key=str.casefold)
+        repoint = update_text("repoint_references", {
+            "g": NamedNode(ids.review_iri(review_id)), "s": NamedNode(gone_iri),
+            "to": NamedNode(keep_iri)})
+        write(store, review_id, remove=[keep_iri, gone_iri], also=[repoint],
+              add=concept_triples(review_id, new, keep_iri, broader), expected=expected,
+              used=[keep_iri, gone_iri],
+              note=f"merged {kind.value} {gone.label!r} into {kept.label!r}")
+        stored = find_concept(store, review_id, kind, kept.label)
+        return ConceptMerge(kept=stored, merged=gone.label, cmocs=cmoc_ids, narrower=narrower)
+
+    return transact(store, review_id, attempt)
+
+
+def _broader_after_merge(names: ReviewNames, kept: Concept, keep_iri: str,
+                         gone_iri: str) -> str | None:
+    """Where the kept concept sits after the merge: where it was, or, when it was directly
+    under the merged one, where that one was. Deeper under it, the merge would make a cycle."""
+    parent = names.broader.get(keep_iri)
+    if parent == gone_iri:
+        return names.broader.get(gone_iri)
+    ancestor = parent
+    while ancestor is not None:
+        if ancestor == gone_iri:
+            raise InvalidInput(
+                f"{kept.label!r} is narrower than {names.label_of(gone_iri)!r}: merging would "
+                "make a cycle; move it out from under that concept first.",
+                [Problem(field="keep", reason="narrower than the merged concept")])
+        ancestor = names.broader.get(ancestor)
+    return parent
 
 
 def orphan_concepts(store: Store, review_id: str) -> list[Concept]:

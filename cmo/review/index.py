@@ -86,6 +86,7 @@ class ReviewIndex:
     kind: dict[str, str] = field(default_factory=dict)
     label: dict[str, str] = field(default_factory=dict)
     definition: dict[str, str] = field(default_factory=dict)
+    alt_labels: dict[str, list[str]] = field(default_factory=dict)
     broader: dict[str, list[str]] = field(default_factory=dict)
     narrower: dict[str, list[str]] = field(default_factory=dict)
     by_label: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -165,6 +166,7 @@ def build_index(review_id: str,
                                               next(iter(d.get(R["page"].value, [])), None),
                                               next(iter(d.get(P.source.value, [])), None))
     for s, alt in alts:
+        index.alt_labels.setdefault(s, []).append(alt)
         index.by_label.setdefault((index.kind[s], normalise_label(alt)), s)
     for s, kind_name in index.kind.items():  # preferred labels win over synonyms
         index.by_label[(kind_name, normalise_label(index.label[s]))] = s

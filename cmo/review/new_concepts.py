@@ -53,7 +53,8 @@ class Existing:
         for (kind, label), iri in names.concepts.items():
             if iri not in left_out:
                 self.known.setdefault(kind, {})[label] = iri
-        self.matchers = {kind: Matcher(known) for kind, known in self.known.items()}
+        self.matchers: dict[ConceptKind, Matcher] = {}  # made when first asked: most writes
+        # create no concept, and indexing thousands of labels costs ~50 ms a kind
 
     def near(self, kind: ConceptKind, label: str) -> list[str]:
         """The preferred labels of the existing concepts closest to `label` (the matcher that
@@ -61,6 +62,8 @@ class Existing:
         if kind not in self.known:
             return []
         known = self.known[kind]
+        if kind not in self.matchers:
+            self.matchers[kind] = Matcher(known)
         near = self.matchers[kind].closest(label)
         return list(dict.fromkeys(self.names.labels[known[c]] for c in near))
 
@@ -74,6 +77,8 @@ class Existing:
 def near_duplicate_warnings(names: ReviewNames, new: Sequence[NewConcept]) -> list[str]:
     """One warning for each new concept whose label is close to an existing label or synonym
     of its kind (the other new concepts of the write left out)."""
+    if not new:
+        return []
     existing = Existing(names, (c.iri for c in new))
     out = []
     for c in new:

@@ -205,7 +205,8 @@ def _encode(ix: ReviewIndex, identity: str) -> dict[str, Any]:
                    n.all(c.studies), c.fired, n(c.direction), n(c.confidence),
                    n.all(c.theories), n.all(c.leads_to), n.all(c.evidence)] for c in ix.cmocs],
         "concepts": [[n(iri), n(kind), n(ix.label[iri]), n(ix.definition.get(iri)),
-                      n.all(ix.broader[iri])] for iri, kind in ix.kind.items()],
+                      n.all(ix.broader[iri]), n.all(ix.alt_labels.get(iri, ()))]
+                     for iri, kind in ix.kind.items()],
         "by_label": [[n(kind), n(key), n(iri)] for (kind, key), iri in ix.by_label.items()],
         "studies": [[n(s.iri), n(s.key), n(s.title), s.year, n(s.design)]
                     for s in ix.studies.values()],
@@ -265,8 +266,11 @@ def _decode(doc: Any, review_id: str, revision: str, identity: str) -> ReviewInd
                           opt(confidence, _CONFIDENCES), many(theories), many(leads), many(ev))
         ix.cmocs.append(facts)
         ix.cmoc_by_id[facts.id] = facts
-    for iri, kind, label, definition, broader in _rows(doc, "concepts", 5):
+    # Six columns since the synonyms joined (issue 14): an older snapshot is read again.
+    for iri, kind, label, definition, broader, alts in _rows(doc, "concepts", 6):
         concept = one(iri)
+        if alts:
+            ix.alt_labels[concept] = list(many(alts))
         ix.kind[concept] = opt(kind, _KINDS) or ""
         ix.label[concept] = one(label)
         if definition is not None:

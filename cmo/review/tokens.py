@@ -233,9 +233,27 @@ def authenticate(store: Store, secret: str, admin_secret: str | None = None,
 
     A recognised token is trusted for `cache_seconds` without asking the store again.
     """
-    if admin_secret and hmac.compare_digest(secret.encode(), admin_secret.encode()):
+    return authenticate_digest(store, token_digest(secret), admin_secret, cache_seconds)
+
+
+def token_digest(secret: str) -> str:
+    """The SHA-256 hex digest by which a token's secret is stored (and a session names it).
+
+    >>> len(token_digest("rkg_x"))
+    64
+    """
+    return _hash(secret)
+
+
+def authenticate_digest(store: Store, digest: str, admin_secret: str | None = None,
+                        cache_seconds: float = KNOWN_TOKEN_SECONDS) -> Principal | None:
+    """The principal of the token whose secret has `digest` (`token_digest`), or None.
+
+    A workbench session keeps the digest, never the secret, and is checked here on every
+    request, so revoking a token also ends the sessions signed in with it.
+    """
+    if admin_secret and hmac.compare_digest(digest.encode(), _hash(admin_secret).encode()):
         return Principal(name="admin", role="admin")
-    digest = _hash(secret)
     known = _known(store)
     hit = known.get(digest)
     if hit is not None and time.monotonic() < hit[1]:

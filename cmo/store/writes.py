@@ -149,20 +149,23 @@ def _guard(graph: NamedNode, expected: str | None) -> str:
 
 def write(store: Store, review_id: str, *, remove: Sequence[str] = (),
           unlink: Sequence[str] = (), add: Sequence[Triple] = (),
-          expected: str | None = None, also: Sequence[str] = ()) -> None:
+          expected: str | None = None, also: Sequence[str] = (),
+          used: Sequence[str] = (), note: str | None = None) -> None:
     """Delete `remove` (and their evidence), drop links to `unlink`, add `add`: all or nothing.
 
     With `expected` (a token from `current_revision`), the write applies only if no one else
     has written to the review since that token was read; otherwise WriteConflict, and nothing
     was written. Every write renews the token in the same transaction. `also` is more update
     operations (from `update_text`, each with GUARD where the guard goes) run before the adds.
+    `used` and `note` go into the write's provenance (`activity_triples`).
     """
     graph = NamedNode(ids.review_iri(review_id))
     guard = _guard(graph, expected)
     subjects = list(dict.fromkeys(t.subject.value for t in add
                                   if isinstance(t.subject, NamedNode)
                                   and not _BOOKKEEPING.search(t.subject.value)))
-    add = [*add, *activity_triples(review_id, subjects, [*remove, *unlink])]
+    add = [*add, *activity_triples(review_id, subjects, [*remove, *unlink], used=used,
+                                   note=note)]
     parts = [_guarded("delete_resource", guard, {"g": graph, "s": NamedNode(s)})
              for s in remove]
     parts += [_guarded("delete_references", guard, {"g": graph, "s": NamedNode(s)})
