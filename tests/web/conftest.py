@@ -20,7 +20,6 @@ from cmo.settings import Settings
 from cmo.store import Store, open_store
 from tests.api.conftest import serving
 from tests.conftest import EXAMPLE
-from tests.views.conftest import browser  # noqa: F401 (one session's Chromium for every module)
 
 ADMIN = "web-admin-secret-0123456789"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
