@@ -275,3 +275,30 @@ def test_offsets_count_code_points_past_astral_characters(
     assert [(e["quote"], e["start"], e["part"]) for e in evidence] == [
         ("peers made the difference", start, None)]
     assert page.errors == []
+
+
+def test_one_cmoc_collects_passages_from_two_documents_of_a_study(
+        chromium: Any, workbench: Workbench) -> None:
+    first = _source(workbench, "Harris 2015", [["Harris wrote: " + SENTENCE]], "harris-a.pdf")
+    second = _source(workbench, "Harris 2015", [["Later, peers kept visiting."]], "harris-b.pdf")
+    page = chromium()
+    _sign_in(page, workbench, workbench.token("editor", "peer-support"))
+    page.goto(f"{workbench.url}/reviews/peer-support/sources/{first}/read")
+    _select(page, SENTENCE)
+    page.keyboard.press("m")
+    page.get_by_label("Contexts").fill("low intensity support")
+    page.get_by_role("link", name="harris-b.pdf").click()
+    page.wait_for_url(f"**/sources/{second}/read")
+    assert page.get_by_label("Contexts").input_value() == "low intensity support"
+    _select(page, "peers kept visiting")
+    page.keyboard.press("o")
+    assert "harris-a.pdf" in page.locator("#passages li").first.inner_text()
+    page.get_by_label("Mechanism", exact=True).fill("trusting relationship with the peer")
+    page.get_by_label("Outcomes").fill("breastfeeding duration")
+    page.get_by_role("button", name="Save CMOc").click()
+    page.wait_for_url("**/read?saved=*")
+    cmoc_id = page.url.rsplit("saved=", 1)[1]
+    evidence = _api(workbench).get(f"/reviews/peer-support/cmocs/{cmoc_id}").json()["evidence"]
+    assert [(e["source"], e["quote"], e["part"]) for e in evidence] == [
+        (first, SENTENCE, "mechanism"), (second, "peers kept visiting", "outcome")]
+    assert page.errors == []
