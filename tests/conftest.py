@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -18,6 +20,11 @@ from cmo.cli.main import cli
 from cmo.interchange.rdf_files import import_rdf, rdf_format
 from cmo.store import Store, open_store
 from tests import virtuoso
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "peer-support" / "review.ttl"
@@ -172,3 +179,18 @@ def run_cmo(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
     command = [executable] if executable else [sys.executable, "-m", "cmo.cli"]
     return subprocess.run([*command, *args], cwd=cwd, env={**os.environ, **(env or {})},
                           capture_output=True, text=True, timeout=300, check=False)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, one for the whole session (tests/views and tests/web share
+    it: Playwright's sync API runs once per process); `make test` installs it (`make browser`).
+    Never skipped."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: run `make browser` (apt-get install chromium).")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -45,6 +45,14 @@ def current_agent() -> str | None:
     return _AGENT.get()
 
 
+def agent_triples(agent: str | None) -> list[Triple]:
+    """The triples naming an agent (none for None)."""
+    if agent is None:
+        return []
+    node = NamedNode(ids.agent_iri(agent))
+    return [Triple(node, P.type, P.agent), Triple(node, P.label, Literal(agent))]
+
+
 def activity_triples(review_id: str, generated: Sequence[str], invalidated: Sequence[str],
                      *, used: Sequence[str] = (), note: str | None = None) -> list[Triple]:
     """A prov:Activity for one write by the current agent; [] when nobody is named, unless
@@ -56,9 +64,8 @@ def activity_triples(review_id: str, generated: Sequence[str], invalidated: Sequ
     out = [Triple(activity, P.type, _ACTIVITY),
            Triple(activity, _ENDED, datetime_literal(datetime.now(UTC)))]
     if agent is not None:
-        agent_node = NamedNode(ids.agent_iri(agent))
-        out += [Triple(activity, _ASSOCIATED, agent_node), Triple(agent_node, P.type, P.agent),
-                Triple(agent_node, P.label, Literal(agent))]
+        out += [Triple(activity, _ASSOCIATED, NamedNode(ids.agent_iri(agent))),
+                *agent_triples(agent)]
     if note is not None:
         out.append(Triple(activity, P.label, Literal(note)))
     out += [Triple(activity, _USED, NamedNode(s)) for s in used]

@@ -49,9 +49,9 @@ from cmo.rdf.mapping import (
     read_cmoc,
     study_triples,
 )
-from cmo.rdf.provenance import current_agent
+from cmo.rdf.provenance import agent_triples, current_agent
 from cmo.rdf.sparql import query_text
-from cmo.review.index import CmocFacts, review_indexes
+from cmo.review.index import CmocFacts, index_after_adding, review_indexes
 from cmo.review.names import ReviewNames
 from cmo.review.new_concepts import created, near_duplicate_warnings, refuse_for_cmoc
 from cmo.review.reviews import get_review
@@ -98,7 +98,7 @@ class CMOcVersion(NamedTuple):
 
 
 def _written(store: Store, review_id: str, cmoc: CMOConfiguration, iri: str,
-             names: ReviewNames, policy: NewConcepts, write_it: Callable[[], None]
+             names: ReviewNames, policy: NewConcepts, write_it: Callable[[], object]
              ) -> CMOcVersion:
     """Refuse new concepts (if asked), write, and answer the version stored with the concepts
     the write created and the warnings about them."""
@@ -187,8 +187,15 @@ def create_cmoc_version(store: Store, review_id: str, cmoc: CMOConfiguration | N
             "reviewer": new.reviewer or current_agent()}))
         names.cmocs.setdefault(new.id, ids.cmoc_iri(review_id, new.id))
         triples = _triples(review_id, new, names)
+
+        def write_and_index() -> None:
+            after = write(store, review_id, add=triples, expected=expected)
+            if after is not None:  # only added: the index is brought along, not read again
+                index_after_adding(store, review_id, expected, after,
+                                   [*triples, *agent_triples(current_agent())])
+
         return _written(store, review_id, new, names.cmocs[new.id], names, new_concepts,
-                        lambda: write(store, review_id, add=triples, expected=expected))
+                        write_and_index)
 
     return transact(store, review_id, attempt)
 

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, Triple
 
 from cmo.errors import NotFound
 from cmo.model import ids
@@ -174,6 +174,36 @@ def build_index(review_id: str,
             index.narrower.setdefault(parent, []).append(s)
     index.cmocs.sort(key=lambda c: c.id)
     return index
+
+
+def index_after_adding(store: Store, review_id: str, before: str, after: str,
+                       triples: Sequence[Triple]) -> None:
+    """Bring a review's cached index from revision `before` to `after`, when the one write
+    between them only added `triples` describing new resources (a new CMOc, its evidence, new
+    concepts and studies): so the next write or question does not read the whole review again
+    (~300 ms at 5,000 concepts). Nothing is done unless the cache holds `before`, or if a
+    resource of `triples` is already indexed; the next reading then reads the review."""
+    cache: dict[str, ReviewIndex] = store.state.indexes
+    old = cache.get(review_id)
+    if old is None or old.revision is None or old.revision != before:
+        return
+    new = build_index(review_id, ((t.subject, t.predicate, t.object) for t in triples  # type: ignore[misc]
+                                  if isinstance(t.predicate, NamedNode)))
+    if any(a.keys() & b.keys() for a, b in ((new.kind, old.kind), (new.studies, old.studies),
+                                             (new.cmoc_by_id, old.cmoc_by_id),
+                                             (new.evidence, old.evidence))):
+        return
+    narrower = {k: list(v) for k, v in old.narrower.items()}
+    for parent, children in new.narrower.items():
+        narrower.setdefault(parent, []).extend(children)
+    cache[review_id] = ReviewIndex(
+        review_id, after, cmocs=sorted([*old.cmocs, *new.cmocs], key=lambda c: c.id),
+        cmoc_by_id={**old.cmoc_by_id, **new.cmoc_by_id}, kind={**old.kind, **new.kind},
+        label={**old.label, **new.label}, definition={**old.definition, **new.definition},
+        alt_labels={**old.alt_labels, **new.alt_labels}, broader={**old.broader, **new.broader},
+        narrower=narrower, by_label={**new.by_label, **old.by_label},
+        studies={**old.studies, **new.studies}, theories={**old.theories, **new.theories},
+        evidence={**old.evidence, **new.evidence}, agents={**old.agents, **new.agents})
 
 
 _K = {name: R[name].value for name in (

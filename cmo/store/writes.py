@@ -150,14 +150,15 @@ def _guard(graph: NamedNode, expected: str | None) -> str:
 def write(store: Store, review_id: str, *, remove: Sequence[str] = (),
           unlink: Sequence[str] = (), add: Sequence[Triple] = (),
           expected: str | None = None, also: Sequence[str] = (),
-          used: Sequence[str] = (), note: str | None = None) -> None:
+          used: Sequence[str] = (), note: str | None = None) -> str | None:
     """Delete `remove` (and their evidence), drop links to `unlink`, add `add`: all or nothing.
 
     With `expected` (a token from `current_revision`), the write applies only if no one else
     has written to the review since that token was read; otherwise WriteConflict, and nothing
     was written. Every write renews the token in the same transaction. `also` is more update
     operations (from `update_text`, each with GUARD where the guard goes) run before the adds.
-    `used` and `note` go into the write's provenance (`activity_triples`).
+    `used` and `note` go into the write's provenance (`activity_triples`). Answers the review's
+    new revision token (None when there was nothing to write).
     """
     graph = NamedNode(ids.review_iri(review_id))
     guard = _guard(graph, expected)
@@ -181,12 +182,14 @@ def write(store: Store, review_id: str, *, remove: Sequence[str] = (),
         parts.append(_guarded("receipt", guard, {"system": NamedNode(SYSTEM_GRAPH),
                                                   "receipt": receipt}))
     if not parts:
-        return
-    store.update(join_updates(*parts, _new_revision(graph, guard)))
+        return None
+    token = uuid.uuid4().hex
+    store.update(join_updates(*parts, _new_revision(graph, guard, token)))
     if guard:
         _collect_receipt(store, receipt)
     if record is not None:
         record.written = True
+    return token
 
 
 def _guarded(name: str, guard: str, bindings: dict[str, NamedNode | Literal]) -> str:
@@ -260,9 +263,10 @@ def transact(store: Store, review_id: str, attempt: Callable[[], T]) -> T:
         return retrying(attempt)
 
 
-def _new_revision(graph: NamedNode, guard: str = "") -> str:
+def _new_revision(graph: NamedNode, guard: str = "", token: str | None = None) -> str:
     """The update that gives a review a fresh revision token (done in every write to it)."""
-    return _guarded("new_revision", guard, {"g": graph, "token": Literal(uuid.uuid4().hex)})
+    return _guarded("new_revision", guard, {"g": graph,
+                                            "token": Literal(token or uuid.uuid4().hex)})
 
 
 def describe_one(store: Store, review_id: str, iri: str) -> Description:

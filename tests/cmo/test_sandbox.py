@@ -19,16 +19,17 @@ def _reviews(store: Store, n: int) -> list[str]:
 
 def test_copying_reviews_from_a_server_is_not_the_query_time(remote_store: Store) -> None:
     """25 reviews (45,000 triples) take about a second to copy, more than the query's 0.4 s
-    limit; the query is still answered, because the copy has a limit of its own."""
+    limit; the query is still answered, because the copy has a limit of its own. The query is an
+    ASK that stops at its first match, so a loaded machine cannot push it past the limit."""
     graphs = _reviews(remote_store, 25)
     sandbox = QuerySandbox(remote_store, SandboxLimits(seconds=0.4, workers=1))
     sandbox.start()
     try:
         sandbox.run("ASK {}", [])  # the worker has started
         started = time.monotonic()
-        data, _ = sandbox.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", graphs)
+        data, _ = sandbox.run("ASK { ?s a <https://w3id.org/realist-kg/ns#Review> }", graphs)
         copied = time.monotonic() - started
-        assert b'"value":"' in data
+        assert b"true" in data
         started = time.monotonic()
         sandbox.run("ASK { ?s ?p ?o }", graphs)
         assert time.monotonic() - started < copied  # the copy is kept while nothing changes

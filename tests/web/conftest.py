@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -20,7 +22,6 @@ from cmo.settings import Settings
 from cmo.store import Store, open_store
 from tests.api.conftest import serving
 from tests.conftest import EXAMPLE
-from tests.views.conftest import browser  # noqa: F401 (one session's Chromium for every module)
 
 ADMIN = "web-admin-secret-0123456789"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -85,3 +86,53 @@ def workbench() -> Iterator[Workbench]:
         for client in bench.clients:
             client.close()
     store.close()
+
+
+SIZES = {"wide": (1366, 768), "phone": (390, 844)}
+"""The screenshot sizes of docs/workbench.md."""
+
+
+def _context(browser: Any, workbench: Workbench, size: str = "wide") -> Any:
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.outside = []
+    host = urlsplit(workbench.url).netloc
+
+    def gate(route: Any) -> None:
+        if urlsplit(route.request.url).netloc == host:
+            route.continue_()
+        else:
+            context.outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", gate)
+    return context
+
+
+def sign_in(page: Any, workbench: Workbench, secret: str) -> None:
+    """Sign in through the sign-in page, as a reviewer does."""
+    page.goto(workbench.url + "/sign-in")
+    page.get_by_label("Token").fill(secret)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(workbench.url + "/")
+
+
+@pytest.fixture
+def chromium(browser: Any, workbench: Workbench) -> Iterator[Any]:
+    """Pages (`chromium(size)`) in fresh contexts where only the service answers: every other
+    request is refused and recorded, and the test fails if one was made."""
+    contexts: list[Any] = []
+
+    def make(size: str = "wide") -> Any:
+        context = _context(browser, workbench, size)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+        return page
+
+    yield make
+    for context in contexts:
+        assert context.outside == [], "a request left the page"
+        context.close()

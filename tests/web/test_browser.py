@@ -6,66 +6,21 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
 import cmo
 from cmo.review.cmocs import create_cmoc, get_cmoc
 from tests.conftest import ROOT
-from tests.web.conftest import ADMIN, Workbench
+from tests.web.conftest import ADMIN, SIZES, Workbench
+from tests.web.conftest import sign_in as _sign_in
 
 # The test run takes the screenshots every time; it writes them over docs/workbench only when
 # asked (UPDATE_SCREENSHOTS=1), so a run leaves the checkout clean.
 SHOTS = (ROOT / "docs" / "workbench" if os.environ.get("UPDATE_SCREENSHOTS")
          else Path(tempfile.gettempdir()) / "realist-kg-workbench-shots")
-SIZES = {"wide": (1366, 768), "phone": (390, 844)}
-
-
-def _context(browser: Any, workbench: Workbench, size: str = "wide") -> Any:
-    width, height = SIZES[size]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    context.outside = []
-    host = urlsplit(workbench.url).netloc
-
-    def gate(route: Any) -> None:
-        if urlsplit(route.request.url).netloc == host:
-            route.continue_()
-        else:
-            context.outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", gate)
-    return context
-
-
-def _sign_in(page: Any, workbench: Workbench, secret: str) -> None:
-    page.goto(workbench.url + "/sign-in")
-    page.get_by_label("Token").fill(secret)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(workbench.url + "/")
-
-
-@pytest.fixture
-def chromium(browser: Any, workbench: Workbench) -> Iterator[Any]:
-    contexts: list[Any] = []
-
-    def make(size: str = "wide") -> Any:
-        context = _context(browser, workbench, size)
-        contexts.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-        page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-        return page
-
-    yield make
-    for context in contexts:
-        assert context.outside == [], "a request left the page"
-        context.close()
 
 
 def test_sign_in_and_out_in_a_browser(chromium: Any, workbench: Workbench) -> None:

@@ -8,10 +8,8 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -22,57 +20,17 @@ from cmo.sources.documents import add_source
 from tests.conftest import ROOT
 from tests.pdfs import make_pdf
 from tests.web.conftest import ADMIN, Workbench
+from tests.web.conftest import sign_in as _sign_in
 
 # The test run takes the screenshots every time; it writes them over docs/workbench only when
 # asked (UPDATE_SCREENSHOTS=1), so a run leaves the checkout clean.
 SHOTS = (ROOT / "docs" / "workbench" if os.environ.get("UPDATE_SCREENSHOTS")
          else Path(tempfile.gettempdir()) / "realist-kg-workbench-shots")
-SIZES = {"wide": (1366, 768), "phone": (390, 844)}
 SENTENCE = "Peer supporters were trusted because they were local."
 PAGES = [["A trial of peer support in two cities.",
           "Mothers who met a peer early kept breastfeeding <b>longer</b>."],
          ["Women valued practical help at home.", SENTENCE,
           "Some mothers declined visits from strangers."]]
-
-
-@pytest.fixture
-def chromium(browser: Any, workbench: Workbench) -> Iterator[Any]:
-    """Pages in fresh contexts where only the service answers; every other request is
-    refused and recorded, and the test fails if one was made."""
-    contexts: list[Any] = []
-    host = urlsplit(workbench.url).netloc
-
-    def make(size: str = "wide") -> Any:
-        width, height = SIZES[size]
-        context = browser.new_context(viewport={"width": width, "height": height})
-        context.outside = []
-
-        def gate(route: Any) -> None:
-            if urlsplit(route.request.url).netloc == host:
-                route.continue_()
-            else:
-                context.outside.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", gate)
-        contexts.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-        page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-        return page
-
-    yield make
-    for context in contexts:
-        assert context.outside == [], "a request left the page"
-        context.close()
-
-
-def _sign_in(page: Any, workbench: Workbench, secret: str) -> None:
-    page.goto(workbench.url + "/sign-in")
-    page.get_by_label("Token").fill(secret)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(workbench.url + "/")
 
 
 def _select(page: Any, text: str) -> None:
@@ -93,6 +51,17 @@ def _select(page: Any, text: str) -> None:
 def _source(workbench: Workbench, study: str, pages: list[list[str]], name: str) -> str:
     report = add_source(workbench.store, "peer-support", study, name, make_pdf(pages))
     return report.source.id
+
+
+def _save(page: Any, workbench: Workbench) -> dict[str, Any]:
+    """Fill in the mechanism and outcome, save, and answer the saved CMOc through the API."""
+    page.get_by_label("Mechanism", exact=True).fill("trusting relationship with the peer")
+    page.get_by_label("Outcomes").fill("breastfeeding duration")
+    page.get_by_role("button", name="Save CMOc").click()
+    page.wait_for_url("**/read?saved=*")
+    cmoc_id = page.url.rsplit("saved=", 1)[1]
+    answer: dict[str, Any] = _api(workbench).get(f"/reviews/peer-support/cmocs/{cmoc_id}").json()
+    return answer
 
 
 def _api(workbench: Workbench) -> httpx.Client:
@@ -271,13 +240,30 @@ def test_offsets_count_code_points_past_astral_characters(
     _select(page, "peers made the difference")
     page.keyboard.press("q")
     page.get_by_label("Contexts").fill("low intensity support")
-    page.get_by_label("Mechanism", exact=True).fill("trusting relationship with the peer")
-    page.get_by_label("Outcomes").fill("breastfeeding duration")
-    page.get_by_role("button", name="Save CMOc").click()
-    page.wait_for_url("**/read?saved=*")
-    cmoc_id = page.url.rsplit("saved=", 1)[1]
-    evidence = _api(workbench).get(f"/reviews/peer-support/cmocs/{cmoc_id}").json()["evidence"]
+    evidence = _save(page, workbench)["evidence"]
     start = text.index("peers made")
     assert [(e["quote"], e["start"], e["part"]) for e in evidence] == [
         ("peers made the difference", start, None)]
+    assert page.errors == []
+
+
+def test_one_cmoc_collects_passages_from_two_documents_of_a_study(
+        chromium: Any, workbench: Workbench) -> None:
+    first = _source(workbench, "Harris 2015", [["Harris wrote: " + SENTENCE]], "harris-a.pdf")
+    second = _source(workbench, "Harris 2015", [["Later, peers kept visiting."]], "harris-b.pdf")
+    page = chromium()
+    _sign_in(page, workbench, workbench.token("editor", "peer-support"))
+    page.goto(f"{workbench.url}/reviews/peer-support/sources/{first}/read")
+    _select(page, SENTENCE)
+    page.keyboard.press("m")
+    page.get_by_label("Contexts").fill("low intensity support")
+    page.get_by_role("link", name="harris-b.pdf").click()
+    page.wait_for_url(f"**/sources/{second}/read")
+    assert page.get_by_label("Contexts").input_value() == "low intensity support"
+    _select(page, "peers kept visiting")
+    page.keyboard.press("o")
+    assert "harris-a.pdf" in page.locator("#passages li").first.inner_text()
+    evidence = _save(page, workbench)["evidence"]
+    assert [(e["source"], e["quote"], e["part"]) for e in evidence] == [
+        (first, SENTENCE, "mechanism"), (second, "peers kept visiting", "outcome")]
     assert page.errors == []
