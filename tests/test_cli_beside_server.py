@@ -159,6 +159,12 @@ def test_other_writes_go_through_the_server_and_it_sees_them(served: Served) -> 
     assert pruned.returncode == 0, pruned.stderr
     assert "trsut beside" in [c["label"] for c in json.loads(pruned.stdout)]
     assert served.get("/reviews/w/concepts/orphans").json() == []
+    merged = served.cmo("concepts", "merge", "face-to-face", "--into", "mode", "--kind",
+                        "context", "--review", "w", "--format", "json")
+    assert merged.returncode == 0, merged.stderr
+    assert "face-to-face" in json.loads(merged.stdout)["kept"]["alt_labels"]
+    mode = served.get("/reviews/w/concepts?kind=context&prefix=face-to").json()
+    assert [c["label"] for c in mode if c.get("matched") == "face-to-face"] == ["mode"]
     notes = EXAMPLE.parent / "sources" / "workshop-notes.md"
     added = served.cmo("source", "add", str(notes), "--review", "w", "--study", "Jolly 2012")
     assert added.returncode == 0 and "Added source" in added.stdout, added.stderr

@@ -6,11 +6,10 @@ from __future__ import annotations
 import click
 
 from cmo.cli.output import echo_json, echo_listing, format_option
-from cmo.cli.session import current_session, pass_store, reading
+from cmo.cli.session import current_session, reading
 from cmo.cli.via_server import RunningServer
 from cmo.model.records import ConceptKind
 from cmo.review.concepts import merge_concepts, orphan_concepts, prune_orphans
-from cmo.store import Store
 from cmo.words import counted
 
 
@@ -51,15 +50,18 @@ def orphans(review: str, prune: bool, fmt: str) -> None:
               help="the kind of both concepts")
 @click.option("--review", required=True, help="review id")
 @format_option("text", "json")
-@pass_store
-def merge(store: Store, merged: str, keep: str, kind: str, review: str, fmt: str) -> None:
+def merge(merged: str, keep: str, kind: str, review: str, fmt: str) -> None:
     """Merge the concept MERGED into another (--into), in one write.
 
     Its CMOcs and narrower concepts move to the kept concept, its label and synonyms become
     synonyms of it, and the merge is recorded in the review's provenance. Example:
     cmo concepts merge "perceived usefullness" --into "perceived usefulness" --kind mechanism
+    (through `cmo serve` while it runs on the store)
     """
-    done = merge_concepts(store, review, keep, merged, kind=ConceptKind(kind))
+    store = current_session().writer()
+    done = (store.merge_concepts(review, keep, merged, ConceptKind(kind))
+            if isinstance(store, RunningServer)
+            else merge_concepts(store, review, keep, merged, kind=ConceptKind(kind)))
     if fmt == "json":
         echo_json(done.model_dump(mode="json"))
         return

@@ -18,7 +18,7 @@ import httpx
 from cmo.cli.server_file import ServerFile
 from cmo.errors import CmoError, Problem, StoreError
 from cmo.interchange.rdf_files import ImportReport
-from cmo.model.records import Concept, NewConcept, NewConcepts, Review
+from cmo.model.records import Concept, ConceptKind, ConceptMerge, NewConcept, NewConcepts, Review
 from cmo.sources.model import AnchorReport, QuotesReport
 
 #: How long a write through the server may take (a big import).
@@ -143,3 +143,11 @@ class RunningServer:
         """Check every quote and re-anchor the moved ones, through the server."""
         answer = self.call("POST", self._review_path(review) + "/quotes/fix")
         return QuotesReport.model_validate(answer.json())
+
+    def merge_concepts(self, review: str, keep: str, merged: str,
+                       kind: ConceptKind) -> ConceptMerge:
+        """Merge the concept `merged` into `keep` through the server; what the merge did."""
+        path = (self._review_path(review)
+                + f"/concepts/{kind.value}/{quote(keep, safe='')}/merge")
+        answer = self.call("POST", path, json={"merged": merged})
+        return ConceptMerge.model_validate(answer.json())
