@@ -82,6 +82,12 @@ def refuse(principal: Principal, what: str) -> ApiError:
 
 def readable_review(review_id: str, store: StoreDep, principal: PrincipalDep) -> cmo.Review:
     """The review in the path, if the caller may read it; a private one is hidden (404)."""
+    return review_readable_by(store, review_id, principal)
+
+
+def review_readable_by(store: Store, review_id: str, principal: Principal) -> cmo.Review:
+    """The review, if `principal` may read it; a private one is hidden (NotFound), so nobody
+    learns that an id they may not read exists. Shared by the API and the workbench."""
     review = get_review(store, review_id)
     if not principal.can_read(review.id, review.public):
         raise cmo.NotFound(f"No review {review_id!r}.")

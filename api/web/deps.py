@@ -10,10 +10,9 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request
 
 import cmo
-from api.deps import StoreDep, principal_for_digest, refuse
+from api.deps import StoreDep, principal_for_digest, refuse, review_readable_by
 from api.problems import ApiError
 from api.web.session import COOKIE, Session
-from cmo.review.reviews import get_review
 from cmo.review.tokens import ANONYMOUS, Principal
 from cmo.settings import Settings
 
@@ -63,10 +62,7 @@ PagePrincipal = Annotated[Principal, Depends(page_principal)]
 
 def page_review(review_id: str, store: StoreDep, principal: PagePrincipal) -> cmo.Review:
     """The review in the path, if the page's principal may read it; a private one is hidden."""
-    review = get_review(store, review_id)
-    if not principal.can_read(review.id, review.public):
-        raise cmo.NotFound(f"No review {review_id!r}.")
-    return review
+    return review_readable_by(store, review_id, principal)
 
 
 PageReview = Annotated[cmo.Review, Depends(page_review)]

@@ -6,8 +6,7 @@ from __future__ import annotations
 import click
 
 from cmo.cli.output import echo_json, echo_listing, format_option
-from cmo.cli.session import current_session, reading
-from cmo.cli.via_server import RunningServer
+from cmo.cli.session import reading, writing
 from cmo.model.records import ConceptKind
 from cmo.review.concepts import merge_concepts, orphan_concepts, prune_orphans
 from cmo.words import counted
@@ -30,9 +29,8 @@ def orphans(review: str, prune: bool, fmt: str) -> None:
     (through `cmo serve` while it runs on the store).
     """
     if prune:
-        store = current_session().writer()
-        found = (store.prune_orphans(review) if isinstance(store, RunningServer)
-                 else prune_orphans(store, review))
+        found = writing(lambda store: prune_orphans(store, review),
+                        lambda server: server.prune_orphans(review))
     else:
         found = reading(lambda store: orphan_concepts(store, review))
     echo_listing(fmt, [c.model_dump(mode="json") for c in found],
@@ -58,10 +56,9 @@ def merge(merged: str, keep: str, kind: str, review: str, fmt: str) -> None:
     cmo concepts merge "perceived usefullness" --into "perceived usefulness" --kind mechanism
     (through `cmo serve` while it runs on the store)
     """
-    store = current_session().writer()
-    done = (store.merge_concepts(review, keep, merged, ConceptKind(kind))
-            if isinstance(store, RunningServer)
-            else merge_concepts(store, review, keep, merged, kind=ConceptKind(kind)))
+    done = writing(lambda store: merge_concepts(store, review, keep, merged,
+                                                kind=ConceptKind(kind)),
+                   lambda server: server.merge_concepts(review, keep, merged, ConceptKind(kind)))
     if fmt == "json":
         echo_json(done.model_dump(mode="json"))
         return

@@ -10,7 +10,7 @@ import click
 
 from cmo.cli.draw import GRAPH_FORMATS, graph_export
 from cmo.cli.output import StageProgress, echo_listing, format_option, wide_option
-from cmo.cli.session import current_session, pass_reader, reading
+from cmo.cli.session import current_session, pass_reader, reading, writing
 from cmo.cli.via_server import RunningServer
 from cmo.errors import CmoError, UsageError, ValidationFailed
 from cmo.interchange.annotations import export_annotations
@@ -211,12 +211,9 @@ def set_review(review: str, title: str | None, question: str | None) -> None:
     While `cmo serve` runs on the store, the change goes through it."""
     if title is None and question is None:
         raise click.UsageError("Give --title, --question or both.")
-    store = current_session().writer()
-    if isinstance(store, RunningServer):
-        changes = {k: v for k, v in (("title", title), ("question", question)) if v is not None}
-        updated = store.update_review(review, **changes)
-    else:
-        updated = update_review(store, review, title=title, question=question)
+    changes = {k: v for k, v in (("title", title), ("question", question)) if v is not None}
+    updated = writing(lambda store: update_review(store, review, title=title, question=question),
+                      lambda server: server.update_review(review, **changes))
     click.echo(f"Review {updated.id!r}: {updated.title!r}"
                + (f", asking {updated.question!r}." if updated.question else "."))
 
@@ -232,8 +229,7 @@ def visibility(visibility: str, review: str) -> None:
     an import never does, whatever the file says (`rkg:public`). A new review is private.
     While `cmo serve` runs on the store, the change goes through it.
     """
-    store = current_session().writer()
     public = visibility == "public"
-    updated = (store.update_review(review, public=public) if isinstance(store, RunningServer)
-               else update_review(store, review, public=public))
+    updated = writing(lambda store: update_review(store, review, public=public),
+                      lambda server: server.update_review(review, public=public))
     click.echo(f"Review {updated.id!r} is now {visibility}.")

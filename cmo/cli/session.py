@@ -157,6 +157,13 @@ def reading(work: Callable[[Store], R]) -> R:
     return current_session().read(work)
 
 
+def writing(here: Callable[[Store], R], through: Callable[[RunningServer], R]) -> R:
+    """`here(store)` for a command that writes; while `cmo serve` holds the store,
+    `through(server)`, so the write goes through its API (`Session.writer`)."""
+    found = current_session().writer()
+    return through(found) if isinstance(found, RunningServer) else here(found)
+
+
 def pass_store(command: Callable[Concatenate[Store, P], R]) -> Callable[P, R]:
     """Call `command` with the store as its first argument (sqlite-utils hands over its `db`)."""
     @functools.wraps(command)

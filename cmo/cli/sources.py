@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from cmo.cli.output import echo_json, echo_listing, format_option
-from cmo.cli.session import current_session, pass_reader, reading
+from cmo.cli.session import current_session, pass_reader, reading, writing
 from cmo.cli.via_server import RunningServer
 from cmo.errors import CmoError
 from cmo.sources.catalogue import get_page, get_source, list_sources
@@ -33,9 +33,8 @@ def add(file: str, review: str, study: str, fmt: str) -> None:
             data = f.read()
     except OSError as exc:
         raise CmoError(f"Cannot read {file}: {exc.strerror}") from exc
-    store = current_session().writer()
-    report = (store.add_source(review, study, file, data) if isinstance(store, RunningServer)
-              else add_source(store, review, study, file, data))
+    report = writing(lambda store: add_source(store, review, study, file, data),
+                     lambda server: server.add_source(review, study, file, data))
     if fmt == "json":
         echo_json(report.model_dump(mode="json"))
         return
@@ -117,9 +116,8 @@ def check(ctx: click.Context, review: str, fix: bool, fmt: str) -> None:
     `cmo serve`; --fix goes through it while it runs on the store.
     """
     if fix:
-        store = current_session().writer()
-        report = (store.fix_quotes(review) if isinstance(store, RunningServer)
-                  else check_quotes(store, review, fix=True))
+        report = writing(lambda store: check_quotes(store, review, fix=True),
+                         lambda server: server.fix_quotes(review))
     else:
         report = reading(lambda store: check_quotes(store, review))
     if fmt == "json":
