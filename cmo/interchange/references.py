@@ -18,6 +18,8 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -36,11 +38,6 @@ from cmo.store.writes import add_triples
 _KEY = re.compile(r"^(?P<family>.+?)(?:\s+et\s+al\.?)?,?\s+(?P<year>\d{4})[a-z]?$", re.I)
 _YEAR = re.compile(r"\d{4}")
 _RIS_TAG = re.compile(r"^\s*([A-Z][A-Z0-9])  -(?: |$)")
-
-# The parser reports a broken entry in its log (with its own, 0-based, line numbers) and goes
-# on; read_bibtex turns the same finding into a ParseError naming the line, so its log is noise.
-logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
-logging.getLogger("bibtexparser").propagate = False
 
 _FIELDS = {"title": P.title, "authors": P.creator, "year": R["year"], "doi": P.doi,
            "journal": R["journal"]}
@@ -132,11 +129,29 @@ def _unbrace(value: str | None) -> str | None:
     return " ".join(value.replace("{", "").replace("}", "").split()) if value else None
 
 
+@contextmanager
+def _quiet(logger_name: str) -> Iterator[None]:
+    """The parser reports a broken entry in its log (with its own, 0-based, line numbers) and
+    goes on; read_bibtex turns the same finding into a ParseError naming the line, so its log is
+    noise while it parses, and only then: the application's own logging is left as it was."""
+    # The records come from child loggers (bibtexparser.splitter, …): they stop at this one.
+    logger, sink = logging.getLogger(logger_name), logging.NullHandler()
+    before = logger.propagate
+    logger.addHandler(sink)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.propagate = before
+        logger.removeHandler(sink)
+
+
 def read_bibtex(name: str, data: bytes) -> list[Reference]:
     """The references of a BibTeX file."""
     import bibtexparser
 
-    library = bibtexparser.parse_string(_text(data, name))  # type: ignore[attr-defined]
+    with _quiet("bibtexparser"):
+        library = bibtexparser.parse_string(_text(data, name))  # type: ignore[attr-defined]
     if library.failed_blocks:
         block = library.failed_blocks[0]
         start = block.start_line  # counted from 0

@@ -57,3 +57,16 @@ def test_truncated_ris_exits_1_naming_the_line(tmp_path: Path) -> None:
     result = invoke_cmo("--store", "memory:", "import", str(path), "--review", "r")
     assert result.exit_code == 1 and "line 7: the entry starting on line 6" in result.stderr
     assert "studies" not in result.stdout
+
+
+def test_the_parsers_log_is_silenced_only_while_it_parses(store: Store,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    """A host application that logs bibtexparser's records keeps them outside our parse."""
+    import logging
+
+    with caplog.at_level(logging.DEBUG), pytest.raises(cmo.ParseError):
+        import_file(store, "r", "refs.bib", b"@article{x, title = {open\n")
+    assert not [r for r in caplog.records if r.name.startswith("bibtexparser")]
+    logging.getLogger("bibtexparser.splitter").warning("the host's own record")
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("bibtexparser")] == [
+        "the host's own record"]
