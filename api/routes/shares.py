@@ -16,7 +16,7 @@ from api.deps import PrincipalDep, SettingsDep, StoreDep, WritableReview
 from cmo.errors import CmoError, StoreError
 from cmo.review import shares
 from cmo.views.page import CSP as VIEW_CSP
-from cmo.views.shared import GONE_PAGE, SharedLink, create_share, shared_link, shared_view_html
+from cmo.views.shared import GONE_PAGE, create_share, shared_view_html
 
 router = APIRouter(prefix="/reviews/{review_id}/shares", tags=["shares"])
 page = APIRouter(tags=["shares"])
@@ -28,16 +28,16 @@ SHARED_HEADERS = {"Content-Security-Policy": VIEW_CSP + "; frame-ancestors *",
                   "X-Robots-Tag": "noindex, nofollow", "X-Content-Type-Options": "nosniff"}
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=SharedLink)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=shares.SharedLink)
 def create(body: shares.NewShare, review: WritableReview, store: StoreDep,
            principal: PrincipalDep, settings: SettingsDep, request: Request,
-           response: Response) -> SharedLink:
+           response: Response) -> shares.SharedLink:
     """Share one view of the review (editors): `url` opens it with exactly these filters until
     `expires_at` (default 30 days, at most 365), and `iframe` embeds it. The answer is the only
     place the link is shown (only a hash of its secret is stored)."""
     issued = create_share(store, review.id, body, principal.name)
     response.headers["Location"] = f"/reviews/{quote(review.id)}/shares/{issued.id}"
-    return shared_link(issued, settings.public_url or str(request.base_url))
+    return shares.shared_link(issued, settings.public_url or str(request.base_url))
 
 
 @router.get("", response_model=list[shares.Share])

@@ -33,6 +33,7 @@ True
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import secrets
 from collections.abc import Sequence
@@ -117,6 +118,39 @@ class IssuedShare(Share):
     """A share just made: as it is listed, and its secret, shown this once."""
 
     secret: str
+
+
+class SharedLink(Share):
+    """A share just made, as its maker gets it: the link (holding the secret, shown this once)
+    and an ``<iframe>`` tag to paste into a web report."""
+
+    url: str
+    iframe: str
+
+
+def shared_link(issued: IssuedShare, base_url: str) -> SharedLink:
+    """The link and the ``<iframe>`` of a share just made, on the service at `base_url`."""
+    url = share_url(base_url, issued.secret)
+    fields = issued.model_dump(exclude={"secret"})
+    return SharedLink(**fields, url=url, iframe=share_iframe(url, issued.label or
+                                                              f"Shared {issued.view} view"))
+
+
+def share_url(base_url: str, secret: str) -> str:
+    """The link to a share, on the service at `base_url`."""
+    return f"{base_url.rstrip('/')}/shared/{secret}"
+
+
+def share_iframe(url: str, title: str = "Shared view", height: str = "640px") -> str:
+    """An ``<iframe>`` tag that shows the shared view at `url`, to paste into a web report.
+
+    >>> share_iframe("https://x.org/shared/a", 'My "view"')[:63]
+    '<iframe src="https://x.org/shared/a" title="My &quot;view&quot;'
+    """
+    return (f'<iframe src="{html.escape(url, quote=True)}" title="{html.escape(title)}" '
+            f'loading="eager" referrerpolicy="no-referrer" '
+            f'style="width:100%;height:{html.escape(height)};border:1px solid #d0d7de">'
+            "</iframe>")
 
 
 def parse_expiry(text: str, now: datetime | None = None) -> datetime:
@@ -259,6 +293,15 @@ def _row_of(store: Store, review_id: str, share_id: str) -> Row:
         if _text(row, "id") == share_id:
             return row
     raise NotFound(f"No share {share_id[:80]!r} of review {review_id!r}.")
+
+
+def review_of_share(store: Store, share_id: str) -> str:
+    """The id of the review a share belongs to; NotFound if no review has it."""
+    rows = store.select(query_text("shares"), graphs=[SYSTEM_GRAPH])
+    for row in rows:
+        if _text(row, "id") == share_id:
+            return (_text(row, "review") or "").removeprefix(ids.review_iri(""))
+    raise NotFound(f"No share {share_id[:80]!r}.")
 
 
 def revoke_share(store: Store, review_id: str, share_id: str) -> None:

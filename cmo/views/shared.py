@@ -13,13 +13,10 @@ the embed view with exactly those filters.
 >>> issued = create_share(kg.store, "r", NewShare(view="mechanisms"), created_by="Ana")
 >>> shared_view_html(kg.store, issued.secret).startswith("<!DOCTYPE html>")
 True
->>> share_url("https://kg.example.org/", "abc")
-'https://kg.example.org/shared/abc'
 """
 
 from __future__ import annotations
 
-import html
 import importlib
 from collections.abc import Callable
 from datetime import datetime
@@ -30,7 +27,7 @@ from cmo.questions.engine import lookup_concept
 from cmo.questions.filters import check_theory
 from cmo.review.index import review_indexes
 from cmo.review.reviews import get_review
-from cmo.review.shares import IssuedShare, NewShare, Share, find_share, store_share
+from cmo.review.shares import IssuedShare, NewShare, find_share, store_share
 from cmo.store import Store
 
 #: The views a share may open: kind -> "module:function" (see the module's docstring).
@@ -111,36 +108,3 @@ def shared_view_html(store: Store, secret: str, now: datetime | None = None) -> 
     options: dict[str, Any] = {"context": f.context, "theory": f.theory,
                                "min_studies": f.min_studies, "fired_only": f.fired_only}
     return view_function(share.view)(store, share.review, embed=True, **options)
-
-
-class SharedLink(Share):
-    """A share just made, as its maker gets it: the link (holding the secret, shown this once)
-    and an ``<iframe>`` tag to paste into a web report."""
-
-    url: str
-    iframe: str
-
-
-def shared_link(issued: IssuedShare, base_url: str) -> SharedLink:
-    """The link and the ``<iframe>`` of a share just made, on the service at `base_url`."""
-    url = share_url(base_url, issued.secret)
-    fields = issued.model_dump(exclude={"secret"})
-    return SharedLink(**fields, url=url, iframe=share_iframe(url, issued.label or
-                                                              f"Shared {issued.view} view"))
-
-
-def share_url(base_url: str, secret: str) -> str:
-    """The link to a share, on the service at `base_url`."""
-    return f"{base_url.rstrip('/')}/shared/{secret}"
-
-
-def share_iframe(url: str, title: str = "Shared view", height: str = "640px") -> str:
-    """An ``<iframe>`` tag that shows the shared view at `url`, to paste into a web report.
-
-    >>> share_iframe("https://x.org/shared/a", 'My "view"')[:63]
-    '<iframe src="https://x.org/shared/a" title="My &quot;view&quot;'
-    """
-    return (f'<iframe src="{html.escape(url, quote=True)}" title="{html.escape(title)}" '
-            f'loading="eager" referrerpolicy="no-referrer" '
-            f'style="width:100%;height:{html.escape(height)};border:1px solid #d0d7de">'
-            "</iframe>")

@@ -165,5 +165,5 @@ def test_hostile_labels_and_filters_are_refused_or_kept_as_text(store: Store) ->
     issued = create_share(store, "r", NewShare(label=markup), markup)
     [listed] = list_shares(store, "r")
     assert listed.label == markup and listed.created_by == markup
-    link = shared.shared_link(issued, "http://kg.example")
+    link = shares.shared_link(issued, "http://kg.example")
     assert "<script>" not in link.iframe and "&lt;script&gt;" in link.iframe
