@@ -21,9 +21,10 @@ from cmo.views.shared import GONE_PAGE, create_share, shared_view_html
 router = APIRouter(prefix="/reviews/{review_id}/shares", tags=["shares"])
 page = APIRouter(tags=["shares"])
 
-#: The shared page, and only it, may be framed by any site; it tells nobody where it was opened
-#: from, and is kept by no cache (a revoked link must not live on in one).
-SHARED_HEADERS = {"Content-Security-Policy": VIEW_CSP + "; frame-ancestors *",
+#: The shared page, and only it, may be framed by any site, and by a report opened from a file
+#: (Chromium does not count file: under `*`); it tells nobody where it was opened from, and is
+#: kept by no cache (a revoked link must not live on in one).
+SHARED_HEADERS = {"Content-Security-Policy": VIEW_CSP + "; frame-ancestors * file:",
                   "Referrer-Policy": "no-referrer", "Cache-Control": "private, no-store",
                   "X-Robots-Tag": "noindex, nofollow", "X-Content-Type-Options": "nosniff"}
 
