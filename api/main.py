@@ -17,6 +17,7 @@ from api.routes import (
     linked_data,
     questions,
     reviews,
+    shares,
     sources,
     sparql,
     studies,
@@ -153,8 +154,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     app.state.settings = settings
     app.state.local_secret = local_secret
     for module in (reviews, cmocs, studies, sources, concepts, theories, questions, transfer,
-                   sparql, linked_data, views, tokens):
+                   sparql, linked_data, views, tokens, shares):
         app.include_router(module.router)
+    app.include_router(shares.page)
     web.install(app, settings)
     problems.install(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, limits=settings.limits)

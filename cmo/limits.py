@@ -48,6 +48,10 @@ class Limits:
     unpacked_bytes: int = 200 * 1024 * 1024
     #: How many times its packed size a part of an XLSX or Word file over 1 MiB may unpack to.
     unpacked_ratio: int = 100
+    #: Share links (`cmo.review.shares`) one review may hold at once.
+    shares_per_review: int = 100
+    #: Days a share link may last.
+    share_days: int = 365
 
 
 LIMITS = Limits()

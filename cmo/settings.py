@@ -92,6 +92,10 @@ class Settings(BaseSettings):
         "several processes serve one store."))
     session_hours: float = Field(default=8.0, gt=0, description=(
         "How long a workbench session lasts after signing in."))
+    public_url: str | None = Field(default=None, description=(
+        "The address readers reach the service at (such as `https://kg.example.org`), for the "
+        "links of shared views. Unset: the address a request came to; `cmo share create` uses "
+        "the running `cmo serve`'s, else `http://127.0.0.1:8000`."))
 
     @classmethod
     def reference(cls) -> str:

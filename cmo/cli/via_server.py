@@ -19,6 +19,7 @@ from cmo.cli.server_file import ServerFile
 from cmo.errors import CmoError, Problem, StoreError
 from cmo.interchange.rdf_files import ImportReport
 from cmo.model.records import Concept, ConceptKind, ConceptMerge, NewConcept, NewConcepts, Review
+from cmo.review.shares import NewShare, SharedLink
 from cmo.sources.model import AnchorReport, QuotesReport
 
 #: How long a write through the server may take (a big import).
@@ -151,3 +152,13 @@ class RunningServer:
                 + f"/concepts/{kind.value}/{quote(keep, safe='')}/merge")
         answer = self.call("POST", path, json={"merged": merged})
         return ConceptMerge.model_validate(answer.json())
+
+    def create_share(self, review: str, new: NewShare) -> SharedLink:
+        """Share a view of a review through the server; the link, shown this once."""
+        answer = self.call("POST", self._review_path(review) + "/shares",
+                           json=new.model_dump(mode="json", exclude_none=True))
+        return SharedLink.model_validate(answer.json())
+
+    def revoke_share(self, review: str, share_id: str) -> None:
+        """Revoke a share link through the server (it stops at once)."""
+        self.call("DELETE", self._review_path(review) + f"/shares/{quote(share_id, safe='')}")

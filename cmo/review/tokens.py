@@ -125,7 +125,7 @@ def issue_token(store: Store, role: str, review: str | None = None,
     if role not in ROLES:
         raise InvalidInput(f"Unknown role {role!r}.", [Problem(field="role",
                                                                reason="admin, editor or viewer")])
-    instance = _review_instance(store, review) if review is not None else None
+    instance = review_instance(store, review) if review is not None else None
     secret = "rkg_" + secrets.token_urlsafe(32)
     token_id = "tok_" + secrets.token_hex(6)
     node = NamedNode(f"{SYSTEM_GRAPH}/token/{token_id}")
@@ -145,8 +145,11 @@ def issue_token(store: Store, role: str, review: str | None = None,
                                        "secret": secret})
 
 
-def _review_instance(store: Store, review_id: str) -> NamedNode:
-    """The review's random instance IRI (made now if it has none); NotFound without a review."""
+def review_instance(store: Store, review_id: str) -> NamedNode:
+    """The review's random instance IRI (made now if it has none); NotFound without a review.
+
+    Tokens and share links for one review name it, so they hold for that very review only.
+    """
     if not ids.is_id(review_id):
         raise NotFound(f"No review {review_id!r}.")
     review = NamedNode(ids.review_iri(review_id))
