@@ -48,6 +48,16 @@ class Limits:
     unpacked_bytes: int = 200 * 1024 * 1024
     #: How many times its packed size a part of an XLSX or Word file over 1 MiB may unpack to.
     unpacked_ratio: int = 100
+    #: Least width or height of a figure, in px.
+    figure_px_min: int = 200
+    #: Greatest width or height of a figure, in px.
+    figure_px_max: int = 10_000
+    #: Pixels (width × height) in one PNG figure.
+    figure_pixels: int = 25_000_000
+    #: Least text size of a figure, in px.
+    figure_font_min: int = 6
+    #: Greatest text size of a figure, in px.
+    figure_font_max: int = 48
 
 
 LIMITS = Limits()
