@@ -14,6 +14,7 @@ from api import problems, web
 from api.routes import (
     cmocs,
     concepts,
+    figures,
     linked_data,
     questions,
     reviews,
@@ -153,7 +154,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     app.state.settings = settings
     app.state.local_secret = local_secret
     for module in (reviews, cmocs, studies, sources, concepts, theories, questions, transfer,
-                   sparql, linked_data, views, tokens):
+                   sparql, linked_data, views, figures, tokens):
         app.include_router(module.router)
     web.install(app, settings)
     problems.install(app)

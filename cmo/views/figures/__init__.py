@@ -15,6 +15,8 @@ the API's ``/reviews/{id}/figures/{kind}.{fmt}`` and `MechanismView.to_svg` go t
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
 import re
 from collections.abc import Callable
 
@@ -39,35 +41,33 @@ MEDIA_TYPES = dict(zip(FIGURE_FORMATS, ("image/svg+xml", "image/png", "applicati
 WIDTH_PER_FONT_PX = 64
 
 
-def _network(store: Store, options: ViewOptions, width: int, height: int | None,
+Drawer = Callable[[Store, ViewOptions, int, int | None, float], str]
+
+
+def _network(what: str, *, chains: bool) -> Drawer:
+    """The drawer of the network (`chains`: with outcome → next context links)."""
+    def draw(store: Store, options: ViewOptions, width: int, height: int | None,
              font_px: float) -> str:
-    graph = build_graph(store, ViewOptions(options.reviews, options.context, options.theory,
-                                           options.min_studies, options.fired_only, False))
-    return network_svg(graph, title=_title(store, "Mechanisms", options), width=width,
-                       height=height, font_px=font_px)
-
-
-def _chains(store: Store, options: ViewOptions, width: int, height: int | None,
-            font_px: float) -> str:
-    graph = build_graph(store, ViewOptions(options.reviews, options.context, options.theory,
-                                           options.min_studies, options.fired_only, True))
-    return network_svg(graph, title=_title(store, "CMO chains", options), width=width,
-                       height=height, font_px=font_px)
+        graph = build_graph(store, dataclasses.replace(options, chains=chains))
+        return network_svg(graph, title=_title(store, what, options), width=width,
+                           height=height, font_px=font_px)
+    return draw
 
 
 def _heatmap(store: Store, options: ViewOptions, width: int, height: int | None,
              font_px: float) -> str:
-    try:
-        from cmo.views.heatmap import heatmap_svg
+    try:  # cmo.views.heatmap arrives with the heatmap (issue 15, item 3)
+        heatmap = importlib.import_module("cmo.views.heatmap")
     except ModuleNotFoundError as exc:
         raise UnsupportedFormat("The heatmap figure is not in this build.", [Problem(
             field="kind", reason="use network or chains")]) from exc
-    svg: str = heatmap_svg(store, options, width=width, font_px=font_px)
+    svg = str(heatmap.heatmap_svg(store, options, width=width, font_px=font_px))
     return svg if height is None else _fit_height(svg, height)
 
 
-DRAWERS: dict[str, Callable[[Store, ViewOptions, int, int | None, float], str]] = {
-    "network": _network, "chains": _chains, "heatmap": _heatmap}
+DRAWERS: dict[str, Drawer] = {"network": _network("Mechanisms", chains=False),
+                              "chains": _network("CMO chains", chains=True),
+                              "heatmap": _heatmap}
 FIGURE_KINDS = tuple(DRAWERS)
 
 

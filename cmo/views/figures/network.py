@@ -28,7 +28,7 @@ import networkx as nx
 
 from cmo.views.figures.legend import Legend, dash_array, edge_style, node_shape, stroke_width
 from cmo.views.figures.metrics import balanced, text_width, wrap
-from cmo.views.figures.svg import LINE_HEIGHT, Drawing
+from cmo.views.figures.svg import LINE_HEIGHT, Drawing, clean
 from cmo.views.layout import layered_positions
 from cmo.words import counted
 
@@ -77,7 +77,7 @@ def network_svg(graph: nx.MultiDiGraph, *, title: str, width: int, height: int |
         legend.fit(width - 2 * margin)
     legend_w, legend_h = legend.size
     title_size = 1.3 * f
-    title_lines = wrap(title, width - 2 * margin, title_size, bold=True, max_lines=3)
+    title_lines = wrap(clean(title), width - 2 * margin, title_size, bold=True, max_lines=3)
     top = margin + len(title_lines) * title_size * LINE_HEIGHT + 0.6 * f
     draw_w = width - 2 * margin - (legend_w + 1.5 * f if beside else 0)
     spots = _spots(graph, f, draw_w)
@@ -124,7 +124,7 @@ def _spots(graph: nx.MultiDiGraph, f: float, draw_w: float) -> dict[str, Spot]:
 def _label(graph: nx.MultiDiGraph, spots: dict[str, Spot], f: float,
            widths: dict[str, float]) -> None:
     for n, spot in spots.items():
-        spot.label = str(graph.nodes[n].get("label", n))
+        spot.label = clean(graph.nodes[n].get("label", n))
         spot.lines = balanced(spot.label, widths[spot.kind], f)
         spot.width = max(text_width(line, f) for line in spot.lines)
         spot.height = len(spot.lines) * f * LINE_HEIGHT
