@@ -242,44 +242,30 @@ def _draw_edges(d: Drawing, graph: nx.MultiDiGraph, spots: dict[str, Spot],
             sw = stroke_width(int(attrs.get("studies") or 1), f)
             start = (ox + x_of[u], oy + y_of[u])
             end = (ox + x_of[v], oy + y_of[v])
-            path, tip, base = _curve(start, spots[u].r * 1.25, end, spots[v].r * 1.25,
-                                     bend, 0.45 * f + sw)
+            path = _curve(start, spots[u].r * 1.25, end, spots[v].r * 1.25, bend)
             extra = {"stroke-dasharray": dash_array(dashes, f)} if dashes else {}
-            d.path(path, parent=layer, stroke=color, **{"stroke-width": f"{sw:.1f}"}, **extra)
-            d.polygon(_arrow(tip, base, 0.3 * f + sw), parent=layer, fill=color)
+            d.path(path, parent=layer, stroke=color, **{"stroke-width": f"{sw:.1f}"},
+                   **{"marker-end": d.arrow(color, 0.6 * f)}, **extra)
 
 
 def _curve(start: tuple[float, float], r0: float, end: tuple[float, float], r1: float,
-           bend: float, arrow: float) -> tuple[str, tuple[float, float], tuple[float, float]]:
-    """A cubic from the edge of one marker towards another: its path, the arrow's tip and the
-    arrow's base (where the path stops)."""
+           bend: float) -> str:
+    """A cubic from the edge of one marker to the edge of another (`bend`: apart from the
+    other links of the same pair)."""
     (sx, sy), (ex, ey) = start, end
-    side = 1.0 if ex > sx else -1.0
     if ex == sx:  # same column: bow out to the right
-        side, reach = -1.0, 3 * (r0 + r1) + abs(ey - sy) * 0.2
+        reach = 3 * (r0 + r1) + abs(ey - sy) * 0.2
         sx, ex = sx + r0, ex + r1
-        tip = (ex, ey)
-        base = (ex + arrow, ey)
-        c1, c2 = (sx + reach, sy + bend), (base[0] + reach, ey + bend)
+        c1, c2 = (sx + reach, sy + bend), (ex + reach, ey + bend)
     else:
+        side = 1.0 if ex > sx else -1.0
         sx, ex = sx + side * r0, ex - side * r1
-        tip = (ex, ey)
-        base = (ex - side * arrow, ey)
-        reach = abs(base[0] - sx) * 0.5
+        reach = abs(ex - sx) * 0.5
         sag = 0.0 if side > 0 else abs(ex - sx) * 0.08  # chains bow below the forward links
         c1 = (sx + side * reach, sy + bend + sag)
-        c2 = (base[0] - side * reach, ey + bend + sag)
-    path = (f"M{sx:.1f},{sy:.1f} C{c1[0]:.1f},{c1[1]:.1f} {c2[0]:.1f},{c2[1]:.1f} "
-            f"{base[0]:.1f},{base[1]:.1f}")
-    return path, tip, base
-
-
-def _arrow(tip: tuple[float, float], base: tuple[float, float],
-           half: float) -> list[tuple[float, float]]:
-    dx, dy = tip[0] - base[0], tip[1] - base[1]
-    length = (dx * dx + dy * dy) ** 0.5 or 1.0
-    nx_, ny_ = -dy / length * half / 2, dx / length * half / 2
-    return [tip, (base[0] + nx_, base[1] + ny_), (base[0] - nx_, base[1] - ny_)]
+        c2 = (ex - side * reach, ey + bend + sag)
+    return (f"M{sx:.1f},{sy:.1f} C{c1[0]:.1f},{c1[1]:.1f} {c2[0]:.1f},{c2[1]:.1f} "
+            f"{ex:.1f},{ey:.1f}")
 
 
 def _draw_nodes(d: Drawing, graph: nx.MultiDiGraph, spots: dict[str, Spot],

@@ -40,7 +40,21 @@ class Drawing:
 
     def __init__(self, *, font_px: float) -> None:
         self.font_px = font_px
+        self.defs = ET.Element("defs")
         self.body = ET.Element("g")
+        self._arrows: dict[str, str] = {}
+
+    def arrow(self, color: str, size: float) -> str:
+        """A ``marker-end`` value: an arrowhead of `color`, `size` px long, tip at the end."""
+        if color not in self._arrows:
+            name = f"arrow{len(self._arrows)}"
+            marker = ET.SubElement(self.defs, "marker", {
+                "id": name, "viewBox": "0 0 10 10", "refX": "9", "refY": "5",
+                "markerWidth": num(size), "markerHeight": num(size),
+                "markerUnits": "userSpaceOnUse", "orient": "auto"})
+            ET.SubElement(marker, "path", {"d": "M0,1 L10,5 L0,9 z", "fill": color})
+            self._arrows[color] = f"url(#{name})"
+        return self._arrows[color]
 
     def group(self, **attrs: str) -> ET.Element:
         """A ``<g>`` (for a layer: edges, nodes, labels) appended to the drawing."""
@@ -101,6 +115,8 @@ class Drawing:
         ET.SubElement(root, "title").text = clean(title)
         if description:
             ET.SubElement(root, "desc").text = clean(description)
+        if len(self.defs):
+            root.append(self.defs)
         ET.SubElement(root, "rect", {"x": "0", "y": "0", "width": num(vw), "height": num(vh),
                                      "fill": "#ffffff"})
         root.append(self.body)
