@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import itertools
 import struct
+import sys
+import types
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
@@ -119,6 +121,15 @@ def test_draw_figure_fits_an_asked_height(example: Store) -> None:
     short = _svg(example, width=1000, height=600)  # scaled down whole, centred
     assert (short.get("width"), short.get("height")) == ("1000", "600")
     assert float(short.get("viewBox", "").split()[3]) > 600
+
+
+def test_draw_empty_figure_says_so(example: Store) -> None:
+    root = ET.fromstring(figure_bytes(example, "network", ViewOptions(
+        ("peer-support",), min_studies=100), width=600))
+    texts = [" ".join(s.text or "" for s in t.findall("s:tspan", NS))
+             for t in root.iter(f"{{{NS['s']}}}text")]
+    assert any("Nothing to draw" in t for t in texts)
+    assert root.find(".//s:g[@id='legend']", NS) is None
 
 
 def _png_size(data: bytes) -> tuple[int, int]:
@@ -233,6 +244,28 @@ def test_draw_heatmap_figure_or_name_it_missing(example: Store) -> None:
     root = ET.fromstring(figure_bytes(example, "heatmap", ViewOptions(("peer-support",)),
                                       width=1200))
     assert root.get("width") == "1200"
+
+
+def test_draw_heatmap_through_the_dispatch_at_the_asked_size(example: Store,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    asked = {}
+
+    def heatmap_svg(store: Store, options: ViewOptions, *, width: int = 1600,
+                    font_px: float = 14) -> str:
+        asked.update(width=width, font_px=font_px, reviews=options.reviews)
+        return (f'<svg height="{width // 2}px" xmlns="http://www.w3.org/2000/svg" '
+                f'width="{width}"><rect width="{width}" height="{width // 2}" fill="red"/></svg>')
+
+    monkeypatch.setitem(sys.modules, "cmo.views.heatmap",
+                        types.SimpleNamespace(heatmap_svg=heatmap_svg))
+    data = figure_bytes(example, "heatmap", ViewOptions(("peer-support",)), fmt="png",
+                        width=640, height=200)
+    assert _png_size(data) == (640, 200)
+    assert asked == {"width": 640, "font_px": 10, "reviews": ("peer-support",)}
+    root = ET.fromstring(figure_bytes(example, "heatmap", ViewOptions(("peer-support",)),
+                                      width=640, height=200))
+    assert (root.get("height"), root.get("viewBox")) == ("200", "0 0 640 320")
 
 
 def test_measure_text_agrees_with_cairo(example: Store) -> None:

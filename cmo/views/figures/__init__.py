@@ -29,7 +29,6 @@ from cmo.store import Store
 from cmo.views.export import FIGURE_FORMATS
 from cmo.views.figures.convert import svg_to
 from cmo.views.figures.network import network_svg
-from cmo.views.figures.svg import num
 from cmo.views.graph import ViewOptions, build_graph, view_title
 
 __all__ = ["FIGURE_FORMATS", "FIGURE_KINDS", "MEDIA_TYPES", "figure_bytes", "figure_font",
@@ -80,7 +79,13 @@ def _title(store: Store, what: str, options: ViewOptions) -> str:
 
 def _fit_height(svg: str, height: int) -> str:
     """The same drawing in a box `height` px high (scaled to fit, centred)."""
-    return re.sub(r'(<svg\b[^>]*?\bheight=")[^"]*"', rf'\g<1>{num(height)}"', svg, count=1)
+    width, natural = _root_size(svg)
+    root = re.search(r"<svg\b[^>]*>", svg)
+    assert root is not None  # _root_size found it
+    tag = re.sub(r'(\sheight=")[^"]*"', rf'\g<1>{height}"', root[0], count=1)
+    if "viewBox=" not in tag:
+        tag = tag[:4] + f' viewBox="0 0 {width} {natural}"' + tag[4:]
+    return svg[:root.start()] + tag + svg[root.end():]
 
 
 def figure_font(width: int, font_px: float | None) -> float:
@@ -105,26 +110,35 @@ def check_size(width: int, height: int | None, font_px: float | None) -> None:
         raise InvalidInput("A figure's size is out of bounds.", problems)
 
 
-def _check_kind_and_format(kind: str, fmt: str) -> None:
+def _check_kind(kind: str) -> None:
     if kind not in DRAWERS:
         raise UnsupportedFormat(f"There is no {kind!r} figure.", [Problem(
             field="kind", reason=f"use one of: {', '.join(FIGURE_KINDS)}")])
+
+
+def _check_format(fmt: str) -> None:
     if fmt not in MEDIA_TYPES:
         raise UnsupportedFormat(f"Cannot write a figure as {fmt!r}.", [Problem(
             field="format", reason=f"use one of: {', '.join(FIGURE_FORMATS)}")])
 
 
+def _root_size(svg: str) -> tuple[int, int]:
+    """The width and height (px) the ``<svg>`` root names."""
+    root = re.search(r"<svg\b[^>]*>", svg)
+    found = [re.search(rf'\s{name}="([\d.]+)(?:px)?"', root[0]) if root else None
+             for name in ("width", "height")]
+    if found[0] is None or found[1] is None:
+        raise InvalidInput("The figure names no size.", [Problem(
+            field="svg", reason="the root needs width and height in px")])
+    return round(float(found[0][1])), round(float(found[1][1]))
+
+
 def svg_bytes(svg: str, fmt: str) -> bytes:
     """An SVG document written as `fmt` (svg, png or pdf), at the size its root names."""
-    if fmt not in MEDIA_TYPES:
-        _check_kind_and_format("network", fmt)
+    _check_format(fmt)
     if fmt == "svg":
         return svg.encode("utf-8")
-    size = re.search(r'<svg\b[^>]*?\bwidth="([\d.]+)"[^>]*?\bheight="([\d.]+)"', svg)
-    if size is None:
-        raise InvalidInput("The figure names no size.", [Problem(field="svg",
-                                                                 reason="no width and height")])
-    width, height = round(float(size[1])), round(float(size[2]))
+    width, height = _root_size(svg)
     if width * height > LIMITS.figure_pixels and fmt == "png":
         raise LimitExceeded(f"A {width} × {height} px PNG is too large.", "figure_pixels",
                             LIMITS.figure_pixels, [Problem(
@@ -139,7 +153,8 @@ def figure_bytes(store: Store, kind: str, options: ViewOptions, *, fmt: str = "s
     """A figure (`kind`: network, chains or heatmap) as svg, png or pdf, `width` px wide (and
     `height` px high, when given; else as high as the drawing needs). `font_px` None: text at
     1/64 of the width, about 7 pt when the figure spans an A4 text column."""
-    _check_kind_and_format(kind, fmt)
+    _check_kind(kind)
+    _check_format(fmt)
     check_size(width, height, font_px)
     svg = DRAWERS[kind](store, options, width, height, figure_font(width, font_px))
     return svg_bytes(svg, fmt)

@@ -35,6 +35,7 @@ from cmo.words import counted
 HEADERS = {"context": "Contexts", "mechanism": "Mechanisms", "outcome": "Outcomes"}
 SIDE_SHARE = 0.3        # of the drawing's width, for a context's or an outcome's label
 BASELINE = 0.95         # first baseline below a label's top, in font sizes
+EMPTY = "Nothing to draw: no CMOc passes these filters."
 
 
 @dataclass
@@ -88,6 +89,9 @@ def network_svg(graph: nx.MultiDiGraph, *, title: str, width: int, height: int |
     x_of, y_of, content_h = _place(spots, f, draw_w, room)
     d = Drawing(font_px=f)
     d.text(title_lines, margin, margin + BASELINE * title_size, size=title_size, bold=True)
+    if not spots:
+        d.text([EMPTY], margin, top + BASELINE * f, fill="#57606a")
+        return _finish(d, graph, title, width, height, math.ceil(top + f * LINE_HEIGHT + margin))
     origin_x, origin_y = margin, top + header_h
     _draw_headers(d, spots, x_of, origin_x, top + BASELINE * f, f)
     _draw_edges(d, graph, spots, x_of, y_of, origin_x, origin_y, f)
@@ -95,10 +99,16 @@ def network_svg(graph: nx.MultiDiGraph, *, title: str, width: int, height: int |
     bottom = origin_y + content_h
     if beside:
         legend.draw(d, width - margin - legend_w, top)
-        natural = math.ceil(max(bottom, top + legend_h) + margin)
+        natural = max(bottom, top + legend_h) + margin
     else:
         legend.draw(d, margin, bottom + f)
-        natural = math.ceil(bottom + f + legend_h + margin)
+        natural = bottom + f + legend_h + margin
+    return _finish(d, graph, title, width, height, math.ceil(natural))
+
+
+def _finish(d: Drawing, graph: nx.MultiDiGraph, title: str, width: int, height: int | None,
+            natural: int) -> str:
+    """The document at the asked size: the drawing scaled down whole when it needs more."""
     shown = counted(graph.number_of_nodes(), "concept") + ", " + counted(
         graph.number_of_edges(), "link")
     if height is None or natural > height:
