@@ -44,9 +44,11 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# PNG and PDF figures are drawn by cairo (CairoSVG loads Debian's libcairo2).
+# PNG and PDF figures are drawn by cairo (CairoSVG loads libcairo2): installed on Debian when
+# missing; elsewhere, install cairo with the system's package manager.
 cairo:
-	ldconfig -p | grep -q libcairo.so.2 || (apt-get update && apt-get install -y libcairo2)
+	ldconfig -p 2>/dev/null | grep -q libcairo.so.2 || ! command -v apt-get >/dev/null \
+		|| (apt-get update && apt-get install -y libcairo2)
 
 # The view tests drive Debian's Chromium (never a downloaded browser); CI runs as root.
 browser:
