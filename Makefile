@@ -7,11 +7,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_STORE := oxigraph:./demo-data
 
-.PHONY: install browser virtuoso demo test lint clean
+.PHONY: install cairo browser virtuoso demo test lint clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
+	$(MAKE) cairo
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
@@ -42,6 +43,12 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# PNG and PDF figures are drawn by cairo (CairoSVG loads libcairo2): installed on Debian when
+# missing; elsewhere, install cairo with the system's package manager.
+cairo:
+	ldconfig -p 2>/dev/null | grep -q libcairo.so.2 || ! command -v apt-get >/dev/null \
+		|| (apt-get update && apt-get install -y libcairo2)
 
 # The view tests drive Debian's Chromium (never a downloaded browser); CI runs as root.
 browser:

@@ -14,6 +14,7 @@ from api import problems, web
 from api.routes import (
     cmocs,
     concepts,
+    figures,
     linked_data,
     questions,
     reviews,
@@ -154,7 +155,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     app.state.settings = settings
     app.state.local_secret = local_secret
     for module in (reviews, cmocs, studies, sources, concepts, theories, questions, transfer,
-                   sparql, linked_data, views, tokens, shares):
+                   sparql, linked_data, views, figures, tokens, shares):
         app.include_router(module.router)
     app.include_router(shares.page)
     web.install(app, settings)

@@ -52,6 +52,16 @@ class Limits:
     shares_per_review: int = 100
     #: Days a share link may last.
     share_days: int = 365
+    #: Least width or height of a figure, in px.
+    figure_px_min: int = 200
+    #: Greatest width or height of a figure, in px.
+    figure_px_max: int = 10_000
+    #: Pixels (width × height) in one PNG figure.
+    figure_pixels: int = 25_000_000
+    #: Least text size of a figure, in px.
+    figure_font_min: int = 6
+    #: Greatest text size of a figure, in px.
+    figure_font_max: int = 48
 
 
 LIMITS = Limits()

@@ -86,6 +86,9 @@ def test_commands_that_read_work_beside_the_server(served: Served, tmp_path: Pat
     page = tmp_path / "ps.html"
     drawn = served.cmo("draw", "--review", "ps", "--out", str(page))
     assert drawn.returncode == 0 and page.stat().st_size > 1000, drawn.stderr
+    figure = tmp_path / "ps.png"
+    drawn = served.cmo("figure", "network", "--review", "ps", "--out", str(figure))
+    assert drawn.returncode == 0 and figure.read_bytes()[:4] == b"\x89PNG", drawn.stderr
     asked = served.cmo("query", "mechanisms", "--context", "delivery", "--review", "ps")
     assert asked.returncode == 0 and "(no rows)" not in asked.stdout, asked.stderr
     for args in (["reviews"], ["validate", "--review", "ps"], ["export", "--review", "ps"]):

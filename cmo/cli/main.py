@@ -17,6 +17,7 @@ import click
 
 from cmo.cli.concepts import concepts
 from cmo.cli.draw import draw
+from cmo.cli.figure import figure
 from cmo.cli.query import query
 from cmo.cli.reviews import export, import_files, reviews, stats, validate, visibility
 from cmo.cli.service import serve, token
@@ -61,8 +62,8 @@ def cli(ctx: click.Context, store: str | None) -> None:
     ctx.obj = Session(store)
 
 
-for command in (import_files, export, validate, stats, query, draw, serve, token, reviews,
-                concepts, visibility, source, quotes, share):
+for command in (import_files, export, validate, stats, query, draw, figure, serve, token,
+                reviews, concepts, visibility, source, quotes, share):
     cli.add_command(command)
 
 

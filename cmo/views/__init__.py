@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
 from cmo.review.reviews import get_review
 from cmo.store import Store
-from cmo.views.export import GRAPH_FORMATS, graph_bytes, plain_graph
+from cmo.views.export import GRAPH_FORMATS, graph_bytes, plain_graph, view_bytes
 from cmo.views.graph import ViewOptions, build_graph, mechanism_graph, view_title
 from cmo.views.page import page_html
 
@@ -69,9 +70,25 @@ class MechanismView:
         out.write_text(self.html(embed=embed), encoding="utf-8")
         return out
 
-    def export(self, fmt: str) -> bytes:
-        """The network as graphml, gexf or cyjs (Cytoscape JSON)."""
-        return graph_bytes(self.graph, fmt)
+    def export(self, fmt: str, **size: Any) -> bytes:
+        """The network as graphml, gexf or cyjs (Cytoscape JSON), or as an svg, png or pdf
+        figure (`size`: width, height, font_px, as for `to_svg`)."""
+        return view_bytes(self.graph, fmt, title=self.title, **size)
+
+    def to_svg(self, **size: Any) -> str:
+        """A static figure for a report: ``width`` px wide (default 1600), ``height`` px high
+        (default: as the drawing needs), text ``font_px`` (default: 7 pt at A4 width)."""
+        from cmo.views.figures import graph_svg
+
+        return graph_svg(self.graph, title=self.title, **size)
+
+    def to_png(self, **size: Any) -> bytes:
+        """The figure of `to_svg` as a PNG of that many pixels."""
+        return self.export("png", **size)
+
+    def to_pdf(self, **size: Any) -> bytes:
+        """The figure of `to_svg` as a one-page PDF."""
+        return self.export("pdf", **size)
 
 
 def _default_title(store: Store, review_id: str, options: ViewOptions) -> str:

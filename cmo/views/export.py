@@ -23,6 +23,7 @@ import networkx as nx
 from cmo.errors import Problem, UnsupportedFormat
 
 GRAPH_FORMATS = ("graphml", "gexf", "cyjs")
+FIGURE_FORMATS = ("svg", "png", "pdf")
 
 
 def _plain(attrs: dict[str, Any]) -> dict[str, Any]:
@@ -73,3 +74,16 @@ def _gexf_ready(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     for _, _, key, attrs in graph.edges(keys=True, data=True):
         attrs.setdefault("label", key)
     return graph
+
+
+def view_bytes(graph: nx.MultiDiGraph, fmt: str, *, title: str, **size: Any) -> bytes:
+    """The graph as one of `GRAPH_FORMATS`, or drawn as an svg, png or pdf figure (`size`:
+    width, height, font_px)."""
+    if fmt in FIGURE_FORMATS:
+        from cmo.views.figures import graph_svg, svg_bytes
+
+        return svg_bytes(graph_svg(graph, title=title, **size), fmt)
+    if fmt not in GRAPH_FORMATS:
+        raise UnsupportedFormat(f"Cannot export a view as {fmt!r}.", [Problem(
+            field="format", reason=f"use one of: {', '.join(GRAPH_FORMATS + FIGURE_FORMATS)}")])
+    return graph_bytes(graph, fmt)
