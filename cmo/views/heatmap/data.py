@@ -33,7 +33,7 @@ from cmo.model import ids
 from cmo.questions.engine import CmocFilter
 from cmo.questions.filters import check_theory
 from cmo.rdf.sparql import query_text
-from cmo.review.index import CmocFacts, ReviewIndex, review_indexes
+from cmo.review.index import CmocFacts, ReviewIndex, gc_paused, review_indexes
 from cmo.review.reviews import get_review
 from cmo.store import Store
 from cmo.views.graph import ViewOptions, view_title
@@ -208,6 +208,12 @@ def heatmap_data(store: Store, options: ViewOptions) -> HeatmapData:
     indexes = review_indexes(store, list(options.reviews) if options.reviews else None)
     check_theory(indexes, options.theory)
     under = context_subtrees(store, indexes, options)
+    with gc_paused():
+        return _heatmap(store, indexes, under, options)
+
+
+def _heatmap(store: Store, indexes: list[ReviewIndex], under: dict[str, set[str]] | None,
+             options: ViewOptions) -> HeatmapData:
     filters = CmocFilter(fired_only=options.fired_only, theory=options.theory)
     tallies: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
     owner: dict[str, ReviewIndex] = {}

@@ -72,6 +72,7 @@
       tr.appendChild(th);
     });
     thead.appendChild(tr);
+    var emptyCells = new Array(data.columns.length + 1).join("<td></td>");
     var byRow = {};
     data.cells.forEach(function (c, k) { (byRow[c[F.row]] = byRow[c[F.row]] || []).push(k); });
     data.rows.forEach(function (r, i) {
@@ -79,8 +80,9 @@
       th.scope = "row"; th.id = "hm-r" + i;
       th.style.paddingLeft = (8 + 16 * r.depth) + "px";
       row.appendChild(th);
-      var tds = [];
-      for (var j = 0; j < data.columns.length; j++) tds.push(row.appendChild(el("td")));
+      // Empty cells come from a fixed string (no data in it): far faster than one call each.
+      row.insertAdjacentHTML("beforeend", emptyCells);
+      var tds = row.children;
       (byRow[i] || []).forEach(function (k) {
         var c = data.cells[k], s = shadeOf(c[F.studies]), b = el("button", "hm-cell");
         b.type = "button";
@@ -89,7 +91,7 @@
         b.setAttribute("aria-label", cellName(c) + ": " + c[F.words]);
         b.appendChild(el("span", null, c[F.studies]));
         b.appendChild(bar(c));
-        tds[c[F.col]].appendChild(b);
+        tds[c[F.col] + 1].appendChild(b);
         buttons[k] = b;
       });
       tbody.appendChild(row);
@@ -242,5 +244,6 @@
   table();
   if (data.cells.length) { wire(); applyMin(data.min_studies); }
   select(null);
+  api.readyAt = performance.now();
   api.stable = true;
 })();
