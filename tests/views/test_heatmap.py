@@ -168,8 +168,8 @@ def test_heatmap_svg_legend_sits_outside_the_drawing(example_store: Store) -> No
     svg = heatmap_svg(example_store, ViewOptions(("peer-support",)), width=1200)
     root = DET.fromstring(svg)
     groups = {g.get("class"): g for g in root.iter(f"{SVG}g") if g.get("class")}
-    lowest_cell = max(float(r.get("y")) + float(r.get("height"))
-                      for r in groups["cells"].iter(f"{SVG}rect"))
+    rules = next(p for p in groups["cells"].iter(f"{SVG}path") if p.get("class") == "rules")
+    lowest_cell = max(float(y) for y in re.findall(r"M[\d.]+ ([\d.]+)H", rules.get("d")))
     legend_top = min(float(r.get("y")) for r in groups["legend"].iter(f"{SVG}rect"))
     assert legend_top > lowest_cell
     assert float(root.get("height")) > legend_top

@@ -168,6 +168,8 @@
       m.quotes.forEach(function (q) { panel.appendChild(quoteBlock(q)); });
     });
     panel.scrollTop = 0;
+    // The panel may have taken room from the grid (narrow windows): keep the cell in sight.
+    buttons[k].scrollIntoView({block: "nearest", inline: "nearest"});
   }
 
   function applyMin(n) {
