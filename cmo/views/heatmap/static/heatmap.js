@@ -43,14 +43,10 @@
   }
 
   function bar(c) {
-    var b = el("span", "hm-bar"), total = c[F.fired] + c[F.notFired];
-    [[c[F.fired], data.colours.fired], [c[F.notFired], data.colours.not_fired]].forEach(function (p) {
-      if (!p[0]) return;
-      var s = el("span");
-      s.style.background = p[1];
-      s.style.width = (100 * p[0] / total) + "%";
-      b.appendChild(s);
-    });
+    // One element per cell: the fired share dark, the rest red, as a hard-stop gradient.
+    var b = el("span", "hm-bar"), cut = 100 * c[F.fired] / (c[F.fired] + c[F.notFired]);
+    b.style.background = "linear-gradient(to right, " + data.colours.fired + " " + cut + "%, " +
+      data.colours.not_fired + " " + cut + "%)";
     return b;
   }
 
