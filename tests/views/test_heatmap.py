@@ -210,3 +210,12 @@ def test_heatmap_view_saves_page_and_figure(example_store: Store, tmp_path: Path
     assert view.save(tmp_path / "h.svg").read_text("utf-8").startswith("<svg")
     assert view.iframe().startswith("<iframe") and 'sandbox="allow-scripts"' in view.iframe()
     assert all(c.studies >= 2 for c in view.data.cells)
+
+
+@pytest.mark.parametrize(("width", "font_px"), [(0, 14), (-5, 14), (10**9, 14), (800, 0),
+                                                (800, float("nan")), (800, 1000)])
+def test_heatmap_svg_refuses_sizes_it_cannot_draw(example_store: Store, width: int,
+                                                   font_px: float) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        heatmap_svg(example_store, ViewOptions(("peer-support",)), width=width, font_px=font_px)
+    assert refused.value.problems[0].field in ("width", "font_px")

@@ -179,3 +179,11 @@ def test_heatmap_embed_has_no_toolbar(example_store: Store,
     assert not page.locator("#hm-panel").is_visible()
     page.locator("button.hm-cell").first.click()
     assert page.locator("#hm-panel").is_visible()
+
+
+def test_heatmap_with_no_cell_says_so(example_store: Store,
+                                      open_heatmap: Callable[..., Any]) -> None:
+    page = open_heatmap(heatmap_view_html(example_store, "peer-support", min_studies=10**6))
+    assert "No context and mechanism" in page.locator("#hm-scroll").text_content()
+    assert page.locator("button.hm-cell").count() == 0
+    assert page.errors == [] and page.blocked == []

@@ -23,6 +23,7 @@ import textwrap
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from cmo.errors import InvalidInput, Problem
 from cmo.store import Store
 from cmo.views.graph import ViewOptions
 from cmo.views.heatmap.data import (
@@ -34,6 +35,7 @@ from cmo.views.heatmap.data import (
     heatmap_data,
     shade_of,
 )
+from cmo.words import counted
 
 SVG_NS = "http://www.w3.org/2000/svg"
 FONT = "Helvetica, Arial, 'Liberation Sans', sans-serif"
@@ -112,15 +114,30 @@ def _lines(parent: ET.Element, lines: list[str], size: float, attrs: dict[str, s
         span.text = line + (" " if i < len(lines) - 1 else "")
 
 
+#: The sizes a figure may be asked for: pixels of width, and of the labels' font.
+WIDTHS, FONT_SIZES = (200, 20_000), (4.0, 72.0)
+
+
 def heatmap_svg(store: Store, options: ViewOptions, *, width: int = 1600,
                 font_px: float = 14) -> str:
-    """The heatmap `options` asks for as an SVG document `width` pixels wide (figure above)."""
+    """The heatmap `options` asks for as an SVG document `width` pixels wide (figure above);
+    InvalidInput for a width or font size outside `WIDTHS` or `FONT_SIZES`."""
+    _check_size(width, font_px)
     data = heatmap_data(store, options)
     return heatmap_svg_of(data, width=width, font_px=font_px)
 
 
+def _check_size(width: int, font_px: float) -> None:
+    for name, value, (low, high) in (("width", width, WIDTHS), ("font_px", font_px, FONT_SIZES)):
+        if not low <= value <= high:
+            raise InvalidInput(f"A heatmap figure's {name} must be from {low:g} to {high:g}, "
+                               f"not {value!r}.", [Problem(field=name, reason=f"use {low:g} to "
+                                                                              f"{high:g}")])
+
+
 def heatmap_svg_of(data: HeatmapData, *, width: int = 1600, font_px: float = 14) -> str:
     """`heatmap_svg` for data already computed."""
+    _check_size(width, font_px)
     f = _frame(data, width, font_px)
     root = ET.Element("svg", {"xmlns": SVG_NS, "width": str(width), "viewBox": "",
                               "font-family": FONT, "role": "img"})
@@ -132,7 +149,7 @@ def heatmap_svg_of(data: HeatmapData, *, width: int = 1600, font_px: float = 14)
                                           "fill": INK})
     y += (len(title) - 1) * 1.56 * font_px + 1.4 * font_px
     _text(root, f.margin, y, data.summary() + (
-        f" (at least {data.options.min_studies} studies each)"
+        f" (at least {counted(data.options.min_studies, 'study')} each)"
         if data.options.min_studies > 1 else ""), 0.9 * font_px, fill=MUTED)
     top = y + 0.8 * font_px
     if not data.cells:
