@@ -22,12 +22,11 @@ from __future__ import annotations
 
 import html
 import re
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from cmo.views.heatmap.data import FIRED_COLOUR, NOT_FIRED_COLOUR, HeatmapData
 from cmo.views.page import CSP, json_for_script
+from cmo.views.page import _static as static_text  # reads cmo/views/static/, checked inlinable
 
 #: A quote longer than this is cut (with an ellipsis) in the page; the figure has no quotes.
 QUOTE_CHARS = 1200
@@ -65,15 +64,6 @@ _TEMPLATE = """<!DOCTYPE html>
 _MARKER = re.compile(r"@[A-Z_]+@")
 
 
-@cache
-def _static(name: str) -> str:
-    text = resources.files("cmo.views.heatmap").joinpath("static", name).read_text("utf-8")
-    lowered = text.lower()
-    if "</script" in lowered or "</style" in lowered or "<!--" in lowered:
-        raise RuntimeError(f"cmo/views/heatmap/static/{name} cannot be inlined as it is")
-    return text
-
-
 def _cut(text: str) -> str:
     return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS - 1] + "\u2026"
 
@@ -105,7 +95,8 @@ def heatmap_page(data: HeatmapData, *, title: str | None = None, embed: bool = F
     """The whole page for `data`: full (header, toolbar) or for an iframe (`embed`)."""
     content = page_data(data, title)
     parts = {"@CSP@": CSP, "@TITLE@": html.escape(content["title"]),
-             "@BODY_CLASS@": "hm-embed" if embed else "hm-full", "@CSS@": _static("heatmap.css"),
-             "@JS@": _static("heatmap.js"), "@DATA@": json_for_script(content)}
+             "@BODY_CLASS@": "hm-embed" if embed else "hm-full",
+             "@CSS@": static_text("heatmap.css"), "@JS@": static_text("heatmap.js"),
+             "@DATA@": json_for_script(content)}
     # One pass: text put in is never searched again for markers.
     return _MARKER.sub(lambda m: parts[m.group(0)], _TEMPLATE)
