@@ -219,3 +219,20 @@ def test_heatmap_svg_refuses_sizes_it_cannot_draw(example_store: Store, width: i
     with pytest.raises(InvalidInput) as refused:
         heatmap_svg(example_store, ViewOptions(("peer-support",)), width=width, font_px=font_px)
     assert refused.value.problems[0].field in ("width", "font_px")
+
+
+def test_heatmap_rows_survive_two_parents_and_a_cycle() -> None:
+    from cmo.review.index import ReviewIndex
+    from cmo.views.heatmap.data import _rows
+
+    names = ["rural", "remote", "farms", "loop a", "loop b", "island"]
+    index = ReviewIndex("r", None, kind=dict.fromkeys(names, "context"),
+                        label={n: n for n in names},
+                        broader={"farms": ["rural", "remote"], "loop a": ["loop b"],
+                                 "loop b": ["loop a"], "remote": [], "rural": [],
+                                 "island": []})
+    rows = _rows([index], {"farms", "loop a", "island"}, None)
+    # farms is shown once, under the first of its broader contexts; rural holds nothing.
+    assert [(r.label, r.depth) for r in rows] == [
+        ("island", 0), ("remote", 0), ("farms", 1), ("loop a", 0), ("loop b", 1)]
+    assert [r.has_cells for r in rows] == [True, False, True, True, False]

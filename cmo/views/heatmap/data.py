@@ -256,37 +256,52 @@ def _rows(indexes: Sequence[ReviewIndex], shown: set[str],
     placed: set[str] = set()
     for index in indexes:
         mine = {c for c in shown if c in index.kind and c not in placed}
-        if not mine:
+        if mine:
+            allowed = None if under is None else under.get(index.review_id, set())
+            parent_of = _parents(index, mine, allowed)
+            rows += _depth_first(index, parent_of, mine, placed)
+    return rows
+
+
+def _parents(index: ReviewIndex, mine: set[str],
+             allowed: set[str] | None) -> dict[str, str | None]:
+    """Each shown context and its broader ones, up to the top, with the one broader context
+    that holds it (the first by label: a concept with two is shown once, under one)."""
+    parent_of: dict[str, str | None] = {}
+    todo = list(mine)
+    while todo:
+        c = todo.pop()
+        if c in parent_of:
             continue
-        allowed = None if under is None else under.get(index.review_id, set())
-        needed = set(mine)
-        todo = list(mine)
-        while todo:
-            for parent in index.broader.get(todo.pop(), ()):
-                if parent not in needed and (allowed is None or parent in allowed) \
-                        and index.kind.get(parent) == "context":
-                    needed.add(parent)
-                    todo.append(parent)
-        parent_of = {c: next((p for p in sorted(index.broader.get(c, ()),
-                                                key=lambda p: _label_key(index, p))
-                              if p in needed), None) for c in needed}
-        children: dict[str | None, list[str]] = defaultdict(list)
-        for c, p in parent_of.items():
-            children[p].append(c)
-        # Roots first; concepts on a cycle of skos:broader have no root and are listed after.
-        order = [*sorted(children[None], key=lambda c: _label_key(index, c)),
-                 *sorted(needed, key=lambda c: _label_key(index, c))]
-        for root in order:
-            stack = [(root, 0)]
-            while stack:
-                iri, depth = stack.pop()
-                if iri in placed:
-                    continue
-                placed.add(iri)
-                rows.append(HeatmapRow(iri, index.label.get(iri, iri), index.review_id, depth,
-                                       parent_of[iri] if depth else None, iri in mine))
-                stack.extend((c, depth + 1) for c in sorted(
-                    children[iri], key=lambda c: _label_key(index, c), reverse=True))
+        parent_of[c] = p = next((p for p in sorted(index.broader.get(c, ()),
+                                                   key=lambda p: _label_key(index, p))
+                                 if index.kind.get(p) == "context"
+                                 and (allowed is None or p in allowed)), None)
+        if p is not None:
+            todo.append(p)
+    return parent_of
+
+
+def _depth_first(index: ReviewIndex, parent_of: dict[str, str | None], mine: set[str],
+                 placed: set[str]) -> list[HeatmapRow]:
+    """The rows in order: each broader context, then its narrower ones, by label."""
+    children: dict[str | None, list[str]] = defaultdict(list)
+    for c, p in parent_of.items():
+        children[p].append(c)
+    rows = []
+    # Roots first; concepts on a cycle of skos:broader have no root and are listed after.
+    for root in [*sorted(children[None], key=lambda c: _label_key(index, c)),
+                 *sorted(parent_of, key=lambda c: _label_key(index, c))]:
+        stack = [(root, 0)]
+        while stack:
+            iri, depth = stack.pop()
+            if iri in placed:
+                continue
+            placed.add(iri)
+            rows.append(HeatmapRow(iri, index.label.get(iri, iri), index.review_id, depth,
+                                   parent_of[iri] if depth else None, iri in mine))
+            stack.extend((c, depth + 1) for c in sorted(
+                children[iri], key=lambda c: _label_key(index, c), reverse=True))
     return rows
 
 
