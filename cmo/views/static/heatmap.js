@@ -156,10 +156,17 @@
       var tag = el("span", m.fired ? "hm-tag" : "hm-tag hm-no", m.fired ? "fired" : "did not fire");
       h.appendChild(tag);
       panel.appendChild(h);
-      var facts = [m.studies.length ? "Studies: " + m.studies.join("; ") : "No study recorded"];
-      if (m.direction) facts.push("outcome " + m.direction);
-      if (data.reviews > 1) facts.push("review " + m.review);
-      panel.appendChild(el("p", "hm-muted", facts.join(" \u00b7 ")));
+      var facts = el("p", "hm-muted", m.studies.length ? "Studies: " : "No study recorded");
+      m.studies.forEach(function (key, j) {
+        // A study's title, where recorded, shows on hover over its key.
+        var s = facts.appendChild(el("span", null, key + (j < m.studies.length - 1 ? "; " : "")));
+        if (data.study_titles[key]) s.title = data.study_titles[key];
+      });
+      var more = [];
+      if (m.direction) more.push("outcome " + m.direction);
+      if (data.reviews > 1) more.push("review " + m.review);
+      if (more.length) facts.appendChild(document.createTextNode(" \u00b7 " + more.join(" \u00b7 ")));
+      panel.appendChild(facts);
       if (!m.quotes.length) panel.appendChild(el("p", "hm-muted", "No quote recorded."));
       m.quotes.forEach(function (q) { panel.appendChild(quoteBlock(q)); });
     });
