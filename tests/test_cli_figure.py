@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import struct
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -38,6 +39,10 @@ def test_figure_writes_the_asked_format(example_url: str, tmp_path: Path, kind: 
     else:
         assert len(pypdf.PdfReader(out).pages) == 1
     assert [p.name for p in tmp_path.iterdir()] == [name]  # no temporary file left behind
+    # A figure is made to be shared: it gets the umask's mode, not the temporary file's 0600.
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 @pytest.mark.parametrize("bad", [

@@ -72,7 +72,12 @@ def _option(field: str) -> str:
 def _write_whole(path: Path, data: bytes) -> None:
     """`data` to `path`, through a temporary file in the same folder."""
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    # mkstemp makes the file private; a figure is made to be shared, so it gets the mode any
+    # new file of the user's would (0644 under the usual umask).
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(temp, path)

@@ -32,7 +32,7 @@ from cmo.review.validation import validate_review
 
 if TYPE_CHECKING:
     from cmo.graph.knowledge_graph import KnowledgeGraph
-    from cmo.views import MechanismView
+    from cmo.views import HeatmapView, MechanismView
 
 #: What `ReviewGraph.export` writes: RDF, the extraction sheet, the mechanism network.
 GRAPH_FORMATS = ("graphml", "gexf", "cyjs")
@@ -148,6 +148,25 @@ class ReviewGraph(OfReview):
         return MechanismView(self._store, self.review_id, context=context, theory=theory,
                              min_studies=min_studies, fired_only=fired_only, chains=chains,
                              title=title, height=height)
+
+    def heatmap(self, *, context: str | None = None, theory: str | None = None,
+                min_studies: int = 1, fired_only: bool = False, title: str | None = None,
+                height: str = "640px") -> HeatmapView:
+        """The review's context × mechanism heatmap: inline in a notebook, `.save("h.html")`
+        as one self-contained page, `.save("h.svg")` or `.to_svg()` as a figure.
+
+        >>> import cmo
+        >>> review = cmo.open("memory:").reviews.create(id="ps", title="Peer support")
+        >>> _ = review.cmocs.create(studies=["S"], contexts=["rural"], mechanism="trust",
+        ...                         outcomes=["uptake"], mechanism_fired=False)
+        >>> review.heatmap().data.cells[0].words()
+        '1 study; 1 CMOc did not fire'
+        """
+        from cmo.views import HeatmapView
+
+        return HeatmapView(self._store, self.review_id, context=context, theory=theory,
+                           min_studies=min_studies, fired_only=fired_only, title=title,
+                           height=height)
 
     def __repr__(self) -> str:
         return f"<ReviewGraph {self.review_id!r} in {self.kg.url}>"

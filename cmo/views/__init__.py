@@ -32,10 +32,12 @@ from cmo.review.reviews import get_review
 from cmo.store import Store
 from cmo.views.export import GRAPH_FORMATS, graph_bytes, plain_graph, view_bytes
 from cmo.views.graph import ViewOptions, build_graph, mechanism_graph, view_title
+from cmo.views.heatmap import HeatmapData, HeatmapView, heatmap_data, heatmap_svg, heatmap_view_html
 from cmo.views.page import page_html
 
 __all__ = ["GRAPH_FORMATS", "MechanismView", "ViewOptions", "build_graph", "graph_bytes",
            "mechanism_graph", "mechanism_view_html", "plain_graph"]
+__all__ += ["HeatmapData", "HeatmapView", "heatmap_data", "heatmap_svg", "heatmap_view_html"]
 
 
 class MechanismView:

@@ -1,0 +1,74 @@
+"""`HeatmapView`: a review's context × mechanism heatmap, ready to show or to print.
+
+>>> import cmo
+>>> kg = cmo.open("memory:")
+>>> _ = kg.reviews.create(id="r", title="R").cmocs.create(id="c1", studies=["S 2020"],
+...     contexts=["rural"], mechanism="trust", outcomes=["uptake"])
+>>> view = HeatmapView(kg.store, "r")
+>>> [(c.studies, c.fired, c.not_fired) for c in view.data.cells]
+[(1, 1, 0)]
+>>> view.html().startswith("<!DOCTYPE html>"), view.to_svg(width=800).startswith("<svg")
+(True, True)
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from cmo.store import Store
+from cmo.views.graph import ViewOptions
+from cmo.views.heatmap.data import HeatmapData, heatmap_data
+from cmo.views.heatmap.figure import heatmap_svg_of
+from cmo.views.heatmap.webpage import heatmap_page
+
+
+class HeatmapView:
+    """Contexts (grouped by hierarchy) × mechanisms: in a notebook, a file, or a report."""
+
+    def __init__(self, store: Store, review_id: str, *, context: str | None = None,
+                 theory: str | None = None, min_studies: int = 1, fired_only: bool = False,
+                 title: str | None = None, height: str = "640px") -> None:
+        self.options = ViewOptions((review_id,), context, theory, min_studies, fired_only)
+        self.data: HeatmapData = heatmap_data(store, self.options)
+        self.title = title or self.data.title
+        self.height = height
+
+    def html(self, *, embed: bool = False) -> str:
+        """The self-contained interactive page (for an iframe with `embed`)."""
+        return heatmap_page(self.data, title=self.title, embed=embed)
+
+    def to_svg(self, *, width: int = 1600, font_px: float = 14) -> str:
+        """The static figure, `width` pixels wide."""
+        return heatmap_svg_of(self.data, width=width, font_px=font_px)
+
+    def iframe(self) -> str:
+        """An ``<iframe srcdoc=…>`` holding the embed page: one tag to paste into HTML."""
+        return (f'<iframe title="{html.escape(self.title)}" sandbox="allow-scripts" '
+                f'style="width:100%;height:{html.escape(self.height)};border:1px solid #d0d7de" '
+                f'srcdoc="{html.escape(self.html(embed=True), quote=True)}"></iframe>')
+
+    def _repr_html_(self) -> str:
+        """Jupyter and Quarto show the heatmap in a sandboxed iframe."""
+        return self.iframe()
+
+    def save(self, path: str | Path, *, embed: bool = False) -> Path:
+        """Write the page (or the SVG figure, for a ``.svg`` path) to `path` (UTF-8)."""
+        out = Path(path)
+        text = self.to_svg() if out.suffix.lower() == ".svg" else self.html(embed=embed)
+        out.write_text(text, encoding="utf-8")
+        return out
+
+
+def heatmap_view_html(store: Store, review_id: str, *, context: str | None = None,
+                      theory: str | None = None, min_studies: int = 1, fired_only: bool = False,
+                      embed: bool = False, title: str | None = None) -> str:
+    """The heatmap of a review as one HTML page (``embed=True``: for an iframe).
+
+    This is what ``GET /reviews/{id}/views/heatmap`` serves. An unknown review or context
+    raises `cmo.NotFound` (`cmo.UnknownConcept` for a context); an unknown theory or
+    ``min_studies < 1`` raises `cmo.InvalidInput` (`UnknownValue`, with the closest theories).
+    """
+    view = HeatmapView(store, review_id, context=context, theory=theory,
+                       min_studies=min_studies, fired_only=fired_only, title=title)
+    return view.html(embed=embed)
