@@ -48,6 +48,8 @@ class Limits:
     unpacked_bytes: int = 200 * 1024 * 1024
     #: How many times its packed size a part of an XLSX or Word file over 1 MiB may unpack to.
     unpacked_ratio: int = 100
+    #: Files in one REFI-QDA project (.qdpx): its sources, notes and project.qde.
+    archive_entries: int = 10_000
 
 
 LIMITS = Limits()
