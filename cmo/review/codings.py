@@ -18,6 +18,7 @@ from cmo.model.records import ConceptKind, Evidence
 from cmo.rdf.anchors import anchor_triples, read_anchor
 from cmo.rdf.mapping import KIND_CLASS, Description, P, describe
 from cmo.rdf.sparql import query_text
+from cmo.review.cmocs import list_cmocs
 from cmo.review.reviews import review_exists
 from cmo.store import Store
 
@@ -44,8 +45,7 @@ class Coding(BaseModel):
         default_factory=dict, description="concept labels by kind (and `resource` texts)")
     note: str | None = None
     coder: str | None = None
-    assigned: bool = Field(default=False, description="whether a CMOc uses it yet (never, "
-                           "for now: a passage becomes evidence when it joins one)")
+    assigned: bool = Field(default=False, description="whether it is a quote of a CMOc")
 
 
 def coding_iri(review_id: str, guid: str) -> str:
@@ -108,12 +108,27 @@ def _coding(desc: Description, iri: str) -> Coding:
         **read_anchor(desc, d, id_of)})
 
 
-def list_codings(store: Store, review_id: str) -> list[Coding]:
-    """The review's coded passages not yet in a CMOc, by source and place. (Every stored
-    coding is unassigned: a passage that joins a CMOc becomes its evidence.)"""
+def _assigned(store: Store, review_id: str) -> list[Coding]:
+    """The anchored quotes of the review's CMOcs, as codings to their CMOc's concepts."""
+    out = []
+    for c in list_cmocs(store, review_id):
+        codes = {"context": c.contexts, "mechanism": [c.mechanism], "outcome": c.outcomes,
+                 **({"resource": [c.resource]} if c.resource else {})}
+        out += [Coding(id=f"{c.id}/evidence/{n}", quote=e.quote, page=e.page, study=e.study,
+                       source=e.source, start=e.start, end=e.end, codes=codes,
+                       note=None, coder=c.reviewer, assigned=True)
+                for n, e in enumerate(c.evidence, start=1) if e.anchored]
+    return out
+
+
+def list_codings(store: Store, review_id: str, *, unassigned: bool = True) -> list[Coding]:
+    """The review's coded passages not yet in a CMOc (`unassigned`), or also the anchored
+    quotes of its CMOcs (coded to their CMOc's concepts), by source and place."""
     if not review_exists(store, review_id):
         raise NotFound(f"No review {review_id!r}.")
     desc = describe(store.construct(query_text("codings"), graphs=[ids.review_iri(review_id)]))
     found = [_coding(desc, iri) for iri, d in desc.items()
              if CODING.value in {t.value for t in d.get(P.type.value, [])}]
+    if not unassigned:
+        found += _assigned(store, review_id)
     return sorted(found, key=lambda c: (c.source or "", c.start or 0, c.id))

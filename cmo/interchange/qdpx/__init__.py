@@ -6,7 +6,9 @@ REFI-QDA 1.0 schema (`project`), codes mapped to concept kinds (`codes`), positi
 (`offsets`, `texts`) and passages grouped into CMOcs (`assemble`). See `docs/refi-qda.md`.
 """
 
+from cmo.interchange.qdpx.assemble import parse_assemble
 from cmo.interchange.qdpx.codes import read_code_map
+from cmo.interchange.qdpx.exporter import export_qdpx
 from cmo.interchange.qdpx.importer import QdpxOptions, import_qdpx
 
-__all__ = ["QdpxOptions", "import_qdpx", "read_code_map"]
+__all__ = ["QdpxOptions", "export_qdpx", "import_qdpx", "parse_assemble", "read_code_map"]

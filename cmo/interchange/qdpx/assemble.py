@@ -26,6 +26,21 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from cmo.errors import InvalidInput, Problem
+
+
+def parse_assemble(text: str) -> int:
+    """The window of an `--assemble` option: ``window=N`` with N a whole number of characters.
+
+    >>> parse_assemble("window=300")
+    300
+    """
+    key, _, value = text.partition("=")
+    if key.strip().lower() != "window" or not value.strip().isdigit():
+        raise InvalidInput(f"Cannot assemble by {text!r}.", [Problem(
+            field="assemble", reason="write window=N, N characters between coded passages")])
+    return int(value)
+
 
 @dataclass
 class Passage:
