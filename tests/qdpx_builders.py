@@ -6,6 +6,7 @@ import io
 import uuid
 import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 NS = "urn:QDA-XML:project:1.0"
@@ -134,3 +135,22 @@ def project(*, origin: str = "NVivo 14", codes: dict[str, object] | None = None,
         for path, data in parts.items():
             zf.writestr(path, data)
     return out.getvalue()
+
+
+XSD = Path(__file__).parent / "data" / "refi-qda" / "Project.xsd"
+
+
+def valid_project(data: bytes) -> bytes:
+    """The project.qde of an exported .qdpx, after checking it against the REFI-QDA schema
+    shipped with the tests (not the package's copy) and that every internal source is there."""
+    from lxml import etree
+
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    qde = zf.read("project.qde")
+    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    root = etree.fromstring(qde)
+    assert schema.validate(root), schema.error_log
+    names = set(zf.namelist())
+    for path in root.xpath("//@plainTextPath"):
+        assert "Sources/" + str(path).removeprefix("internal://") in names, path
+    return qde

@@ -82,7 +82,8 @@ def _check_sizes(name: str, infos: list[zipfile.ZipInfo]) -> None:
     if len(infos) > LIMITS.archive_entries:
         raise LimitExceeded(f"{name} holds {len(infos)} files; nothing was imported.",
                             "archive_entries", LIMITS.archive_entries,
-                            [Problem(f"more than {LIMITS.archive_entries} files", file=name)])
+                            [Problem(f"more than {LIMITS.archive_entries} files (archive_entries)",
+                                     file=name)])
     total = sum(i.file_size for i in infos)
     packed = [i for i in infos if i.file_size > _RATIO_FLOOR
               and i.file_size > LIMITS.unpacked_ratio * max(i.compress_size, 1)]

@@ -1,8 +1,9 @@
 """Which codes of a REFI-QDA code book become which concepts.
 
 A code under a top-level code named Context, Mechanism, Resource or Outcome (any case, singular
-or plural: "contexts", "MECHANISM") becomes a concept of that kind; its children become
-narrower concepts (`skos:broader`), so the hierarchy below the top-level code is kept. A map
+or plural: "contexts", "MECHANISM"; also Intervention and Actor) becomes a concept of that
+kind; its children become narrower concepts (`skos:broader`), so the hierarchy below the
+top-level code is kept. A map
 (`--map codes.csv`, columns `code_path` and `kind`) names other codes: `code_path` is the
 names from the top of the code book joined by `/` ("Themes/Trust"), compared in any case and
 spacing, and `kind` is context, mechanism, resource or outcome (or intervention, actor); the
@@ -26,8 +27,8 @@ from cmo.interchange.tables import read_csv
 from cmo.model import ids
 
 KINDS = ("context", "mechanism", "resource", "outcome", "intervention", "actor")
-_ROOTS = {f"{k}{s}": k for k in ("context", "mechanism", "resource", "outcome")
-          for s in ("", "s")}
+_ROOTS = {f"{k}{s}": k for k in ("context", "mechanism", "resource", "outcome",
+                                 "intervention", "actor") for s in ("", "s")}
 
 
 def _key(path: str) -> str:

@@ -206,24 +206,8 @@ class _Plan:
         for g in group.guids:
             for kind, labels in self.passages[g].codes.items():
                 merged[kind] += [x for x in labels if x not in merged[kind]]
-        fields: dict[str, object] = {}
-        rest = []
-        for line in "\n".join(notes).splitlines():
-            m = _FIELD.match(line.strip())
-            if m is None:
-                rest.append(line)
-                continue
-            key, value = m.group(1).lower(), m.group(2).strip()
-            if key == "fired" and value.lower() in _FIRED:
-                fields["mechanism_fired"] = _FIRED[value.lower()]
-            elif key == "direction" and value:
-                fields["outcome_direction"] = value
-            elif key == "confidence" and value:
-                fields["confidence"] = value
-            elif key == "leads to":
-                fields["leads_to"] = [v.strip() for v in value.split(";") if v.strip()]
+        fields, text = _fields("\n".join(notes))
         memos = [d for g in group.guids if (d := self._memo(g))]
-        text = "\n".join(rest).strip()
         text = "\n\n".join([*([text] if text else []), *memos])
         first = self.selection[group.guids[0]]
         return validated(CMOConfiguration, {
@@ -288,6 +272,31 @@ class _Plan:
         for guid in self.passages:
             if guid not in used:
                 self.coding(guid, notes)
+
+
+def _fields(note: str) -> tuple[dict[str, object], str]:
+    """The CMOc fields a Link's note opens with (`fired:`, `direction:`, `confidence:`,
+    `leads to:` lines, as realist-kg writes them), and the rest of the note.
+
+    >>> _fields("fired: no\\nconfidence: high\\n\\nfired: in notes, a note")
+    ({'mechanism_fired': False, 'confidence': 'high'}, 'fired: in notes, a note')
+    """
+    fields: dict[str, object] = {}
+    lines = note.splitlines()
+    while lines and (m := _FIELD.match(lines[0].strip())):
+        key, value = m.group(1).lower(), m.group(2).strip()
+        if key == "fired" and value.lower() in _FIRED:
+            fields["mechanism_fired"] = _FIRED[value.lower()]
+        elif key == "direction" and value.isidentifier():
+            fields["outcome_direction"] = value
+        elif key == "confidence" and value.isidentifier():
+            fields["confidence"] = value
+        elif key == "leads to" and all(ids.is_id(v.strip()) for v in value.split(";")):
+            fields["leads_to"] = [v.strip() for v in value.split(";")]
+        else:
+            break
+        lines.pop(0)
+    return fields, "\n".join(lines).strip()
 
 
 class _Refs:

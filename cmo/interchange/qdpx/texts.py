@@ -105,8 +105,4 @@ def _place(text: SourceText, raw: str, span: tuple[int, int], found: dict[int, i
                                    f"{raw[a:b][:60]!r} not found", field="PlainTextSelection",
                                    file=name)])
         start, end = hit
-    while start < end and text.text[start].isspace():
-        start += 1
-    while end > start and text.text[end - 1].isspace():
-        end -= 1
     return text.place(start, end) if start < end else None
