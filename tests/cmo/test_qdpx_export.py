@@ -99,8 +99,8 @@ def test_export_is_valid_and_keeps_codings_and_users(tmp_path: object) -> None:
 
 
 def test_export_empty_review_is_valid(store: Store) -> None:
-    from cmo.review.reviews import create_review
     from cmo.model.records import Review
+    from cmo.review.reviews import create_review
 
     create_review(store, Review(id="empty", title="Nothing yet"))
     valid_project(export_qdpx(store, "empty"))
