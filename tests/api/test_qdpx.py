@@ -16,7 +16,8 @@ DATA = project(origin="NVivo 14", codes={"Context": {"rural": {}}, "Mechanism": 
                                          "Outcomes": {"kept feeding": {}}, "Themes": {"x": {}}},
                sources=[Src("Lee 2019.txt", TEXT, [
                    Sel("a", 0, 13, ["rural"]), Sel("b", 14, 33, ["trust"]),
-                   Sel("c", 46, 58, ["kept feeding"]), Sel("d", TEXT.index("Friends"), TEXT.index("Friends") + 7, ["rural"])])])
+                   Sel("c", 46, 58, ["kept feeding"]),
+                   Sel("d", TEXT.index("Friends"), TEXT.index("Friends") + 7, ["rural"])])])
 
 
 @pytest.fixture(scope="module")
