@@ -173,3 +173,15 @@ def test_importing_the_same_project_twice_is_refused_naming_the_source(mem: Stor
     import_file(mem, "r", "p.qdpx", data)
     with pytest.raises(Exception, match=gid("src:Interview 1.txt").lower()):
         import_file(mem, "r", "p.qdpx", data)
+
+
+def test_fast_path_writes_the_part_a_quote_supports() -> None:
+    from cmo.model.records import CMOConfiguration
+    from cmo.rdf.mapping import MintedRefs, cmoc_triples
+    from cmo.rdf.ntriples import NTriples, cmoc_ntriples
+
+    cmoc = CMOConfiguration(id="c1", studies=["S"], contexts=["a"], mechanism="b",
+                            outcomes=["c"], evidence=[{"quote": "q", "part": "mechanism"}])
+    text = NTriples()
+    cmoc_ntriples(text, "r", cmoc, MintedRefs("r"))
+    assert set(text.triples()) == set(cmoc_triples("r", cmoc, MintedRefs("r")))

@@ -47,7 +47,8 @@ from cmo.model.records import (
     Study,
     validated,
 )
-from cmo.rdf.mapping import P, cmoc_triples, concept_triples, review_triples, study_triples
+from cmo.rdf.mapping import P, concept_triples, review_triples, study_triples
+from cmo.rdf.ntriples import NTriples, cmoc_ntriples
 from cmo.review.codings import coding_triples
 from cmo.review.names import ReviewNames
 from cmo.review.new_concepts import created, near_duplicate_warnings
@@ -104,6 +105,7 @@ class _Plan:
         self.selection: dict[str, Selection] = {}
         self.cmocs = 0
         self.codings = 0
+        self.cmoc_text = NTriples()  # the CMOcs' triples, as N-Triples text (a big import's)
 
     def note_text(self, refs: list[str], archive_text: dict[str, str]) -> list[str]:
         return [t for r in refs if (t := archive_text.get(r, ""))]
@@ -267,7 +269,7 @@ class _Plan:
                 cmoc.leads_to = [x for x in cmoc.leads_to if x in ids_made]
         refs = _Refs(self.names, {c.id: ids.cmoc_iri(self.review_id, c.id) for c in made})
         for cmoc in made:
-            self.triples += cmoc_triples(self.review_id, cmoc, refs)
+            cmoc_ntriples(self.cmoc_text, self.review_id, cmoc, refs)
         self.cmocs = len(made)
         for guid in self.passages:
             if guid not in used:
@@ -356,8 +358,8 @@ def import_qdpx(store: Store, review_id: str, name: str, data: bytes,
         triples = review_triples(Review(id=review_id, title=title,
                                         created=datetime.now(UTC))) + triples
     if not check:
-        add_triples(store, review_id, triples)
-    report.triples = len(triples)
+        add_triples(store, review_id, triples, ntriples=plan.cmoc_text)
+    report.triples = len(triples) + plan.cmoc_text.count
     report.studies = len(plan.names.new_studies)
     report.sources = len(texts)
     report.codings = plan.codings

@@ -23,13 +23,17 @@ normalised text instead, nearest the place the marks suggest.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import accumulate
+from operator import add
 
 from cmo.sources.normalise import MatchText, normalise, normalise_quote
 
 _MARK = "\ue000"  # a private-use character: NFC leaves it, no tool writes it in prose
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_CRLF = re.compile("\r\n")
 
 
 @dataclass(frozen=True)
@@ -51,19 +55,23 @@ class Counting:
 
     def units(self, raw: str) -> list[int]:
         """For each code point of `raw` (and its end), the unit it starts at."""
-        if not self.utf16 and not (self.crlf_as_one and "\r\n" in raw):
+        shifts = [(m.end(), 1) for m in _ASTRAL.finditer(raw)] if self.utf16 else []
+        if self.crlf_as_one:
+            shifts += [(m.start() + 1, -1) for m in _CRLF.finditer(raw)]
+        if not shifts:
             return list(range(len(raw) + 1))
-        widths = [0] + [
-            0 if self.crlf_as_one and ch == "\r" and raw[i + 1:i + 2] == "\n"
-            else 2 if self.utf16 and ord(ch) > 0xFFFF else 1
-            for i, ch in enumerate(raw)]
-        return list(accumulate(widths))
+        extra = [0] * (len(raw) + 1)
+        for at, by in shifts:
+            extra[at] += by
+        return list(map(add, range(len(raw) + 1), accumulate(extra)))
 
-    def code_point(self, units: list[int], position: int) -> int | None:
-        """The code point of `raw` a unit position names; None past its end."""
+    def code_point(self, units: list[int], position: int, raw: str) -> int | None:
+        """The code point of `raw` a unit position names (one between a CR and its LF is
+        taken as the CR's); None past the end."""
         if position < 0 or position > units[-1]:
             return None
-        return bisect_left(units, position)
+        at = bisect_left(units, position)
+        return at - 1 if 0 < at < len(raw) and raw[at] == "\n" and raw[at - 1] == "\r" else at
 
 
 def normalised_positions(raw: str, points: list[int]) -> tuple[str, dict[int, int] | None]:
@@ -76,11 +84,10 @@ def normalised_positions(raw: str, points: list[int]) -> tuple[str, dict[int, in
     out = normalise(marked)
     if out.replace(_MARK, "") != text or out.count(_MARK) != len(wanted):
         return text, None
-    found, seen = {}, 0
-    for i, ch in enumerate(out):
-        if ch == _MARK:
-            found[wanted[seen]] = i - seen
-            seen += 1
+    found, at = {}, -1
+    for seen, point in enumerate(wanted):
+        at = out.find(_MARK, at + 1)
+        found[point] = at - seen
     return text, found
 
 

@@ -16,6 +16,7 @@ from cmo.errors import InvalidInput, NoText, ParseError, Problem
 from cmo.interchange.qdpx.archive import Archive
 from cmo.interchange.qdpx.offsets import Counting, look_up, normalised_positions
 from cmo.interchange.qdpx.project import Selection, TextDoc
+from cmo.limits import LIMITS
 from cmo.sources.extract import Extracted, clean_file_name, extract
 from cmo.sources.matching import Place, SourceText
 from cmo.sources.normalise import PAGE_BREAK
@@ -60,7 +61,8 @@ def read_text(archive: Archive, doc: TextDoc, counting: Counting) -> Text:
     spans: dict[str, tuple[int, int]] = {}
     problems = []
     for sel in doc.selections:
-        a, b = counting.code_point(units, sel.start), counting.code_point(units, sel.end)
+        a = counting.code_point(units, sel.start, raw)
+        b = counting.code_point(units, sel.end, raw)
         if a is None or b is None or a >= b:
             problems.append(Problem(
                 f"selection {sel.guid}: {sel.start}-{sel.end} is outside the text of source "
@@ -72,13 +74,16 @@ def read_text(archive: Archive, doc: TextDoc, counting: Counting) -> Text:
         raise InvalidInput(f"{archive.name}: {len(problems)} selection(s) outside their "
                            "source's text; nothing was imported.", problems)
     canonical, found = normalised_positions(raw, [p for s in spans.values() for p in s])
-    try:
-        extracted = extract(clean_file_name(doc.name) + ".txt", canonical.encode("utf-8"))
-    except NoText as exc:
-        raise NoText(f"source {doc.guid} ({doc.name}): {exc.summary}", exc.problems) from None
-    joined = PAGE_BREAK.join(extracted.pages)
-    if joined != canonical:
-        found = None
+    if 0 < len(canonical) <= LIMITS.literal_chars:  # one page: no need to cut it
+        extracted = Extracted(doc.name, _PLAIN, [canonical])
+    else:
+        try:
+            extracted = extract(clean_file_name(doc.name) + ".txt", canonical.encode("utf-8"))
+        except NoText as exc:
+            raise NoText(f"source {doc.guid} ({doc.name}): {exc.summary}",
+                         exc.problems) from None
+        if PAGE_BREAK.join(extracted.pages) != canonical:
+            found = None
     sha = hashlib.sha256(data).hexdigest()
     source_id = hashlib.sha256(data + doc.guid.encode()).hexdigest()[:12]
     text = SourceText(source_id, extracted.pages)
