@@ -38,7 +38,9 @@ from cmo.interchange.qdpx.project import NS, XSD
 from cmo.store import open_store
 
 _Q = "{" + NS + "}"
-WORDS = ["mothers", "peers", "support", "trust", "visits", "ward", "home", "feeding", "help", "rural", "town", "staff", "calls", "friends", "family", "nurse", "group", "advice", "time", "confidence"]
+WORDS = ("mothers", "peers", "support", "trust", "visits", "ward", "home", "feeding", "help",
+         "rural", "town", "staff", "calls", "friends", "family", "nurse", "group", "advice",
+         "time", "confidence")
 
 
 def _guid(rng: random.Random) -> str:
