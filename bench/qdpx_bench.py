@@ -9,7 +9,8 @@ codes under "Themes" left unmapped), 20,000 coded selections of which three in f
 in named C → M → O groups (one CMOc each) and the rest stay codings. Then, on an embedded store
 on disk and in memory, measures:
 
-1. importing it into a new review (reading, schema validation, conversion, one write);
+1. importing it into a new review (reading, schema validation, conversion, one write; on disk
+   also with `--bulk`, Oxigraph's bulk loader);
 2. exporting that review as a .qdpx;
 3. checking the export against the REFI-QDA Project.xsd (what the tests do; not part of 2).
 
@@ -148,10 +149,12 @@ def main() -> None:
           f"{len(data):,} bytes built in {time.perf_counter() - began:.1f} s")
     schema = etree.XMLSchema(etree.parse(str(XSD)))
     with tempfile.TemporaryDirectory() as tmp:
-        for label, url in (("on disk", f"oxigraph:{tmp}/store"), ("in memory", "memory:")):
+        for label, url, bulk in (("on disk", f"oxigraph:{tmp}/store", False),
+                                 ("on disk, --bulk", f"oxigraph:{tmp}/bulk", True),
+                                 ("in memory", "memory:", False)):
             store = open_store(url)
             t0 = time.perf_counter()
-            report = import_qdpx(store, "bench", "bench.qdpx", data)
+            report = import_qdpx(store, "bench", "bench.qdpx", data, bulk=bulk)
             t1 = time.perf_counter()
             out = export_qdpx(store, "bench")
             t2 = time.perf_counter()

@@ -126,7 +126,8 @@ def import_file(store: Store, review_id: str, name: str, data: bytes, fmt: str |
             raise InvalidInput("A concept sheet goes with a CMO sheet (CSV or XLSX).",
                                [Problem(field="concepts", reason=f"{name} is {kind}")])
         return anchor_imported(store, import_qdpx(store, review_id, name, data, qdpx,
-                                                  check=check, new_concepts=new_concepts))
+                                                  check=check, bulk=bulk,
+                                                  new_concepts=new_concepts))
     if concepts is not None and kind not in SHEET_FORMATS:
         raise InvalidInput("A concept sheet goes with a CMO sheet (CSV or XLSX).",
                            [Problem(field="concepts", reason=f"{name} is {kind}")])

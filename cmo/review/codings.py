@@ -121,14 +121,20 @@ def _assigned(store: Store, review_id: str) -> list[Coding]:
     return out
 
 
+def read_codings(desc: Description) -> list[Coding]:
+    """The codings described in `desc` (a review's triples, or those `codings.rq` gives)."""
+    found = [_coding(desc, iri) for iri, d in desc.items()
+             if CODING.value in {t.value for t in d.get(P.type.value, [])}]
+    return sorted(found, key=lambda c: (c.source or "", c.start or 0, c.id))
+
+
 def list_codings(store: Store, review_id: str, *, unassigned: bool = True) -> list[Coding]:
     """The review's coded passages not yet in a CMOc (`unassigned`), or also the anchored
     quotes of its CMOcs (coded to their CMOc's concepts), by source and place."""
     if not review_exists(store, review_id):
         raise NotFound(f"No review {review_id!r}.")
     desc = describe(store.construct(query_text("codings"), graphs=[ids.review_iri(review_id)]))
-    found = [_coding(desc, iri) for iri, d in desc.items()
-             if CODING.value in {t.value for t in d.get(P.type.value, [])}]
+    found = read_codings(desc)
     if not unassigned:
         found += _assigned(store, review_id)
     return sorted(found, key=lambda c: (c.source or "", c.start or 0, c.id))

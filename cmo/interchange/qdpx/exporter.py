@@ -22,22 +22,24 @@ project's Description).
 
 from __future__ import annotations
 
-import uuid
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import pairwise
 
 from lxml import etree
+from pyoxigraph import Literal, NamedNode
 
+from cmo.errors import NotFound
 from cmo.interchange.qdpx.archive import write_archive
 from cmo.interchange.qdpx.project import NS
 from cmo.model import ids
+from cmo.model.namespace import RKG
 from cmo.model.records import CMOConfiguration, ConceptKind
-from cmo.rdf.mapping import Description, P, R, describe, read_cmoc
-from cmo.review.codings import list_codings
-from cmo.review.names import ReviewNames
-from cmo.review.reviews import review_graph_triples
-from cmo.sources.catalogue import list_sources, texts_of
+from cmo.rdf.mapping import CLASS_KIND, Description, P, R, Term, read_cmoc
+from cmo.review.codings import read_codings
+from cmo.review.reviews import review_exists
+from cmo.sources.normalise import PAGE_BREAK
 from cmo.store import Store
 from cmo.words import counted
 
@@ -46,12 +48,80 @@ _ROOTS = {ConceptKind.context: "Context", ConceptKind.mechanism: "Mechanism",
           ConceptKind.outcome: "Outcome", ConceptKind.intervention: "Intervention",
           ConceptKind.actor: "Actor"}
 _ORDER = {"context": 0, None: 1, "mechanism": 2, "resource": 3, "outcome": 4}
+_SOURCE = NamedNode(str(RKG.Source))
+_HAS_PAGE, _PAGE_NUMBER, _PAGE_TEXT, _OF_STUDY, _FILE_NAME = (
+    str(getattr(RKG, t)) for t in ("hasPage", "pageNumber", "pageText", "ofStudy", "fileName"))
 _COLOURS = {"Context": "#4C72B0", "Mechanism": "#DD8452", "Resource": "#8172B3",
             "Outcome": "#55A868", "Intervention": "#937860", "Actor": "#DA8BC3"}
 
 
 def _guid(key: str) -> str:
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, key))
+    """A GUID made from a key (the hex of its SHA-1, as UUID 5 takes it; not uuid.uuid5 itself,
+    which costs several times as much for the tens of thousands a big review needs)."""
+    h = hashlib.sha1(key.encode("utf-8")).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{h[16:20]}-{h[20:32]}"
+
+
+class _Names:
+    """Labels, keys and ids of a review's resources, read from its triples (no index build)."""
+
+    def __init__(self, desc: Description) -> None:
+        def first(d: dict[str, list[Term]], p: str) -> str | None:
+            values = d.get(p)
+            return values[0].value if values else None
+
+        self.kind: dict[str, ConceptKind] = {}
+        self.labels: dict[str, str] = {}
+        self.ids: dict[str, str] = {}
+        self.broader: dict[str, str] = {}
+        for iri, d in desc.items():
+            for t in d.get(P.type.value, []):
+                if t.value in CLASS_KIND:
+                    self.kind[iri] = CLASS_KIND[t.value]
+            if (label := first(d, P.pref_label.value) or first(d, P.label.value)) is not None:
+                self.labels[iri] = label
+            if (ident := first(d, P.identifier.value)) is not None:
+                self.ids[iri] = ident
+            if (parent := first(d, P.broader.value)) is not None:
+                self.broader[iri] = parent
+
+    def label_of(self, iri: str) -> str:
+        """The preferred label of a concept (or the label of a reviewer)."""
+        return self.labels.get(iri) or ids.local_id(iri)
+
+    def key_of(self, iri: str) -> str:
+        """The key of a study."""
+        return self.ids.get(iri) or ids.local_id(iri)
+
+    def id_of(self, iri: str) -> str:
+        """The id of a CMOc, theory or source."""
+        return self.ids.get(iri) or ids.local_id(iri)
+
+
+def _describe(store: Store, review_id: str) -> Description:
+    """Every triple of the review, by subject and predicate (one index scan, no SPARQL)."""
+    if not review_exists(store, review_id):
+        raise NotFound(f"No review {review_id!r}.")
+    out: Description = defaultdict(lambda: defaultdict(list))
+    for s, p, o in store.graph_triples(ids.review_iri(review_id)):
+        if isinstance(s, NamedNode) and isinstance(o, NamedNode | Literal):
+            out[s.value][p.value].append(o)
+    return out
+
+
+def _sources(desc: Description, names: _Names) -> list[tuple[str, str, str, str, str]]:
+    """Each source: its IRI, id, file name, study key and text (pages joined)."""
+    out = []
+    for iri, d in desc.items():
+        if _SOURCE not in d.get(P.type.value, []):
+            continue
+        pages = sorted((int(desc[p.value][_PAGE_NUMBER][0].value),
+                        desc[p.value][_PAGE_TEXT][0].value) for p in d.get(_HAS_PAGE, []))
+        study = d.get(_OF_STUDY, [NamedNode(iri)])[0].value
+        name = d.get(_FILE_NAME, [Literal(names.id_of(iri))])[0].value
+        out.append((iri, names.id_of(iri), name, names.key_of(study),
+                    PAGE_BREAK.join(t for _, t in pages)))
+    return sorted(out, key=lambda s: (s[3].casefold(), s[2], s[1]))
 
 
 def _el(parent: etree._Element, tag: str, **attrs: str | None) -> etree._Element:
@@ -63,15 +133,15 @@ def _description(parent: etree._Element, text: str | None) -> None:
         _el(parent, "Description").text = text
 
 
-def _notes(d: dict[str, list[object]]) -> str | None:
-    values = [getattr(v, "value", "") for v in d.get(P.note.value, [])]
+def _notes(d: dict[str, list[Term]]) -> str | None:
+    values = [v.value for v in d.get(P.note.value, [])]
     return "\n\n".join(sorted(values)) or None
 
 
 class _Writer:
     """The project's XML, built up part by part."""
 
-    def __init__(self, review_id: str, desc: Description, names: ReviewNames) -> None:
+    def __init__(self, review_id: str, desc: Description, names: _Names) -> None:
         self.review_id, self.desc, self.names = review_id, desc, names
         self.root = etree.Element(_Q + "Project", nsmap={None: NS})
         self.code_of: dict[tuple[str, str], str] = {}  # (kind, label) -> code GUID
@@ -129,7 +199,7 @@ class _Writer:
             self.code_of[(kind.value, ids.normalise_label(label))] = guid
             code = _el(parent, "Code", guid=guid, name=label, isCodable="true",
                        color=_COLOURS[_ROOTS[kind]])
-            _description(code, _notes(self.desc.get(iri, {})))  # type: ignore[arg-type]
+            _description(code, _notes(self.desc.get(iri, {})))
             for child in sorted(children[iri], key=lambda i: self.names.label_of(i).casefold()):
                 add(code, child)
 
@@ -173,9 +243,8 @@ def _note_text(c: CMOConfiguration) -> str:
 
 def export_qdpx(store: Store, review_id: str) -> bytes:
     """The review as a REFI-QDA project (a `.qdpx` zip); see the module docstring."""
-    triples = review_graph_triples(store, review_id)
-    desc = describe(triples)
-    names = ReviewNames.load(store, review_id)
+    desc = _describe(store, review_id)
+    names = _Names(desc)
     review = desc.get(ids.review_iri(review_id), {})
     title = review.get(P.title.value) or review.get(P.label.value)
     cmocs = sorted((read_cmoc(desc, iri, names) for iri, d in desc.items()
@@ -185,12 +254,11 @@ def export_qdpx(store: Store, review_id: str) -> bytes:
     w.root.set("origin", "realist-kg")
     w.users()
     w.codebook(cmocs)
-    sources = list_sources(store, review_id)
-    texts = texts_of(store, review_id, sources)
-    src_guid = {s.id: _guid(ids.source_iri(review_id, s.id)) for s in sources}
+    sources = _sources(desc, names)
+    src_guid = {sid: _guid(iri) for iri, sid, _, _, _ in sources}
     studies: defaultdict[str, list[str]] = defaultdict(list)
-    for s in sources:
-        studies[s.study].append(src_guid[s.id])
+    for _, sid, _, study, _ in sources:
+        studies[study].append(src_guid[sid])
     if studies:
         cases = _el(w.root, "Cases")
         for key in sorted(studies, key=str.casefold):
@@ -218,7 +286,7 @@ def export_qdpx(store: Store, review_id: str) -> bytes:
             links.append((c, chain))
         else:
             left_out += 1
-    for coding in list_codings(store, review_id):
+    for coding in read_codings(desc):
         if coding.source not in src_guid or coding.start is None or coding.end is None:
             continue
         coded = [code_guid for kind, labels in coding.codes.items() for label in labels
@@ -228,13 +296,13 @@ def export_qdpx(store: Store, review_id: str) -> bytes:
     files: dict[str, bytes] = {}
     if sources:
         xml_sources = _el(w.root, "Sources")
-        for s in sources:
-            guid = src_guid[s.id]
-            files[f"{guid}.txt"] = texts[s.id].text.encode("utf-8")
-            src = _el(xml_sources, "TextSource", guid=guid, name=s.file_name,
+        for iri, sid, file_name, _, text in sources:
+            guid = src_guid[sid]
+            files[f"{guid}.txt"] = text.encode("utf-8")
+            src = _el(xml_sources, "TextSource", guid=guid, name=file_name,
                       plainTextPath=f"internal://{guid}.txt")
-            _description(src, _notes(desc.get(ids.source_iri(review_id, s.id), {})))  # type: ignore[arg-type]
-            for start, end, sguid, codes, name, user, memo in sorted(by_source[s.id]):
+            _description(src, _notes(desc.get(iri, {})))
+            for start, end, sguid, codes, name, user, memo in sorted(by_source[sid]):
                 _selection(src, sguid, start, end, codes, name, user, memo)
     if links:
         notes = _el(w.root, "Notes")
