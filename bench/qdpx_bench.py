@@ -163,8 +163,9 @@ def main() -> None:
                 zipfile.ZipFile(io.BytesIO(out)).read("project.qde")))
             t3 = time.perf_counter()
             print(f"{label}: import {t1 - t0:.2f} s (CPU {c1 - c0:.2f} s; "
-                  f"{report.sources} sources, {report.cmocs} CMOcs, {report.codings} codings, {report.triples:,} "
-                  f"triples, {len(report.unmapped_codes)} codes not mapped); export "
+                  f"{report.sources} sources, {report.cmocs} CMOcs, {report.codings} codings, "
+                  f"{report.triples:,} triples, {len(report.unmapped_codes)} codes not mapped); "
+                  f"export "
                   f"{t2 - t1:.2f} s (CPU {c2 - c1:.2f} s; {len(out):,} bytes); schema check "
                   f"{t3 - t2:.2f} s "
                   f"({'valid' if ok else 'INVALID'})")
