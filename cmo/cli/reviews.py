@@ -54,8 +54,8 @@ def _read(name: str) -> bytes:
               help="override the format guessed from the extension and content")
 @click.option("--concepts", metavar="FILE", help="concept sheet to go with a CMO sheet")
 @click.option("--check", is_flag=True, help="check and report; write nothing")
-@click.option("--bulk", is_flag=True, help="a big sheet into a new review: use the bulk loader "
-              "(faster on disk, not a transaction)")
+@click.option("--bulk", is_flag=True, help="a big sheet or .qdpx into a new review: use the bulk "
+              "loader (faster on disk, not a transaction)")
 @click.option("--no-validate", is_flag=True, help="skip the SHACL check before writing")
 @click.option("--no-new-concepts", is_flag=True, help="refuse a file whose labels name "
               "concepts the review does not have (each named by row and column)")

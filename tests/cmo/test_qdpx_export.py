@@ -89,7 +89,9 @@ def test_export_is_valid_and_keeps_codings_and_users(tmp_path: object) -> None:
                 sources=[Src("a.txt", text, [Sel("x", 0, 5, ["remote farms"], "memo", "Ana")],
                              description="a source memo")]))
     data = export_qdpx(store, "r")
-    valid_project(data)
+    qde = valid_project(data)
+    assert b"<Description>far away</Description>" in qde  # the concept's note
+    assert b"<Description>a source memo</Description>" in qde
     copy = open_store("memory:")
     import_file(copy, "r", "e.qdpx", data)
     [before], [after] = list_codings(store, "r"), list_codings(copy, "r")
