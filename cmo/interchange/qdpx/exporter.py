@@ -38,6 +38,7 @@ from cmo.model.namespace import RKG
 from cmo.model.records import CMOConfiguration, ConceptKind
 from cmo.rdf.mapping import CLASS_KIND, Description, P, R, Term, read_cmoc
 from cmo.review.codings import read_codings
+from cmo.review.names import ReviewNames
 from cmo.review.reviews import review_exists
 from cmo.sources.normalise import PAGE_BREAK
 from cmo.store import Store
@@ -62,40 +63,26 @@ def _guid(key: str) -> str:
     return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{h[16:20]}-{h[20:32]}"
 
 
-class _Names:
-    """Labels, keys and ids of a review's resources, read from its triples (no index build)."""
+def _names(review_id: str, desc: Description) -> ReviewNames:
+    """The review's names (labels, keys, ids, kinds, parents) read from its triples, without
+    building the review index."""
+    names = ReviewNames(review_id)
 
-    def __init__(self, desc: Description) -> None:
-        def first(d: dict[str, list[Term]], p: str) -> str | None:
-            values = d.get(p)
-            return values[0].value if values else None
+    def first(d: dict[str, list[Term]], p: str) -> str | None:
+        values = d.get(p)
+        return values[0].value if values else None
 
-        self.kind: dict[str, ConceptKind] = {}
-        self.labels: dict[str, str] = {}
-        self.ids: dict[str, str] = {}
-        self.broader: dict[str, str] = {}
-        for iri, d in desc.items():
-            for t in d.get(P.type.value, []):
-                if t.value in CLASS_KIND:
-                    self.kind[iri] = CLASS_KIND[t.value]
-            if (label := first(d, P.pref_label.value) or first(d, P.label.value)) is not None:
-                self.labels[iri] = label
-            if (ident := first(d, P.identifier.value)) is not None:
-                self.ids[iri] = ident
-            if (parent := first(d, P.broader.value)) is not None:
-                self.broader[iri] = parent
-
-    def label_of(self, iri: str) -> str:
-        """The preferred label of a concept (or the label of a reviewer)."""
-        return self.labels.get(iri) or ids.local_id(iri)
-
-    def key_of(self, iri: str) -> str:
-        """The key of a study."""
-        return self.ids.get(iri) or ids.local_id(iri)
-
-    def id_of(self, iri: str) -> str:
-        """The id of a CMOc, theory or source."""
-        return self.ids.get(iri) or ids.local_id(iri)
+    for iri, d in desc.items():
+        for t in d.get(P.type.value, []):
+            if t.value in CLASS_KIND:
+                names.kind[iri] = CLASS_KIND[t.value]
+        if (label := first(d, P.pref_label.value) or first(d, P.label.value)) is not None:
+            names.labels[iri] = label
+        if (ident := first(d, P.identifier.value)) is not None:
+            names.ids[iri] = ident
+        if (parent := first(d, P.broader.value)) is not None:
+            names.broader[iri] = parent
+    return names
 
 
 def _describe(store: Store, review_id: str) -> Description:
@@ -109,7 +96,7 @@ def _describe(store: Store, review_id: str) -> Description:
     return out
 
 
-def _sources(desc: Description, names: _Names) -> list[tuple[str, str, str, str, str]]:
+def _sources(desc: Description, names: ReviewNames) -> list[tuple[str, str, str, str, str]]:
     """Each source: its IRI, id, file name, study key and text (pages joined)."""
     out = []
     for iri, d in desc.items():
@@ -141,7 +128,7 @@ def _notes(d: dict[str, list[Term]]) -> str | None:
 class _Writer:
     """The project's XML, built up part by part."""
 
-    def __init__(self, review_id: str, desc: Description, names: _Names) -> None:
+    def __init__(self, review_id: str, desc: Description, names: ReviewNames) -> None:
         self.review_id, self.desc, self.names = review_id, desc, names
         self.root = etree.Element(_Q + "Project", nsmap={None: NS})
         self.code_of: dict[tuple[str, str], str] = {}  # (kind, label) -> code GUID
@@ -244,7 +231,7 @@ def _note_text(c: CMOConfiguration) -> str:
 def export_qdpx(store: Store, review_id: str) -> bytes:
     """The review as a REFI-QDA project (a `.qdpx` zip); see the module docstring."""
     desc = _describe(store, review_id)
-    names = _Names(desc)
+    names = _names(review_id, desc)
     review = desc.get(ids.review_iri(review_id), {})
     title = review.get(P.title.value) or review.get(P.label.value)
     cmocs = sorted((read_cmoc(desc, iri, names) for iri, d in desc.items()
