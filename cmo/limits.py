@@ -62,6 +62,8 @@ class Limits:
     figure_font_min: int = 6
     #: Greatest text size of a figure, in px.
     figure_font_max: int = 48
+    #: Files in one REFI-QDA project (.qdpx): its sources, notes and project.qde.
+    archive_entries: int = 10_000
 
 
 LIMITS = Limits()

@@ -39,5 +39,11 @@ def test_installed_cmo_imports_example_from_another_folder(tmp_path: Path) -> No
                           "[*(p.HERE / 'templates').iterdir(), *(p.HERE / 'static').iterdir()]))"],
                          cwd=elsewhere, capture_output=True, text=True, check=True)
     assert "base.html" in web.stdout and "workbench.js" in web.stdout  # the workbench ships
+    shipped = subprocess.run([str(venv / "bin" / "python"), "-c",
+                              "from importlib.resources import files; print("
+                              "files('cmo.interchange.qdpx').joinpath('Project.xsd').is_file(), "
+                              "files('cmo.views').joinpath('static', 'heatmap.js').is_file())"],
+                             cwd=elsewhere, capture_output=True, text=True, check=True)
+    assert shipped.stdout.split() == ["True", "True"]  # the REFI-QDA schema and heatmap script
     assert run_cmo("--store", "oxigraph:data", "validate", cwd=elsewhere,
                    executable=cmo_bin).returncode == 0

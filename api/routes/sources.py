@@ -10,6 +10,7 @@ from api.idempotency import Answer, IdempotencyKey, fingerprint, json_answer, re
 from cmo.errors import InvalidInput, Problem
 from cmo.interchange.annotations import ANNOTATION_MEDIA_TYPE, export_annotations
 from cmo.rdf.provenance import acting_as
+from cmo.review.codings import Coding, list_codings
 from cmo.sources.catalogue import get_page, get_source, list_sources
 from cmo.sources.documents import add_source, remove_source
 from cmo.sources.model import AnchorReport, Page, QuotesReport, Source
@@ -103,3 +104,10 @@ def web_annotations(review: ReadableReview, store: StoreDep) -> Response:
     """Every quote of the review as a W3C Web Annotation (JSON-LD): the CMOc and its concepts
     as the body, the passage in its source (both selectors) as the target."""
     return Response(export_annotations(store, review.id), media_type=ANNOTATION_MEDIA_TYPE)
+
+
+@router.get("/codings", response_model=list[Coding])
+def codings(review: ReadableReview, store: StoreDep, unassigned: bool = True) -> list[Coding]:
+    """Coded passages not yet in a CMOc (from a REFI-QDA import), by source and place: the raw
+    material for assembling CMOcs. `?unassigned=false` adds the anchored quotes of CMOcs."""
+    return list_codings(store, review.id, unassigned=unassigned)

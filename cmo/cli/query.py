@@ -17,12 +17,20 @@ import click
 from pydantic import BaseModel
 
 from cmo.cli.answers import answer_rows
-from cmo.cli.output import CELL_WIDTH, echo_json, format_option, print_table, wide_option
+from cmo.cli.output import (
+    CELL_WIDTH,
+    echo_json,
+    echo_listing,
+    format_option,
+    print_table,
+    wide_option,
+)
 from cmo.cli.session import reading
 from cmo.errors import UnknownValue
 from cmo.model.answers import Chains
 from cmo.model.records import Confidence, Direction, StudyDesign, Words, choose
 from cmo.questions import engine as q
+from cmo.review.codings import list_codings
 from cmo.store import Store
 
 Question = Callable[..., BaseModel]
@@ -194,6 +202,26 @@ def contradictions(store: Store, **common: Any) -> BaseModel:
     fired in one study and not in another; each with the evidence on both sides.
     """
     return q.contradictions(store, **common)
+
+
+@query.command()
+@click.option("--review", required=True, help="review id")
+@click.option("--unassigned/--all", default=True, show_default=True,
+              help="only passages not yet in a CMOc, or also the anchored quotes of CMOcs")
+@wide_option
+@format_option("table", "json")
+def codings(review: str, unassigned: bool, fmt: str, wide: bool) -> None:
+    """Coded passages waiting to be assembled into CMOcs.
+
+    A REFI-QDA import (`cmo import project.qdpx`) keeps every coded passage that forms no CMOc:
+    each with its source, place, study and the concepts it is coded to.
+    """
+    found = reading(lambda store: list_codings(store, review, unassigned=unassigned))
+    rows = [[c.id, c.study or "", c.source or "", f"{c.start}-{c.end}" if c.start is not None
+             else "", "; ".join(f"{k}: {', '.join(v)}" for k, v in c.codes.items()), c.quote,
+             "yes" if c.assigned else ""] for c in found]
+    echo_listing(fmt, [c.model_dump(mode="json") for c in found], rows, ["passage", "study",
+                 "source", "place", "codes", "quote", "in a CMOc"], wide)
 
 
 def show(answer: BaseModel, fmt: str, wide: bool = False) -> None:

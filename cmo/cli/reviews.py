@@ -20,6 +20,7 @@ from cmo.interchange.importer import (
     detect_format,
     import_file,
 )
+from cmo.interchange.qdpx import QdpxOptions, export_qdpx, parse_assemble, read_code_map
 from cmo.interchange.rdf_files import (
     EXPORT_FORMATS,
     FORMATS,
@@ -53,17 +54,23 @@ def _read(name: str) -> bytes:
               help="override the format guessed from the extension and content")
 @click.option("--concepts", metavar="FILE", help="concept sheet to go with a CMO sheet")
 @click.option("--check", is_flag=True, help="check and report; write nothing")
-@click.option("--bulk", is_flag=True, help="a big sheet into a new review: use the bulk loader "
-              "(faster on disk, not a transaction)")
+@click.option("--bulk", is_flag=True, help="a big sheet or .qdpx into a new review: use the bulk "
+              "loader (faster on disk, not a transaction)")
 @click.option("--no-validate", is_flag=True, help="skip the SHACL check before writing")
 @click.option("--no-new-concepts", is_flag=True, help="refuse a file whose labels name "
               "concepts the review does not have (each named by row and column)")
+@click.option("--map", "code_map", metavar="CSV", help="with a .qdpx: code_path,kind rows "
+              "naming the kind of codes outside Context/Mechanism/Resource/Outcome")
+@click.option("--assemble", metavar="window=N", help="with a .qdpx: also make CMOcs of "
+              "passages coded C, M and O within N characters of each other in one source")
 def import_files(files: tuple[str, ...], review: str, fmt: str | None, concepts: str | None,
-                 check: bool, bulk: bool, no_validate: bool, no_new_concepts: bool) -> None:
-    """Import sheets, reference libraries or RDF into a review.
+                 check: bool, bulk: bool, no_validate: bool, no_new_concepts: bool,
+                 code_map: str | None, assemble: str | None) -> None:
+    """Import sheets, reference libraries, RDF or REFI-QDA projects into a review.
 
-    FILE is an extraction sheet (CSV, XLSX), a reference library (RIS, BibTeX) or RDF (Turtle,
-    TriG, N-Triples, N-Quads, JSON-LD; several RDF files may go together). All or nothing: a
+    FILE is an extraction sheet (CSV, XLSX), a reference library (RIS, BibTeX), RDF (Turtle,
+    TriG, N-Triples, N-Quads, JSON-LD; several RDF files may go together) or a REFI-QDA project
+    from NVivo, ATLAS.ti, MAXQDA or QualCoder (.qdpx; see docs/refi-qda.md). All or nothing: a
     file that does not parse, or a sheet with a bad row, imports nothing. The summary names the
     concepts the import creates, and warns of each one close to an existing label or synonym
     (a typo?); --no-new-concepts refuses them instead. While `cmo serve` runs on the store, the
@@ -76,6 +83,11 @@ def import_files(files: tuple[str, ...], review: str, fmt: str | None, concepts:
         raise CmoError("Import one sheet or reference library at a time (several RDF files "
                        "may go together).")
     concept_file = (concepts, _read(concepts)) if concepts else None
+    map_file = (code_map, _read(code_map)) if code_map else None
+    qdpx = QdpxOptions(read_code_map(*map_file) if map_file else {},
+                       parse_assemble(assemble) if assemble else None)
+    if (code_map or assemble) and not kinds <= {"qdpx"}:
+        raise UsageError("--map and --assemble go with a REFI-QDA project (.qdpx).")
     store = current_session().writer()
     if isinstance(store, RunningServer):
         if no_validate:
@@ -84,7 +96,8 @@ def import_files(files: tuple[str, ...], review: str, fmt: str | None, concepts:
         if bulk:
             click.echo("note: --bulk is not used through a running server: the import is one "
                        "transaction.", err=True)
-        report = store.import_files(review, read, concept_file, fmt, check, policy)
+        report = store.import_files(review, read, concept_file, fmt, check, policy,
+                                    map_file, assemble)
     elif len(read) > 1 or (kinds <= set(FORMATS) and concepts is None):
         rdf = [(name, data, FORMATS[fmt or detect_format(name, data)]) for name, data in read]
         report = anchor_imported(store, import_rdf(store, review, rdf,
@@ -94,7 +107,7 @@ def import_files(files: tuple[str, ...], review: str, fmt: str | None, concepts:
         with StageProgress() as progress:
             report = import_file(store, review, *read[0], fmt=fmt, concepts=concept_file,
                                  check=check, progress=progress, bulk=bulk,
-                                 new_concepts=policy)
+                                 new_concepts=policy, qdpx=qdpx)
     _say_imported(report)
 
 
@@ -106,7 +119,25 @@ def _say_imported(report: ImportReport) -> None:
     click.echo(f"{verb} {counted(report.triples, 'triple')} ({counted(report.cmocs, 'CMOc')}, "
                f"{counted(report.studies, 'study')}, {counted(report.concepts, 'concept')}) from "
                f"{counted(report.files, 'file')} into review {report.review!r}{created}.")
+    if report.sources or report.codings or report.unmapped_codes:
+        _say_project(report)
     say_new_concepts(report.new_concepts, report.warnings)
+
+
+def _say_project(report: ImportReport) -> None:
+    kinds = ", ".join(f"{n} {k}" for k, n in report.concepts_by_kind.items()) or "none"
+    click.echo(f"  {counted(report.sources, 'source')}, {counted(report.studies, 'new study')}; "
+               f"concepts by kind: {kinds}; {counted(report.cmocs, 'CMOc')}; "
+               f"{counted(report.codings, 'unassigned coding')}")
+    if report.unmapped_codes:
+        shown = report.unmapped_codes[:LISTED]
+        more = len(report.unmapped_codes) - len(shown)
+        click.echo(f"Codes not mapped ({len(report.unmapped_codes)}; name their kind with "
+                   "--map):")
+        for path in shown:
+            click.echo(f"  {path}")
+        if more:
+            click.echo(f"  ... and {more} more")
 
 
 def say_new_concepts(new: list[NewConcept], warnings: list[str]) -> None:
@@ -125,22 +156,25 @@ def say_new_concepts(new: list[NewConcept], warnings: list[str]) -> None:
 @click.option("--review", required=True, help="review id")
 @click.option("--format", "fmt", default="ttl", show_default=True,
               type=click.Choice((*EXPORT_FORMATS, *SHEET_EXPORT_FORMATS, *GRAPH_FORMATS,
-                                 "annotations")),
-              help="RDF, the extraction sheet, the mechanism network as a graph, or the quotes "
-                   "as W3C Web Annotations")
+                                 "annotations", "qdpx")),
+              help="RDF, the extraction sheet, the mechanism network as a graph, the quotes "
+                   "as W3C Web Annotations, or a REFI-QDA project")
 @click.option("--concepts-out", metavar="FILE",
               help="with --format csv: also write the concept sheet to FILE")
 @click.option("--out", metavar="FILE", help="file to write (default: standard output)")
 @pass_reader
 def export(store: Store, review: str, fmt: str, concepts_out: str | None,
            out: str | None) -> None:
-    """Write a review as RDF, a sheet, a network graph, or Web Annotations.
+    """Write a review as RDF, a sheet, a network graph, Web Annotations or a REFI-QDA project.
 
     RDF (ttl, trig, nq, jsonld), the extraction sheet (csv, xlsx), the mechanism network for
-    Gephi, Cytoscape or yEd (graphml, gexf, cyjs), or every quote as a W3C Web Annotation in
-    JSON-LD (annotations), anchored in its source where it has one.
+    Gephi, Cytoscape or yEd (graphml, gexf, cyjs), every quote as a W3C Web Annotation in
+    JSON-LD (annotations), anchored in its source where it has one, or a REFI-QDA project for
+    NVivo, ATLAS.ti, MAXQDA and QualCoder (qdpx: sources, codes, coded quotes, CMOcs as links).
     """
-    if fmt == "annotations":
+    if fmt == "qdpx":
+        data = export_qdpx(store, review)
+    elif fmt == "annotations":
         data = export_annotations(store, review)
     elif fmt in GRAPH_FORMATS:
         data = graph_export(store, review, fmt)

@@ -102,13 +102,18 @@ class RunningServer:
 
     def import_files(self, review: str, files: list[tuple[str, bytes]],
                      concepts: tuple[str, bytes] | None, fmt: str | None,
-                     check: bool, new_concepts: NewConcepts = "allow") -> ImportReport:
+                     check: bool, new_concepts: NewConcepts = "allow",
+                     code_map: tuple[str, bytes] | None = None,
+                     assemble: str | None = None) -> ImportReport:
         """Import files into a review through the server, all or nothing; its report."""
         parts = [("file", (name, data)) for name, data in files]
         if concepts is not None:
             parts.append(("concepts", concepts))
+        if code_map is not None:
+            parts.append(("map", code_map))
         params = {"check": "true" if check else "false", "new_concepts": new_concepts,
-                  **({"format": fmt} if fmt else {})}
+                  **({"format": fmt} if fmt else {}), **({"assemble": assemble} if assemble
+                                                         else {})}
         answer = self.call("POST", f"/reviews/{quote(review, safe='')}/import", files=parts,
                            params=params, headers={"Idempotency-Key": str(uuid.uuid4())})
         report: dict[str, Any] = answer.json()

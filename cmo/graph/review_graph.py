@@ -22,6 +22,7 @@ from cmo.graph.collections import CMOcs, Concepts, Studies, Theories
 from cmo.graph.parts import OfReview
 from cmo.graph.sources import Sources
 from cmo.interchange.importer import import_file
+from cmo.interchange.qdpx import QdpxOptions, export_qdpx
 from cmo.interchange.rdf_files import EXPORT_FORMATS, ImportReport, export_review
 from cmo.interchange.sheet_export import SHEET_EXPORT_FORMATS, export_sheet
 from cmo.interchange.sheet_import import Progress
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 #: What `ReviewGraph.export` writes: RDF, the extraction sheet, the mechanism network.
 GRAPH_FORMATS = ("graphml", "gexf", "cyjs")
-FORMATS = (*EXPORT_FORMATS, *SHEET_EXPORT_FORMATS, *GRAPH_FORMATS)
+FORMATS = (*EXPORT_FORMATS, *SHEET_EXPORT_FORMATS, *GRAPH_FORMATS, "qdpx")
 
 
 class ReviewGraph(OfReview):
@@ -88,13 +89,13 @@ class ReviewGraph(OfReview):
     def import_file(self, path: str | os.PathLike[str], *, data: bytes | None = None,
                     fmt: str | None = None, concepts: str | os.PathLike[str] | None = None,
                     check: bool = False, progress: Progress | None = None,
-                    bulk: bool = False) -> ImportReport:
+                    bulk: bool = False, qdpx: QdpxOptions | None = None) -> ImportReport:
         """Import a sheet (CSV, XLSX), references (RIS, BibTeX) or RDF: all of it, or nothing.
 
         The format comes from `fmt`, else the file's extension, else its content; with `data`
         the file is not read and `path` only names it. `concepts` is a concept sheet to go with
-        a CMO sheet; `check` checks and counts without writing. The review is created when
-        missing.
+        a CMO sheet; `check` checks and counts without writing; `qdpx` (a code map, a window)
+        says how to read a REFI-QDA project. The review is created when missing.
 
         >>> import cmo
         >>> review = cmo.open("memory:").review("ps")
@@ -107,11 +108,11 @@ class ReviewGraph(OfReview):
         body = data if data is not None else Path(path).read_bytes()
         extra = (Path(concepts).name, Path(concepts).read_bytes()) if concepts else None
         return import_file(self._store, self.review_id, name, body, fmt, extra, check=check,
-                           progress=progress, bulk=bulk)
+                           progress=progress, bulk=bulk, qdpx=qdpx)
 
     def export(self, fmt: str = "ttl") -> bytes:
-        """The review as RDF (ttl, trig, nq, jsonld), as its extraction sheet (csv, xlsx), or its
-        mechanism network with CMO chains (graphml, gexf, cyjs).
+        """The review as RDF (ttl, trig, nq, jsonld), as its extraction sheet (csv, xlsx), its
+        mechanism network with CMO chains (graphml, gexf, cyjs), or a REFI-QDA project (qdpx).
 
         >>> import cmo
         >>> review = cmo.open("memory:").reviews.create(id="ps", title="Peer support")
@@ -120,6 +121,8 @@ class ReviewGraph(OfReview):
         """
         if fmt in EXPORT_FORMATS:
             return export_review(self._store, self.review_id, fmt)
+        if fmt == "qdpx":
+            return export_qdpx(self._store, self.review_id)
         if fmt in SHEET_EXPORT_FORMATS:
             return export_sheet(self._store, self.review_id, fmt)
         if fmt in GRAPH_FORMATS:

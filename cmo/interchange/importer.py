@@ -1,7 +1,8 @@
 """One entry point for every file a reviewer brings: sheets, reference libraries and RDF.
 
 `import_file` picks the format from the file name's extension, then from the content: `{` or `[`
-is JSON-LD, a zip (`PK`) is an XLSX workbook, `@prefix`/`PREFIX` is Turtle (read as TriG), `<` is
+is JSON-LD, a zip (`PK`) is a REFI-QDA project when it holds `project.qde` and else an XLSX
+workbook, `@prefix`/`PREFIX` is Turtle (read as TriG), `<` is
 N-Triples/N-Quads, `TY  -` is RIS, `@article{` (or another entry type) is BibTeX, and a header
 row naming known sheet columns is CSV. A `fmt` argument overrides the guess.
 
@@ -13,10 +14,13 @@ row naming known sheet columns is CSV. A `fmt` argument overrides the guess.
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from pathlib import Path
 
 from cmo.errors import InvalidInput, Problem, UnsupportedFormat
+from cmo.interchange.qdpx import QdpxOptions, import_qdpx
 from cmo.interchange.rdf_files import FORMATS, ImportReport, import_rdf
 from cmo.interchange.references import import_references, read_bibtex, read_ris
 from cmo.interchange.sheet import COLUMNS, CONCEPT_COLUMNS
@@ -28,8 +32,10 @@ from cmo.store import Store
 
 SHEET_FORMATS = ("csv", "xlsx")
 REFERENCE_FORMATS = ("ris", "bib")
+PROJECT_FORMATS = ("qdpx",)
 _ALIASES = {"tsv": "csv", "bibtex": "bib", "xlsm": "xlsx"}
-IMPORT_FORMATS = tuple(sorted({*FORMATS, *SHEET_FORMATS, *REFERENCE_FORMATS, *_ALIASES}))
+IMPORT_FORMATS = tuple(sorted({*FORMATS, *SHEET_FORMATS, *REFERENCE_FORMATS, *PROJECT_FORMATS,
+                               *_ALIASES}))
 _BIBTEX = re.compile(rb"^@(article|book|inbook|incollection|inproceedings|conference|misc|"
                      rb"phdthesis|mastersthesis|techreport|report|online|unpublished|manual|"
                      rb"proceedings|string|preamble|comment)\s*[{(]", re.I | re.M)
@@ -46,7 +52,7 @@ def _canonical(fmt: str) -> str:
 def _sniff(data: bytes) -> str | None:
     head = data[:4096].removeprefix(b"\xef\xbb\xbf").lstrip()
     if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
+        return "qdpx" if _holds_project(data) else "xlsx"
     if head[:1] in (b"{", b"["):
         return "jsonld"
     if re.match(rb"(@prefix|@base|prefix\s|base\s)", head, re.I):
@@ -62,6 +68,14 @@ def _sniff(data: bytes) -> str | None:
     if len(cells & {*COLUMNS, *CONCEPT_COLUMNS}) >= 2:
         return "csv"
     return None
+
+
+def _holds_project(data: bytes) -> bool:
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return False
+    return any(n.replace("\\", "/").rsplit("/", 1)[-1].lower() == "project.qde" for n in names)
 
 
 def detect_format(name: str, data: bytes) -> str:
@@ -96,15 +110,24 @@ def _concept_table(name: str, data: bytes) -> Table:
 def import_file(store: Store, review_id: str, name: str, data: bytes, fmt: str | None = None,
                 concepts: tuple[str, bytes] | None = None, check: bool = False,
                 progress: Progress | None = None, bulk: bool = False,
-                new_concepts: NewConcepts = "allow") -> ImportReport:
+                new_concepts: NewConcepts = "allow",
+                qdpx: QdpxOptions | None = None) -> ImportReport:
     """Import one file of any supported format into a review: all of it, or nothing.
 
     `concepts` is an optional concept sheet (name, bytes) to go with a CMO sheet; `check` checks
     and counts without writing; `bulk` lets a big sheet for a new review use the store's bulk
     loader (see `cmo.store.writes.add_triples`); ``new_concepts="refuse"`` refuses a sheet or
-    RDF that would create concepts. The report names the concepts created.
+    RDF that would create concepts. The report names the concepts created. `qdpx`
+    says how to read a REFI-QDA project (its code map and assembling window).
     """
     kind = _canonical(fmt) if fmt else detect_format(name, data)
+    if kind in PROJECT_FORMATS:
+        if concepts is not None:
+            raise InvalidInput("A concept sheet goes with a CMO sheet (CSV or XLSX).",
+                               [Problem(field="concepts", reason=f"{name} is {kind}")])
+        return anchor_imported(store, import_qdpx(store, review_id, name, data, qdpx,
+                                                  check=check, bulk=bulk,
+                                                  new_concepts=new_concepts))
     if concepts is not None and kind not in SHEET_FORMATS:
         raise InvalidInput("A concept sheet goes with a CMO sheet (CSV or XLSX).",
                            [Problem(field="concepts", reason=f"{name} is {kind}")])

@@ -59,6 +59,11 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     new_concepts: list[NewConcept] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # A REFI-QDA project also says (0 and empty for other files):
+    sources: int = 0
+    codings: int = 0
+    concepts_by_kind: dict[str, int] = field(default_factory=dict)
+    unmapped_codes: list[str] = field(default_factory=list)
 
 
 def new_review_title(report: ImportReport, source: str, title: str | None = None) -> str:

@@ -98,6 +98,10 @@ class RKG(DefinedNamespace):
     pageNumber: URIRef  # SourcePage -> 1, 2, ...
     pageText: URIRef  # SourcePage -> its normalised text
     offset: URIRef  # SourcePage -> where it begins in the source's text
+    # Codings (REFI-QDA passages not yet in a CMOc)
+    Coding: URIRef  # a coded passage not yet part of a CMOc
+    codedAs: URIRef  # Coding -> a concept it was coded to
+    qdaGuid: URIRef  # Coding -> the GUID its REFI-QDA project gave it
 
     # Concept sets
     OutcomeDirections: URIRef

@@ -138,6 +138,8 @@ def cmoc_ntriples(out: NTriples, review_id: str, cmoc: CMOConfiguration, refs: R
             add(f"{ev} {nt['quote']} {Literal(evidence.quote)} .\n")
         if evidence.page is not None:
             add(f"{ev} {nt['page']} {lit(evidence.page)} .\n")
+        if evidence.part is not None:
+            add(f"{ev} {nt['supportsPart']} {lit(evidence.part)} .\n")
         if evidence.study:
             add(f"{ev} {_NT_SOURCE} {iri(refs.study(evidence.study))} .\n")
         if evidence.source is not None:
