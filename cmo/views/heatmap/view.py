@@ -17,6 +17,7 @@ import html
 from pathlib import Path
 
 from cmo.store import Store
+from cmo.views.figures import check_size, figure_font, svg_bytes
 from cmo.views.graph import ViewOptions
 from cmo.views.heatmap.data import HeatmapData, heatmap_data
 from cmo.views.heatmap.figure import heatmap_svg_of
@@ -38,9 +39,19 @@ class HeatmapView:
         """The self-contained interactive page (for an iframe with `embed`)."""
         return heatmap_page(self.data, title=self.title, embed=embed)
 
-    def to_svg(self, *, width: int = 1600, font_px: float = 14) -> str:
-        """The static figure, `width` pixels wide."""
-        return heatmap_svg_of(self.data, width=width, font_px=font_px)
+    def to_svg(self, *, width: int = 1600, font_px: float | None = None) -> str:
+        """The static figure, `width` pixels wide; text `font_px` (default: about 7 pt when
+        the figure spans an A4 text column, as the network figure's)."""
+        check_size(width, None, font_px)
+        return heatmap_svg_of(self.data, width=width, font_px=figure_font(width, font_px))
+
+    def to_png(self, *, width: int = 1600, font_px: float | None = None) -> bytes:
+        """The figure of `to_svg` as a PNG `width` pixels wide."""
+        return svg_bytes(self.to_svg(width=width, font_px=font_px), "png")
+
+    def to_pdf(self, *, width: int = 1600, font_px: float | None = None) -> bytes:
+        """The figure of `to_svg` as a one-page PDF."""
+        return svg_bytes(self.to_svg(width=width, font_px=font_px), "pdf")
 
     def iframe(self) -> str:
         """An ``<iframe srcdoc=…>`` holding the embed page: one tag to paste into HTML."""
