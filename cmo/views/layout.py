@@ -17,7 +17,7 @@ Computed here, in linear time, so the browser only draws.
 >>> g.add_node("m", kind="mechanism", label="m", studies=1)
 >>> _ = g.add_edge("c", "m")
 >>> layered_positions(g)
-{'c': (0, -16), 'm': (158, -16)}
+{'c': (0, -16), 'm': (128, -16)}
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ LINE = 17          # height of one label line (px)
 CHAR = 7.6         # width of one character, generous for system-ui at 14 px (px)
 SIZE = (7, 16)     # node radius for the fewest and the most studies (px)
 GAP = 12           # space between one row's label and the next node (px)
-INDENT = 48        # indent of a narrower context (px)
-LINKS = 150        # room for the links between two columns, beyond the labels (px)
+INDENT = 36        # indent of a narrower context (px)
+LINKS = 120        # room for the links between two columns, beyond the labels (px)
 ROW = 42           # rows of a network too large to label every concept (px)
 
 

@@ -145,11 +145,12 @@
   }
   function fitSheet() {
     var box = contentBox(), w = box.right - box.left, h = box.bottom - box.top;
-    var availW = Math.max(100, scroller.clientWidth), availH = Math.max(100, scroller.clientHeight);
-    var scale = Math.min(1, Math.max(MIN_SCALE, (availW - 2 * MARGIN) / w));
-    var cw = Math.max(availW, Math.ceil(w * scale + 2 * MARGIN));
-    var ch = Math.max(availH, Math.ceil(h * scale + 2 * MARGIN));
-    // A scrollbar that appears takes width: measure again once.
+    function scaleFor(width) { return Math.min(1, Math.max(MIN_SCALE, (width - 2 * MARGIN) / w)); }
+    function heightFor(scale) { return Math.max(scroller.clientHeight, Math.ceil(h * scale + 2 * MARGIN)); }
+    // The height first: a vertical scrollbar, if it comes, takes width from the drawing.
+    container.style.height = heightFor(scaleFor(scroller.clientWidth)) + "px";
+    var scale = scaleFor(scroller.clientWidth);
+    var cw = Math.max(scroller.clientWidth, Math.ceil(w * scale + 2 * MARGIN)), ch = heightFor(scale);
     container.style.width = cw + "px";
     container.style.height = ch + "px";
     network.setSize(cw + "px", ch + "px");
@@ -220,11 +221,21 @@
     view.stableAfterMs = view.stableAt - view.started;
   }
   network.once("stabilized", settle);
-  var resizeTimer = null;
-  window.addEventListener("resize", function () {
+  /* Fitted again whenever the drawing's box changes size: a window resized, or an iframe laid out
+   * (or shown) only after the page had loaded, which would otherwise keep a drawing fitted to
+   * nothing until the reader scrolled or zoomed. */
+  var resizeTimer = null, seenSize = "";
+  function refit() {
+    var size = scroller.clientWidth + "x" + scroller.clientHeight;
+    if (size === seenSize && container.style.height) { return; }
+    seenSize = size;
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(function () { if (view.stable) { fit(); } }, 100);
-  });
+    resizeTimer = setTimeout(function () { if (view.stable) { fit(); seenSize = scroller.clientWidth + "x" + scroller.clientHeight; } }, 60);
+  }
+  window.addEventListener("resize", refit);
+  if (window.ResizeObserver) { new ResizeObserver(refit).observe(scroller); }
+  /* Printed: the legend open, whatever the reader left it. */
+  window.addEventListener("beforeprint", function () { byId("cmo-legend").open = true; });
 
   /* Header, counts, search list. */
   byId("cmo-title").textContent = data.title;
