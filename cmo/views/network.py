@@ -52,11 +52,10 @@ STYLE: dict[str, Any] = {
 }
 OPTIONS: dict[str, Any] = {
     "layout": {"hierarchical": {"enabled": False}, "improvedLayout": False, "randomSeed": 1},
-    "physics": {"enabled": True, "solver": "barnesHut",
-                "stabilization": {"enabled": True, "iterations": 50, "updateInterval": 25,
-                                  "fit": False}},
+    # The layout comes computed (cmo.views.layout): no physics, so nothing moves on load.
+    "physics": {"enabled": False},
     "nodes": {"font": {"size": FONT, "face": "system-ui,Arial,sans-serif", "color": "#1f2328"},
-              "borderWidth": 1, "fixed": True},
+              "borderWidth": 1},
     "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "smooth": False,
               "scaling": {"min": 1, "max": 8}, "selectionWidth": 1.5},
     "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False,

@@ -127,9 +127,22 @@ def legend_html() -> str:
 
 
 def _columns(items: list[dict[str, Any]]) -> dict[str, Any]:
-    """Rows of values under one list of field names: several thousand links stay small."""
+    """Rows of values under one list of field names, and a field with few distinct values (a
+    colour, a relation) as places in a list of those: several thousand links stay small."""
     fields = list(dict.fromkeys(k for item in items for k in item))
-    return {"fields": fields, "rows": [[item.get(f) for f in fields] for item in items]}
+    rows = [[item.get(f) for f in fields] for item in items]
+    tables: dict[str, list[Any]] = {}
+    for i, name in enumerate(fields):
+        seen: dict[str, int] = {}
+        for r in rows:
+            seen.setdefault(json.dumps(r[i], sort_keys=True), len(seen))
+            if len(seen) > 64:
+                break
+        if len(seen) <= 64 and len(seen) * 8 < len(rows):
+            tables[name] = [json.loads(v) for v in seen]
+            for r in rows:
+                r[i] = seen[json.dumps(r[i], sort_keys=True)]
+    return {"fields": fields, "tables": tables, "rows": rows}
 
 
 def page_data(graph: nx.MultiDiGraph, title: str | None = None,

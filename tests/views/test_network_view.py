@@ -37,7 +37,8 @@ BOXES = """() => {
     ctx.font = n.options.font.size + 'px ' + n.options.font.face;
     const text = Math.max(...n.options.label.split('\\n').map(l => ctx.measureText(l).width));
     const nb = net.getBoundingBox(id);
-    const p = net.canvasToDOM({x: nb.left, y: nb.top}), q = net.canvasToDOM({x: nb.right, y: nb.bottom});
+    const p = net.canvasToDOM({x: nb.left, y: nb.top});
+    const q = net.canvasToDOM({x: nb.right, y: nb.bottom});
     boxes.push({id, label: n.options.label, left: a.x, top: a.y, right: b.x, bottom: b.y,
                 fits: s.width + 0.5 >= text,
                 node: {left: p.x + origin.left, top: p.y + origin.top,
@@ -223,10 +224,12 @@ def test_folding_a_broader_context_rolls_up_its_counts(example_store: Store,
 
 
 HOST = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Report</title></head><body>"
-        "<p>Before.</p><div id='box' style='display:@SHOW@'>@FRAME@</div><p>After.</p>"
+        "<p style='height:@SPACE@px'>Before.</p><div id='box' style='display:@SHOW@'>@FRAME@</div>"
+        "<p>After.</p>"
         "</body></html>")
 DRAWN = """() => {
-  const c = document.querySelector('#cmo-network canvas'), s = document.getElementById('cmo-scroll');
+  const c = document.querySelector('#cmo-network canvas');
+  const s = document.getElementById('cmo-scroll');
   const r = s.getBoundingClientRect(), o = c.getBoundingClientRect();
   const pos = window.network.getPositions();
   const inside = Object.values(pos).map(p => window.network.canvasToDOM(p))
@@ -239,13 +242,15 @@ DRAWN = """() => {
 }"""
 
 
-@pytest.mark.parametrize("late", [False, True], ids=["in-view", "shown-after-load"])
+@pytest.mark.parametrize(("late", "space"), [(False, 20), (True, 20), (False, 3000)],
+                         ids=["in-view", "shown-after-load", "below-the-fold"])
 def test_embed_is_drawn_on_load(example_store: Store, page: Any, tmp_path: Path,
-                                late: bool) -> None:
+                                late: bool, space: int) -> None:
     view = MechanismView(example_store, "peer-support")
     host = tmp_path / "report.html"
     host.write_text(HOST.replace("@SHOW@", "none" if late else "block")
-                    .replace("@FRAME@", view.iframe()), encoding="utf-8")
+                    .replace("@SPACE@", str(space)).replace("@FRAME@", view.iframe()),
+                    encoding="utf-8")
     page.set_viewport_size({"width": 1000, "height": 800})
     page.own_url = host.as_uri()
     page.goto(page.own_url)
@@ -256,7 +261,7 @@ def test_embed_is_drawn_on_load(example_store: Store, page: Any, tmp_path: Path,
         page.wait_for_timeout(300)
     wait_stable(frame)
     page.wait_for_timeout(200)
-    drawn = frame.evaluate(DRAWN)
+    drawn = frame.evaluate(DRAWN)  # without scrolling to it
     assert drawn["inside"] >= 10 and drawn["ink"] > 1000
     assert drawn["scale"] >= 0.8
     assert page.blocked == [] and page.errors == []

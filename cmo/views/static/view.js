@@ -28,10 +28,15 @@
       : /(s|x|ch|sh)$/.test(word) ? word + "es" : word + "s";
     return n + " " + (n === 1 ? word : many);
   }
+  /* Columns back to objects; a field listed in `tables` holds places in its list of values. */
   function rows(table) {
+    var tables = table.tables || {};
     return table.rows.map(function (r) {
       var o = {};
-      table.fields.forEach(function (f, i) { if (r[i] !== null && r[i] !== undefined) { o[f] = r[i]; } });
+      table.fields.forEach(function (f, i) {
+        var v = tables[f] ? tables[f][r[i]] : r[i];
+        if (v !== null && v !== undefined) { o[f] = v; }
+      });
       return o;
     });
   }
@@ -57,6 +62,8 @@
     e.id = "e" + i;
     e.study_keys = keysOf(e.study_keys);
     e.c = e.c || [];
+    if (e.studies === undefined) { e.studies = e.study_keys.length; }
+    if (e.cmocs === undefined) { e.cmocs = e.c.length; }
     edgeData[e.id] = e;
     return e;
   });
@@ -65,6 +72,7 @@
     return { id: r[0], contexts: r[1], mechanism: r[2], outcomes: r[3], fired: r[4], direction: r[5] };
   });
 
+  function studiesOf(e) { return e.studies !== undefined ? e.studies : e.study_keys.length; }
   function baseColor(x) { return x.color || S.color[x.kind] || "#888"; }
   function nodeColor(n) {
     var c = baseColor(n);
@@ -81,7 +89,7 @@
   function visNode(n) {
     var v = {};
     VIS_NODE.forEach(function (k) { if (n[k] !== undefined) { v[k] = n[k]; } });
-    v.label = n.text;
+    v.label = sheet ? n.text : "";  // a map labels its concepts once fitted: chooseLabels
     v.color = nodeColor(n);
     return v;
   }
@@ -94,10 +102,10 @@
     return v;
   }
 
+  var sheet = data.label_all;  // every label has room: draw at a legible scale, scroll the page
   var nodes = new vis.DataSet(data.nodes.map(visNode));
   var edges = new vis.DataSet(data.edges.map(visEdge));
   var options = data.options;
-  var sheet = data.label_all;  // every label has room: draw at a legible scale, scroll the page
   options.interaction = Object.assign({}, options.interaction || {},
                                       sheet ? { zoomView: false, dragView: false } : {});
   var container = byId("cmo-network"), scroller = byId("cmo-scroll");
@@ -170,7 +178,10 @@
                      scale: scale, animation: false });
     chooseLabels();
   }
-  function fit() { if (sheet) { fitSheet(); } else { fitMap(); } }
+  function fit() {
+    network.redraw();  // drawn now, so every label has been measured
+    if (sheet) { fitSheet(); } else { fitMap(); }
+  }
   view.fit = fit;
 
   /* A map (more concepts than can all be labelled): the concepts with most studies are labelled
@@ -185,7 +196,8 @@
   function chooseLabels() {
     if (sheet) { return; }
     var scale = network.getScale(), px = Math.max(FONT, LABEL_PX / scale);
-    var seen = [], updates = [], shown = 0;
+    var seen = [], updates = [], shown = 0, was = view.labels || {};
+    view.labels = {};
     var pos = network.getPositions();
     var tl = network.DOMtoCanvas({ x: 0, y: 0 }), br = network.DOMtoCanvas({ x: container.clientWidth, y: container.clientHeight });
     byStudies.forEach(function (n) {
@@ -200,8 +212,10 @@
           return b.left < box.right && box.left < b.right && b.top < box.bottom && box.top < b.bottom;
         });
       }
-      if (visible) { seen.push(box); shown += 1; }
-      updates.push({ id: n.id, label: visible ? effective(n.id).text : "", font: { size: px } });
+      if (visible) { seen.push(box); shown += 1; view.labels[n.id] = px; }
+      // Only what changes is sent to vis-network: each update measures its label again.
+      if (visible && was[n.id] !== px) { updates.push({ id: n.id, label: effective(n.id).text, font: { size: px } }); }
+      else if (!visible && was[n.id]) { updates.push({ id: n.id, label: "" }); }
     });
     nodes.update(updates);
     view.labelled = shown;
@@ -213,14 +227,21 @@
 
   function settle() {
     if (view.stable) { return; }
-    network.setOptions({ physics: false });
-    nodes.update(data.nodes.map(function (n) { return { id: n.id, fixed: false }; }));
+    if (options.physics && options.physics.enabled !== false) {
+      network.setOptions({ physics: false });
+      nodes.update(data.nodes.map(function (n) { return { id: n.id, fixed: false }; }));
+    }
     fit();
     view.stable = true;
     view.stableAt = performance.now();  // ms since navigation start
     view.stableAfterMs = view.stableAt - view.started;
   }
-  network.once("stabilized", settle);
+  /* The layout comes computed: with physics off (our options), the view is ready once drawn;
+   * a Network changed to use physics is ready once that has settled. */
+  if (options.physics && options.physics.enabled !== false) { network.once("stabilized", settle); }
+  // Not on a drawing event: a browser draws an iframe out of sight only when it is scrolled to,
+  // and the view must be ready (and fitted) before that. settle() draws once itself.
+  else { setTimeout(settle, 0); }
   /* Fitted again whenever the drawing's box changes size: a window resized, or an iframe laid out
    * (or shown) only after the page had loaded, which would otherwise keep a drawing fitted to
    * nothing until the reader scrolled or zoomed. */
@@ -257,8 +278,8 @@
   }
   function applyFolds() {
     nodes.remove(extraNodes); edges.remove(extraEdges);
-    extraNodes.forEach(function (id) { delete nodeData[id]; });
-    extraEdges.forEach(function (id) { delete edgeData[id]; });
+    extraNodes.forEach(function (id) { delete nodeData[id]; delete hiddenNow[id]; });
+    extraEdges.forEach(function (id) { delete edgeData[id]; delete hiddenNow[id]; });
     extraNodes = []; extraEdges = []; rep = {};
     var relabel = {};
     data.nodes.forEach(function (n) {
@@ -593,21 +614,25 @@
   minInput.value = String(data.min_studies);
   minInput.max = String(Math.max(data.min_studies, data.max_studies));
   if (!data.edges.some(function (e) { return e.relation === "leads_to"; })) { chainBox.parentNode.style.display = "none"; }
+  var hiddenNow = {};  // what is hidden: only changes go to vis-network (each redraws)
   function applyFilters() {
     var min = Math.max(1, parseInt(minInput.value, 10) || 1), showNF = notFired.checked, showChains = chainBox.checked;
-    var seen = {}, edgeUpdates = [], shownEdges = 0, shownNodes = 0;
+    var seen = {}, edgeUpdates = [], nodeUpdates = [], shownEdges = 0, shownNodes = 0;
     edges.getIds().forEach(function (id) {
       var e = edgeData[id];
       var replaced = id.charAt(0) === "e" && (rep[e.from] || rep[e.to]);
-      var show = !replaced && e.studies >= min && (showNF || !e.not_fired_only) && (showChains || e.relation !== "leads_to");
+      var notFiredOnly = e.not_fired_only !== undefined ? e.not_fired_only
+        : e.c.every(function (i) { return !cmocs[i].fired; });
+      var show = !replaced && studiesOf(e) >= min && (showNF || !notFiredOnly) && (showChains || e.relation !== "leads_to");
       if (show) { seen[e.from] = seen[e.to] = true; shownEdges += 1; }
-      edgeUpdates.push({ id: id, hidden: !show });
+      if (Boolean(hiddenNow[id]) === show) { hiddenNow[id] = !show; edgeUpdates.push({ id: id, hidden: !show }); }
     });
-    edges.update(edgeUpdates);
-    nodes.update(nodes.getIds().map(function (id) {
+    nodes.getIds().forEach(function (id) {
       if (seen[id]) { shownNodes += 1; }
-      return { id: id, hidden: !seen[id] };
-    }));
+      if (Boolean(hiddenNow[id]) !== !seen[id]) { hiddenNow[id] = !seen[id]; nodeUpdates.push({ id: id, hidden: !seen[id] }); }
+    });
+    if (edgeUpdates.length) { edges.update(edgeUpdates); }
+    if (nodeUpdates.length) { nodes.update(nodeUpdates); }
     counts.textContent = counted(shownNodes, "concept") + ", " + counted(shownEdges, "link");
     view.shown = { nodes: shownNodes, edges: shownEdges };
     if (view.stable && !sheet) { later(); }
