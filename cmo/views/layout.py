@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from statistics import fmean
 from typing import Any
 
@@ -43,6 +44,7 @@ LINKS = 120        # room for the links between two columns, beyond the labels (
 ROW = 42           # rows of a network too large to label every concept (px)
 
 
+@lru_cache(maxsize=8192)
 def wrap_label(label: str, width: int = WRAP, lines: int = MAX_LINES) -> str:
     """A label broken into lines of at most `width` characters (words longer are cut).
 

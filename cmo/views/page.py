@@ -126,6 +126,12 @@ def legend_html() -> str:
             '<span>line width: studies; indented: narrower context</span></div></details>')
 
 
+def _value_key(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True)
+    return (type(value).__name__, value)  # 1 and True apart
+
+
 def _columns(items: list[dict[str, Any]]) -> dict[str, Any]:
     """Rows of values under one list of field names, and a field with few distinct values (a
     colour, a relation) as places in a list of those: several thousand links stay small."""
@@ -133,15 +139,22 @@ def _columns(items: list[dict[str, Any]]) -> dict[str, Any]:
     rows = [[item.get(f) for f in fields] for item in items]
     tables: dict[str, list[Any]] = {}
     for i, name in enumerate(fields):
-        seen: dict[str, int] = {}
+        seen: dict[Any, int] = {}
+        values: list[Any] = []
+        places = []
         for r in rows:
-            seen.setdefault(json.dumps(r[i], sort_keys=True), len(seen))
-            if len(seen) > 64:
-                break
-        if len(seen) <= 64 and len(seen) * 8 < len(rows):
-            tables[name] = [json.loads(v) for v in seen]
-            for r in rows:
-                r[i] = seen[json.dumps(r[i], sort_keys=True)]
+            key = _value_key(r[i])
+            if key not in seen:
+                if len(seen) == 64:
+                    break
+                seen[key] = len(values)
+                values.append(r[i])
+            places.append(seen[key])
+        else:
+            if len(values) * 8 < len(rows):
+                tables[name] = values
+                for r, place in zip(rows, places, strict=True):
+                    r[i] = place
     return {"fields": fields, "tables": tables, "rows": rows}
 
 

@@ -120,6 +120,16 @@
     return { id: "g" + i, label: h.label, x: h.x, y: h.y, depth: h.depth,
              members: h.members.map(function (k) { return data.nodes[k].id; }) };
   });
+  /* A heading is not drawn once folded, nor inside a folded broader group. */
+  function headingHidden(h) {
+    if (view.folded[h.id]) { return true; }
+    return Object.keys(view.folded).some(function (gid) {
+      var g = groupOf(gid), inside = {};
+      if (!g) { return false; }
+      g.members.forEach(function (m) { inside[m] = true; });
+      return h.members.every(function (m) { return inside[m]; });
+    });
+  }
   function headingText(h) { return (view.folded[h.id] ? "" : "\u25be ") + h.label; }
   function headingBox(h, ctx) {
     ctx.font = "600 " + FONT + "px " + FACE;
@@ -131,7 +141,7 @@
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
     headings.forEach(function (h) {
-      if (view.folded[h.id]) { return; }
+      if (headingHidden(h)) { return; }
       ctx.font = "600 " + FONT + "px " + FACE;
       ctx.fillStyle = view.highlighted !== undefined ? "rgba(87,96,106,0.35)" : "#57606a";
       ctx.fillText(headingText(h), h.x, h.y);
@@ -148,7 +158,7 @@
       box.top = Math.min(box.top, b.top); box.bottom = Math.max(box.bottom, b.bottom);
     }
     nodes.get({ filter: function (n) { return !n.hidden; } }).forEach(function (n) { add(network.getBoundingBox(n.id)); });
-    headings.forEach(function (h) { if (!view.folded[h.id]) { add(headingBox(h, ctx)); } });
+    headings.forEach(function (h) { if (!headingHidden(h)) { add(headingBox(h, ctx)); } });
     return box || { left: 0, right: 1, top: 0, bottom: 1 };
   }
   function fitSheet() {
@@ -255,6 +265,8 @@
   }
   window.addEventListener("resize", refit);
   if (window.ResizeObserver) { new ResizeObserver(refit).observe(scroller); }
+  /* A short window gives the drawing the room: the full page's legend starts folded there. */
+  if (window.innerHeight < 700 && document.body.classList.contains("cmo-full")) { byId("cmo-legend").open = false; }
   /* Printed: the legend open, whatever the reader left it. */
   window.addEventListener("beforeprint", function () { byId("cmo-legend").open = true; });
 
@@ -563,7 +575,7 @@
     var ctx = container.querySelector("canvas").getContext("2d");
     return headings.filter(function (h) {
       var b = headingBox(h, ctx);
-      return !view.folded[h.id] && point.x >= b.left && point.x <= b.right && point.y >= b.top && point.y <= b.bottom;
+      return !headingHidden(h) && point.x >= b.left && point.x <= b.right && point.y >= b.top && point.y <= b.bottom;
     })[0];
   }
   network.on("click", function (p) {
