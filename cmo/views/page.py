@@ -126,36 +126,41 @@ def legend_html() -> str:
             '<span>line width: studies; indented: narrower context</span></div></details>')
 
 
-def _value_key(value: Any) -> Any:
-    if isinstance(value, dict | list):
-        return json.dumps(value, sort_keys=True)
-    return (type(value).__name__, value)  # 1 and True apart
+def _table(column: list[Any]) -> list[Any] | None:
+    """The distinct values of a column, if few enough to be worth a table."""
+    try:
+        kinds = {type(v) for v in column}
+        if bool in kinds and int in kinds:  # True and 1 would be one key
+            raise TypeError
+        distinct = list(dict.fromkeys(column))
+    except TypeError:  # lists, dicts: compared as JSON
+        seen: dict[str, Any] = {}
+        for v in column:
+            seen.setdefault(json.dumps(v, sort_keys=True), v)
+            if len(seen) > 64:
+                return None
+        distinct = list(seen.values())
+    return distinct if len(distinct) <= 64 and len(distinct) * 8 < len(column) else None
 
 
 def _columns(items: list[dict[str, Any]]) -> dict[str, Any]:
     """Rows of values under one list of field names, and a field with few distinct values (a
     colour, a relation) as places in a list of those: several thousand links stay small."""
     fields = list(dict.fromkeys(k for item in items for k in item))
-    rows = [[item.get(f) for f in fields] for item in items]
+    columns = [[item.get(f) for item in items] for f in fields]
     tables: dict[str, list[Any]] = {}
     for i, name in enumerate(fields):
-        seen: dict[Any, int] = {}
-        values: list[Any] = []
-        places = []
-        for r in rows:
-            key = _value_key(r[i])
-            if key not in seen:
-                if len(seen) == 64:
-                    break
-                seen[key] = len(values)
-                values.append(r[i])
-            places.append(seen[key])
-        else:
-            if len(values) * 8 < len(rows):
-                tables[name] = values
-                for r, place in zip(rows, places, strict=True):
-                    r[i] = place
-    return {"fields": fields, "tables": tables, "rows": rows}
+        values = _table(columns[i])
+        if values is not None:
+            tables[name] = values
+            try:
+                direct = {v: n for n, v in enumerate(values)}
+                columns[i] = [direct[v] for v in columns[i]]
+            except TypeError:
+                place = {json.dumps(v, sort_keys=True): n for n, v in enumerate(values)}
+                columns[i] = [place[json.dumps(v, sort_keys=True)] for v in columns[i]]
+    return {"fields": fields, "tables": tables,
+            "rows": [list(r) for r in zip(*columns, strict=True)]}
 
 
 def page_data(graph: nx.MultiDiGraph, title: str | None = None,
