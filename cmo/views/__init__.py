@@ -4,7 +4,8 @@
   indexes behind the questions;
 - `mechanism_view_html` writes it as one self-contained HTML page (vis-network inlined, no request
   leaves the page); `embed=True` gives the page for an ``<iframe>``;
-- `MechanismView` does both for notebooks (``_repr_html_``) and scripts (``save``, ``export``);
+- `MechanismView` does both for notebooks (``_repr_html_``) and scripts (``save``, ``export``),
+  and gives the network as a `pyvis.network.Network` (``to_pyvis``) to change and draw again;
   ``cmo.open(url).review(id).draw(...)`` makes one;
 - `graph_bytes` writes GraphML, GEXF or Cytoscape JSON for Gephi, Cytoscape and yEd.
 
@@ -18,6 +19,9 @@
 (3, 2)
 >>> view.html().startswith("<!DOCTYPE html>")
 True
+>>> net = view.to_pyvis()
+>>> sorted(n["name"] for n in net.nodes), len(net.edges)
+(['rural', 'trust', 'uptake'], 2)
 """
 
 from __future__ import annotations
@@ -27,12 +31,14 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+from pyvis.network import Network
 
 from cmo.review.reviews import get_review
 from cmo.store import Store
 from cmo.views.export import GRAPH_FORMATS, graph_bytes, plain_graph, view_bytes
 from cmo.views.graph import ViewOptions, build_graph, mechanism_graph, view_title
 from cmo.views.heatmap import HeatmapData, HeatmapView, heatmap_data, heatmap_svg, heatmap_view_html
+from cmo.views.network import pyvis_network
 from cmo.views.page import page_html
 
 __all__ = ["GRAPH_FORMATS", "MechanismView", "ViewOptions", "build_graph", "graph_bytes",
@@ -52,9 +58,16 @@ class MechanismView:
         self.title = title or _default_title(store, review_id, self.options)
         self.height = height
 
-    def html(self, *, embed: bool = False) -> str:
-        """The self-contained page (for an iframe with `embed`)."""
-        return page_html(self.graph, title=self.title, embed=embed)
+    def html(self, *, embed: bool = False, network: Network | None = None) -> str:
+        """The self-contained page (for an iframe with `embed`), drawn from `network` if given
+        (a Network from `to_pyvis`, changed: colours, shapes, labels, positions, options)."""
+        return page_html(self.graph, title=self.title, embed=embed, network=network)
+
+    def to_pyvis(self) -> Network:
+        """The network as a pyvis Network (laid out; node ids ``n0``… in graph order, the concept
+        IRI in ``iri``). pyvis's own ``show()`` loads vis-network from a CDN: to keep the page
+        offline, draw it with ``view.html(network=net)`` or ``view.save(path, network=net)``."""
+        return pyvis_network(self.graph, height=self.height)
 
     def iframe(self) -> str:
         """An ``<iframe srcdoc=…>`` holding the embed page: one tag to paste into HTML."""
@@ -66,10 +79,11 @@ class MechanismView:
         """Jupyter and Quarto show the view in a sandboxed iframe."""
         return self.iframe()
 
-    def save(self, path: str | Path, *, embed: bool = False) -> Path:
+    def save(self, path: str | Path, *, embed: bool = False,
+             network: Network | None = None) -> Path:
         """Write the page to `path` (UTF-8) and return the path."""
         out = Path(path)
-        out.write_text(self.html(embed=embed), encoding="utf-8")
+        out.write_text(self.html(embed=embed, network=network), encoding="utf-8")
         return out
 
     def export(self, fmt: str, **size: Any) -> bytes:

@@ -5,9 +5,15 @@ definition, counts, studies and quotes. Edges are keyed, so a pair can carry bot
 
 - context → mechanism, ``relation="triggers"``, key ``fired`` or ``not_fired``;
 - mechanism → outcome, ``relation="generates"``, key = the outcome direction
-  (``positive``, ``negative``, ``none``, ``mixed`` or ``unknown``);
+  (``positive``, ``negative``, ``none``, ``mixed`` or ``unknown``), followed by ``_not_fired``
+  for the CMOcs whose mechanism did not fire (so those stay apart all along their path);
 - outcome → context, ``relation="leads_to"`` (CMO chains, only with ``chains=True``): the outcome
   of one CMOc is the context of the next.
+
+Every node and edge names the CMOcs behind it (``cmoc_ids``); ``graph.graph["cmocs"]`` holds each
+of those CMOcs (its shown contexts, mechanism, outcomes, firing and direction), so a reader can
+follow one configuration from context to outcome. ``graph.graph["context_tree"]`` maps each shown
+context and each of its broader concepts to its broader concepts and label (the hierarchy).
 
 >>> import cmo
 >>> kg = cmo.open("memory:")
@@ -15,7 +21,7 @@ definition, counts, studies and quotes. Edges are keyed, so a pair can carry bot
 ...     contexts=["rural"], mechanism="trust", outcomes=["uptake"], mechanism_fired=False)
 >>> g = mechanism_graph(kg.store, "r")
 >>> sorted((g.nodes[u]["label"], g.nodes[v]["label"], k) for u, v, k in g.edges(keys=True))
-[('rural', 'trust', 'not_fired'), ('trust', 'uptake', 'unknown')]
+[('rural', 'trust', 'not_fired'), ('trust', 'uptake', 'unknown_not_fired')]
 """
 
 from __future__ import annotations
@@ -97,12 +103,14 @@ def build_graph(store: Store, options: ViewOptions) -> nx.MultiDiGraph:
     edges: dict[tuple[str, str, str], _Tally] = defaultdict(_Tally)
     owner: dict[str, ReviewIndex] = {}
     kept: dict[str, CmocFacts] = {}
+    shown_contexts: dict[str, list[str]] = {}
     for index, c in _chosen(indexes, filters):
         contexts = [x for x in dict.fromkeys(c.contexts)
                     if under is None or x in under.get(index.review_id, ())]
         if c.mechanism is None or not contexts:
             continue
         kept[c.iri] = c
+        shown_contexts[c.iri] = contexts
         outcomes = list(dict.fromkeys(c.outcomes))
         for iri in (*contexts, c.mechanism, *outcomes):
             nodes[iri].add(c)
@@ -110,7 +118,8 @@ def build_graph(store: Store, options: ViewOptions) -> nx.MultiDiGraph:
         for ctx in contexts:
             edges[(ctx, c.mechanism, "fired" if c.fired else "not_fired")].add(c)
         for out in outcomes:
-            edges[(c.mechanism, out, c.direction or "unknown")].add(c)
+            direction = c.direction or "unknown"
+            edges[(c.mechanism, out, direction if c.fired else f"{direction}_not_fired")].add(c)
     if options.chains:
         _add_chains(kept, edges, set(nodes))
     graph = nx.MultiDiGraph(title=_title(indexes, options), min_studies=options.min_studies)
@@ -120,7 +129,35 @@ def build_graph(store: Store, options: ViewOptions) -> nx.MultiDiGraph:
     for iri in graph.nodes:
         graph.nodes[iri].update(_node_attrs(owner[iri], iri, nodes[iri]))
     graph.graph["study_titles"] = _study_titles(indexes, (nodes[n] for n in graph.nodes))
+    graph.graph["cmocs"] = _cmocs(graph, kept, shown_contexts)
+    graph.graph["context_tree"] = _context_tree(graph, owner)
     return graph
+
+
+def _cmocs(graph: nx.MultiDiGraph, kept: dict[str, CmocFacts],
+           contexts: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
+    """The CMOcs behind the drawn links, each with the concepts of it that are drawn."""
+    used = {i for *_, ids in graph.edges(data="cmoc_ids") for i in ids}
+    return {iri: {"id": c.id, "contexts": [x for x in contexts[iri] if x in graph],
+                  "mechanism": c.mechanism, "outcomes": [o for o in dict.fromkeys(c.outcomes)
+                                                         if o in graph],
+                  "fired": c.fired, "direction": c.direction or "unknown"}
+            for iri, c in sorted(kept.items(), key=lambda kv: kv[1].id) if iri in used}
+
+
+def _context_tree(graph: nx.MultiDiGraph,
+                  owner: dict[str, ReviewIndex]) -> dict[str, dict[str, Any]]:
+    """Each drawn context and each broader concept above it: label and broader concepts."""
+    tree: dict[str, dict[str, Any]] = {}
+    todo = [(n, owner[n]) for n in graph.nodes if graph.nodes[n]["kind"] == "context"]
+    while todo:
+        iri, index = todo.pop()
+        if iri in tree:
+            continue
+        parents = [b for b in index.broader.get(iri, ()) if b != iri]
+        tree[iri] = {"label": index.label.get(iri, iri), "broader": parents}
+        todo.extend((b, index) for b in parents)
+    return tree
 
 
 def _chosen(indexes: Iterable[ReviewIndex],
@@ -195,10 +232,12 @@ def _edge_attrs(index: ReviewIndex, key: str, tally: _Tally) -> dict[str, Any]:
     elif key in ("fired", "not_fired"):
         relation, fired, direction = "triggers", key == "fired", None
     else:
-        relation, fired, direction = "generates", None, key
+        relation, fired, direction = "generates", not key.endswith("_not_fired"), \
+            key.removesuffix("_not_fired")
     return {"relation": relation, "fired": fired, "direction": direction,
-            "cmocs": len(tally.cmocs), "studies": len(tally.studies),
-            "not_fired_only": tally.fired == 0, "study_keys": _study_keys(index, tally.studies)}
+            "cmoc_ids": sorted(tally.cmocs), "cmocs": len(tally.cmocs),
+            "studies": len(tally.studies), "not_fired_only": tally.fired == 0,
+            "study_keys": _study_keys(index, tally.studies)}
 
 
 def _node_attrs(index: ReviewIndex, iri: str, tally: _Tally) -> dict[str, Any]:
@@ -206,7 +245,8 @@ def _node_attrs(index: ReviewIndex, iri: str, tally: _Tally) -> dict[str, Any]:
     return {"kind": index.kind.get(iri, "concept"), "label": index.label.get(iri, iri),
             "review": index.review_id, "iri": iri,
             "definition": index.definition.get(iri), "broader": broader,
-            "cmocs": len(tally.cmocs), "studies": len(tally.studies), "fired": tally.fired,
+            "cmoc_ids": sorted(tally.cmocs), "cmocs": len(tally.cmocs),
+            "studies": len(tally.studies), "fired": tally.fired,
             "not_fired": tally.not_fired, "study_keys": _study_keys(index, tally.studies),
             "evidence": _quotes(index, tally.evidence.values())}
 

@@ -6,9 +6,11 @@ vis-network's canvas labels), so a label such as ``</script><img src=x>`` is sho
 A Content-Security-Policy meta tag forbids every fetch (scripts and styles only inline, images
 only ``data:``).
 
->>> import networkx as nx
+The nodes, links and options come from a `pyvis.network.Network` (`cmo.views.network`), written
+here into our own template rather than through pyvis's: pyvis renders with Jinja2 and loads
+vis-network from a CDN, and this library keeps Jinja2 out (see the import contracts).
 
-from cmo.views.layout import layered_positions
+>>> import networkx as nx
 >>> g = nx.MultiDiGraph(title="</title><b>x</b>")
 >>> page = page_html(g)
 >>> "<b>x</b>" in page, "&lt;/title&gt;&lt;b&gt;x&lt;/b&gt;" in page
@@ -25,34 +27,14 @@ from importlib import resources
 from typing import Any
 
 import networkx as nx
+from pyvis.network import Network
 
-from cmo.views.layout import layered_positions
+from cmo.views.layout import LABEL_ALL, layout
+from cmo.views.network import STYLE, cmoc_rows, pyvis_network
 from cmo.words import counted
 
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
        "img-src data:")
-EDGE_FIELDS = ["from", "to", "relation", "fired or direction", "cmocs", "studies",
-               "not_fired_only", "study_keys"]
-MAX_QUOTES = 3
-QUOTE_CHARS = 300
-
-STYLE: dict[str, Any] = {
-    "color": {"context": "#3b73b9", "mechanism": "#7e57c2", "outcome": "#00897b"},
-    "shape": {"context": "dot", "mechanism": "diamond", "outcome": "square"},
-    "fired": {"color": "#57606a", "label": "fires (context \u2192 mechanism)"},
-    "not_fired": {"color": "#d1242f", "dashes": [8, 5], "curve": "curvedCW",
-                  "label": "does not fire"},
-    "direction": {
-        "positive": {"color": "#2da44e", "label": "positive outcome"},
-        "negative": {"color": "#c2185b", "label": "negative outcome"},
-        "none": {"color": "#8c959f", "label": "no change"},
-        "mixed": {"color": "#d4a72c", "label": "mixed outcome"},
-        "unknown": {"color": "#c8ccd1", "label": "direction not recorded"},
-    },
-    "leads_to": {"color": "#6e7781", "dashes": [2, 4], "curve": "curvedCCW",
-                 "label": "CMO chain (outcome \u2192 next context)"},
-}
-
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -72,16 +54,19 @@ _TEMPLATE = """<!DOCTYPE html>
 <label>Minimum studies <input id="cmo-min-studies" type="number" min="1" value="1"></label>
 <label><input id="cmo-show-not-fired" type="checkbox" checked> show not fired</label>
 <label><input id="cmo-show-chains" type="checkbox" checked> CMO chains</label>
+<button id="cmo-fold" type="button">Fold groups</button>
 <button id="cmo-reset" type="button">Reset</button>
 <span id="cmo-counts"></span>
 </div>
 <div id="cmo-main">
-<div id="cmo-network"></div>
-<aside id="cmo-panel"><p class="cmo-hint">Click a concept to see its definition, counts,
-supporting studies and quotes. Click an empty spot to clear.</p></aside>
+<div id="cmo-scroll"><div id="cmo-network"></div></div>
+<aside id="cmo-panel"><p class="cmo-hint">Click a concept to follow its CMOcs: a context shows
+the mechanisms it triggers and the outcomes they reach, an outcome the contexts and mechanisms
+behind it. Click a grey group heading to fold its contexts into it. Click an empty spot to
+clear.</p></aside>
+</div>
 @LEGEND@
 <div id="cmo-tooltip" role="tooltip"></div>
-</div>
 <script type="application/json" id="cmo-data">@DATA@</script>
 <script>@VIS_JS@</script>
 <script>@VIEW_JS@</script>
@@ -132,58 +117,86 @@ def legend_html() -> str:
     """The legend: node kinds, firing and outcome directions (fixed text, no data)."""
     rows = [(_swatch_node(k), f"{k}s (size: studies)") for k in ("context", "mechanism",
                                                                   "outcome")]
-    for entry in (STYLE["fired"], STYLE["not_fired"], *STYLE["direction"].values(),
-                  STYLE["leads_to"]):
+    for entry in (STYLE["fired"], STYLE["not_fired"], STYLE["outcome_not_fired"],
+                  *STYLE["direction"].values(), STYLE["leads_to"]):
         rows.append((_swatch_edge(entry["color"], entry.get("dashes")), entry["label"]))
-    body = "".join(f"<div>{svg}<span>{html.escape(text)}</span></div>" for svg, text in rows)
-    return f'<div id="cmo-legend" aria-label="Legend">{body}<div>width: studies</div></div>'
+    body = "".join(f"<span>{svg}{html.escape(text)}</span>" for svg, text in rows)
+    # A strip below the drawing, never over it; <details> folds it away.
+    return (f'<details id="cmo-legend" open><summary>Legend</summary><div>{body}'
+            '<span>line width: studies; indented: narrower context</span></div></details>')
 
 
-def _node_data(node_id: str, a: dict[str, Any], study: dict[str, int]) -> dict[str, Any]:
-    quotes = [{**q, "quote": q["quote"] if len(q["quote"]) <= QUOTE_CHARS
-               else q["quote"][:QUOTE_CHARS - 1] + "\u2026"} for q in a["evidence"][:MAX_QUOTES]]
-    return {"id": node_id, "iri": a["iri"], "kind": a["kind"], "label": a["label"],
-            "definition": a["definition"], "broader": a["broader"], "review": a["review"],
-            "cmocs": a["cmocs"], "studies": a["studies"], "fired": a["fired"],
-            "not_fired": a["not_fired"], "study_keys": [study[k] for k in a["study_keys"]],
-            "quotes": quotes,
-            "more_quotes": max(0, len(a["evidence"]) - MAX_QUOTES)}
+def _table(column: list[Any]) -> list[Any] | None:
+    """The distinct values of a column, if few enough to be worth a table."""
+    try:
+        kinds = {type(v) for v in column}
+        if bool in kinds and int in kinds:  # True and 1 would be one key
+            raise TypeError
+        distinct = list(dict.fromkeys(column))
+    except TypeError:  # lists, dicts: compared as JSON
+        seen: dict[str, Any] = {}
+        for v in column:
+            seen.setdefault(json.dumps(v, sort_keys=True), v)
+            if len(seen) > 64:
+                return None
+        distinct = list(seen.values())
+    return distinct if len(distinct) <= 64 and len(distinct) * 8 < len(column) else None
 
 
-def page_data(graph: nx.MultiDiGraph, title: str | None = None) -> dict[str, Any]:
-    """What the page script reads: title, style, nodes and edges with short ids."""
+def _columns(items: list[dict[str, Any]]) -> dict[str, Any]:
+    """Rows of values under one list of field names, and a field with few distinct values (a
+    colour, a relation) as places in a list of those: several thousand links stay small."""
+    fields = list(dict.fromkeys(k for item in items for k in item))
+    columns = [[item.get(f) for item in items] for f in fields]
+    tables: dict[str, list[Any]] = {}
+    for i, name in enumerate(fields):
+        values = _table(columns[i])
+        if values is not None:
+            tables[name] = values
+            try:
+                direct = {v: n for n, v in enumerate(values)}
+                columns[i] = [direct[v] for v in columns[i]]
+            except TypeError:
+                place = {json.dumps(v, sort_keys=True): n for n, v in enumerate(values)}
+                columns[i] = [place[json.dumps(v, sort_keys=True)] for v in columns[i]]
+    return {"fields": fields, "tables": tables,
+            "rows": [list(r) for r in zip(*columns, strict=True)]}
+
+
+def page_data(graph: nx.MultiDiGraph, title: str | None = None,
+              network: Network | None = None) -> dict[str, Any]:
+    """What the page script reads: title, style, the CMOcs, and the Network's nodes, links and
+    options (`network`, else the one `cmo.views.network.pyvis_network` builds)."""
+    laid = layout(graph)
+    net = network or pyvis_network(graph, laid)
+    nodes, edges, _, _, _, options = net.get_network_data()
     short = {iri: f"n{i}" for i, iri in enumerate(graph.nodes)}
-    xy = layered_positions(graph)
-    # Studies are listed once; nodes and edges name them by their place in that list.
-    keys = sorted({k for _, a in graph.nodes(data=True) for k in a["study_keys"]},
-                  key=str.casefold)
-    study = {k: i for i, k in enumerate(keys)}
-    nodes = [{**_node_data(short[iri], a, study), "x": xy[iri][0], "y": xy[iri][1]}
-             for iri, a in graph.nodes(data=True)]
-    order = {iri: i for i, iri in enumerate(graph.nodes)}
-    # Edges are compact rows (a thousand concepts have several thousand links); the page
-    # script turns each back into an object: see EDGE_FIELDS.
-    edges = [[order[u], order[v], a["relation"],
-              a["fired"] if a["relation"] == "triggers" else a["direction"], a["cmocs"],
-              a["studies"], a["not_fired_only"], [study[k] for k in a["study_keys"]]]
-             for u, v, a in graph.edges(data=True)]
-    kinds = {k: sum(1 for n in nodes if n["kind"] == k) for k in ("context", "mechanism",
-                                                                 "outcome")}
+    index = {n["id"]: i for i, n in enumerate(nodes)}
+    kinds = {k: sum(1 for n in nodes if n.get("kind") == k) for k in ("context", "mechanism",
+                                                                     "outcome")}
     subtitle = (f"{counted(kinds['context'], 'context')} \u2192 "
                 f"{counted(kinds['mechanism'], 'mechanism')} \u2192 "
                 f"{counted(kinds['outcome'], 'outcome')}; {counted(len(edges), 'link')}. Hover for "
-                "details, click to highlight a neighbourhood.")
+                "details, click a concept to follow its CMOcs.")
+    headings = [{"label": h.label, "x": h.x, "y": h.y, "depth": h.depth,
+                 "members": [index[short[m]] for m in h.members if short[m] in index]}
+                for h in laid.headings]
     return {"title": title or graph.graph.get("title") or "Mechanisms", "subtitle": subtitle,
             "min_studies": graph.graph.get("min_studies", 1),
-            "max_studies": max((e[5] for e in edges), default=1),
-            "edge_fields": EDGE_FIELDS, "study_list": keys,
+            "max_studies": max((e.get("studies", 1) for e in edges), default=1),
+            "study_list": sorted({k for _, a in graph.nodes(data=True)
+                                  for k in a.get("study_keys", ())}, key=str.casefold),
             "study_titles": graph.graph.get("study_titles", {}), "style": STYLE,
-            "nodes": nodes, "edges": edges}
+            "label_all": len(nodes) <= LABEL_ALL, "headings": headings,
+            "cmocs": cmoc_rows(graph, short), "options": json.loads(options),
+            "nodes": _columns(nodes), "edges": _columns(edges)}
 
 
-def page_html(graph: nx.MultiDiGraph, *, title: str | None = None, embed: bool = False) -> str:
-    """The whole page: full (header, toolbar, side panel) or for an iframe (`embed`)."""
-    data = page_data(graph, title)
+def page_html(graph: nx.MultiDiGraph, *, title: str | None = None, embed: bool = False,
+              network: Network | None = None) -> str:
+    """The whole page: full (header, toolbar, side panel) or for an iframe (`embed`); drawn from
+    `network` (a pyvis Network of this graph, perhaps changed) if given."""
+    data = page_data(graph, title, network)
     parts = {"@CSP@": CSP, "@TITLE@": html.escape(data["title"]),
              "@BODY_CLASS@": "cmo-embed" if embed else "cmo-full", "@LEGEND@": legend_html(),
              "@VIS_CSS@": _static("vis-network.min.css"), "@VIEW_CSS@": _static("view.css"),

@@ -84,3 +84,31 @@ def test_build_graph_refuses_unknown_options(example_store: Store, option: dict[
 def test_build_graph_of_unknown_review_is_not_found(example_store: Store) -> None:
     with pytest.raises(cmo.NotFound):
         mechanism_graph(example_store, "nope")
+
+
+def test_build_graph_keeps_not_fired_outcome_links_apart(example_store: Store) -> None:
+    g = mechanism_graph(example_store, "peer-support")
+    out = [(k, a) for _, _, k, a in g.edges(keys=True, data=True) if a["relation"] == "generates"]
+    assert {a["fired"] for _, a in out} == {True, False}
+    for key, a in out:
+        assert key == (a["direction"] if a["fired"] else f"{a['direction']}_not_fired")
+        assert all(g.graph["cmocs"][i]["fired"] == a["fired"] for i in a["cmoc_ids"])
+
+
+def test_build_graph_names_the_cmocs_behind_each_node_and_link(example_store: Store) -> None:
+    g = mechanism_graph(example_store, "peer-support")
+    cmocs = g.graph["cmocs"]
+    for u, v, a in g.edges(data=True):
+        for i in a["cmoc_ids"]:
+            c = cmocs[i]
+            if a["relation"] == "triggers":
+                assert u in c["contexts"] and v == c["mechanism"]
+            else:
+                assert u == c["mechanism"] and v in c["outcomes"]
+    for n, a in g.nodes(data=True):
+        assert len(a["cmoc_ids"]) == a["cmocs"]
+        assert all(n in (*cmocs[i]["contexts"], cmocs[i]["mechanism"], *cmocs[i]["outcomes"])
+                   for i in a["cmoc_ids"])
+    tree = g.graph["context_tree"]
+    assert all(n in tree for n in g.nodes if g.nodes[n]["kind"] == "context")
+    assert any(e["label"] == "delivery" for e in tree.values())

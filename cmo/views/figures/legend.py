@@ -17,7 +17,7 @@ import networkx as nx
 
 from cmo.views.figures.metrics import text_width, wrap
 from cmo.views.figures.svg import LINE_HEIGHT, Drawing, clean
-from cmo.views.page import STYLE
+from cmo.views.network import STYLE
 
 NOT_FIRED_OUTCOME = "outcome of a mechanism that did not fire"
 WIDTH_SAMPLES = ((1, "width: 1 study"), (3, "3 studies"), (5, "5 or more studies"))

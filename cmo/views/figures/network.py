@@ -145,7 +145,9 @@ def _place(spots: dict[str, Spot], f: float, draw_w: float,
     """Figure x and y of each node (from the drawing's top-left) and the drawing's height."""
     gap = 0.4 * f
     a, b = _solve_x(spots, gap, draw_w)
-    columns = sorted({s.x for s in spots.values()})
+    # One x per kind: contexts are indented by their hierarchy, which is not another column.
+    columns = sorted({min(s.x for s in spots.values() if s.kind == kind)
+                      for kind in {s.kind for s in spots.values()}})
     if len(columns) > 1:
         # A mechanism's label, centred on its node, must stay clear of the next columns.
         step = b * min(q - p for p, q in pairwise(columns))
