@@ -29,12 +29,13 @@ import networkx as nx
 from cmo.views.figures.legend import Legend, dash_array, edge_style, node_shape, stroke_width
 from cmo.views.figures.metrics import balanced, text_width, wrap
 from cmo.views.figures.svg import LINE_HEIGHT, Drawing, clean
-from cmo.views.layout import layered_positions
+from cmo.views.layout import layout
 from cmo.words import counted
 
 HEADERS = {"context": "Contexts", "mechanism": "Mechanisms", "outcome": "Outcomes"}
 SIDE_SHARE = 0.3        # of the drawing's width, for a context's or an outcome's label
 BASELINE = 0.95         # first baseline below a label's top, in font sizes
+HEADING = "heading:"     # spot keys of group headings (concept IRIs never start so)
 EMPTY = "Nothing to draw: no CMOc passes these filters."
 
 
@@ -50,6 +51,7 @@ class Spot:
     label: str = ""
     width: float = 0.0
     height: float = 0.0
+    heading: bool = False  # a broader context no drawn CMOc names, above its narrower ones
 
     def box(self, gap: float) -> tuple[float, float, float, float]:
         """The label's box relative to the node: left, top, right, bottom."""
@@ -118,23 +120,26 @@ def _finish(d: Drawing, graph: nx.MultiDiGraph, title: str, width: int, height: 
 
 
 def _spots(graph: nx.MultiDiGraph, f: float, draw_w: float) -> dict[str, Spot]:
-    positions = layered_positions(graph)
+    drawn = layout(graph)
     spots = {}
     for n, attrs in graph.nodes(data=True):
-        x, y = positions[n]
+        x, y = drawn.positions[n]
         studies = int(attrs.get("studies") or 1)
         kind = attrs.get("kind", "outcome")
         spots[n] = Spot(kind if kind in HEADERS else "outcome", float(x), float(y),
-                        r=f * (0.4 + 0.08 * min(studies, 5)), lines=[])
+                        r=f * (0.4 + 0.08 * min(studies, 5)), lines=[],
+                        label=str(attrs.get("label", n)))
+    for h in drawn.headings:  # the hierarchy, as the interactive view shows it
+        spots[HEADING + h.iri] = Spot("context", float(h.x), float(h.y), r=0.0, lines=[],
+                                      label=h.label, heading=True)
     side = max(6 * f, SIDE_SHARE * draw_w)
-    _label(graph, spots, f, {"context": side, "outcome": side, "mechanism": 1.5 * side})
+    _label(spots, f, {"context": side, "outcome": side, "mechanism": 1.5 * side})
     return spots
 
 
-def _label(graph: nx.MultiDiGraph, spots: dict[str, Spot], f: float,
-           widths: dict[str, float]) -> None:
-    for n, spot in spots.items():
-        spot.label = clean(graph.nodes[n].get("label", n))
+def _label(spots: dict[str, Spot], f: float, widths: dict[str, float]) -> None:
+    for spot in spots.values():
+        spot.label = clean(spot.label)
         spot.lines = balanced(spot.label, widths[spot.kind], f)
         spot.width = max(text_width(line, f) for line in spot.lines)
         spot.height = len(spot.lines) * f * LINE_HEIGHT
@@ -285,8 +290,14 @@ def _draw_nodes(d: Drawing, graph: nx.MultiDiGraph, spots: dict[str, Spot],
                 f: float) -> None:
     markers = d.group(id="concepts")
     labels = d.group(id="labels")
+    groups = d.group(id="groups")
     gap = 0.4 * f
     for n, spot in spots.items():
+        if spot.heading:
+            left, top, right, _ = spot.box(gap)
+            d.text(spot.lines, ox + x_of[n] + right, oy + y_of[n] + top + BASELINE * f,
+                   anchor="end", bold=True, fill="#57606a", parent=groups)
+            continue
         attrs = graph.nodes[n]
         x, y = ox + x_of[n], oy + y_of[n]
         label = str(attrs.get("label", n))
