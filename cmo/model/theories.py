@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from cmo.model.records import (
     Capped,
@@ -60,11 +61,28 @@ class CmocSelection(_Model):
     theory: Label | None = Field(default=None, description="CMOcs already linked to this "
                                  "theory (id or label)")
 
+    @model_validator(mode="after")
+    def _ids_or_filter(self) -> CmocSelection:
+        if self.ids is None and not self.by_filter:
+            raise PydanticCustomError("nothing_chosen", "give CMOc `ids` or at least one "
+                                      "filter (context, mechanism, outcome, study, design, "
+                                      "min_confidence, fired_only, direction, theory)")
+        return self
+
     @property
     def by_filter(self) -> bool:
         """Whether any filter is set (else the ids name the CMOcs)."""
-        return bool(self.model_dump(exclude={"ids", "fired_only"}, exclude_none=True)
-                    or self.fired_only)
+        return self.fired_only or any(getattr(self, name) is not None for name in _FILTERS)
+
+
+_FILTERS = ("context", "mechanism", "outcome", "study", "design", "min_confidence", "direction",
+            "theory")
+
+
+class TheoryLinkRequest(CmocSelection):
+    """A bulk link: the relation, and the CMOcs (by `ids`, or by the filters)."""
+
+    relation: TheoryRelation = Field(description="tested, supports, refutes or refines")
 
 
 class TheoryLinking(BaseModel):

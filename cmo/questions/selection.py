@@ -20,7 +20,8 @@ from cmo.review.names import ReviewNames
 
 def chooser(selection: CmocSelection) -> list[str] | Callable[[ReviewIndex], list[str]]:
     """The ids the selection names, or a function choosing the matching CMOcs of an index (run
-    under the write lock, so the choice and the write see the same review)."""
+    under the write lock, so the choice and the write see the same review). With both ids and
+    filters, the ids that match; an unknown id is still refused."""
     if not selection.by_filter:
         return list(selection.ids or [])
     filters = CmocFilter.of(design=selection.design, min_confidence=selection.min_confidence,
@@ -36,6 +37,8 @@ def chooser(selection: CmocSelection) -> list[str] | Callable[[ReviewIndex], lis
         study = normalise_label(selection.study) if selection.study is not None else None
         keys = {iri: normalise_label(s.key) for iri, s in index.studies.items()}
         only = set(selection.ids) if selection.ids is not None else None
+        if only is not None and not only <= index.cmoc_by_id.keys():
+            return sorted(only)  # the write refuses the unknown ids, naming them
         return [c.id for c in index.cmocs
                 if (only is None or c.id in only)
                 and (ConceptKind.context not in wanted or wanted[ConceptKind.context] in c.contexts)
