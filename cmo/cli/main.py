@@ -22,6 +22,7 @@ from cmo.cli.reviews import export, import_files, reviews, stats, validate, visi
 from cmo.cli.service import serve, token
 from cmo.cli.session import Session
 from cmo.cli.sources import quotes, source
+from cmo.cli.theories import theory
 from cmo.errors import CmoError, UsageError
 
 
@@ -61,7 +62,7 @@ def cli(ctx: click.Context, store: str | None) -> None:
 
 
 for command in (import_files, export, validate, stats, query, draw, serve, token, reviews,
-                concepts, visibility, source, quotes):
+                concepts, visibility, source, quotes, theory):
     cli.add_command(command)
 
 

@@ -18,7 +18,16 @@ import httpx
 from cmo.cli.server_file import ServerFile
 from cmo.errors import CmoError, Problem, StoreError
 from cmo.interchange.rdf_files import ImportReport
-from cmo.model.records import Concept, ConceptKind, ConceptMerge, NewConcept, NewConcepts, Review
+from cmo.model.records import (
+    Concept,
+    ConceptKind,
+    ConceptMerge,
+    NewConcept,
+    NewConcepts,
+    ProgrammeTheory,
+    Review,
+)
+from cmo.model.theories import NewTheoryVersion, TheoryLinking, TheoryLinkRequest
 from cmo.sources.model import AnchorReport, QuotesReport
 
 #: How long a write through the server may take (a big import).
@@ -151,3 +160,17 @@ class RunningServer:
                 + f"/concepts/{kind.value}/{quote(keep, safe='')}/merge")
         answer = self.call("POST", path, json={"merged": merged})
         return ConceptMerge.model_validate(answer.json())
+
+    def new_theory_version(self, review: str, earlier: str,
+                           new: NewTheoryVersion) -> ProgrammeTheory:
+        """Make a theory version with its recorded change through the server."""
+        path = self._review_path(review) + f"/theories/{quote(earlier, safe='')}/versions"
+        answer = self.call("POST", path, json=new.model_dump(mode="json", exclude_unset=True))
+        return ProgrammeTheory.model_validate(answer.json())
+
+    def link_theory(self, review: str, theory_id: str,
+                    request: TheoryLinkRequest) -> TheoryLinking:
+        """Relate CMOcs to a theory version through the server, in one write."""
+        path = self._review_path(review) + f"/theories/{quote(theory_id, safe='')}/links"
+        answer = self.call("POST", path, json=request.model_dump(mode="json", exclude_none=True))
+        return TheoryLinking.model_validate(answer.json())
