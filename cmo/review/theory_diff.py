@@ -22,7 +22,7 @@ from cmo.model.theories import (
 )
 from cmo.review.index import ReviewIndex, review_indexes
 from cmo.review.theories import list_theories
-from cmo.review.theory_links import links_by_iri
+from cmo.review.theory_links import review_links
 from cmo.store import Store
 
 _PARTS = (ConceptKind.context, ConceptKind.mechanism, ConceptKind.outcome)
@@ -97,13 +97,13 @@ def diff_theories(store: Store, review_id: str, a_id: str, b_id: str) -> TheoryD
             raise NotFound(f"No programme theory {wanted!r} in review {review_id!r} "
                            f"(known: {known}).")
     a, b = theories[a_id], theories[b_id]
-    links = links_by_iri(store, review_id)
+    links = review_links(store, index)
     ids_of = {c.iri: c.id for c in index.cmocs}
     iri_of = {theory_id: iri for iri, (theory_id, _, _) in index.theories.items()}
 
     def by_id(theory_id: str) -> dict[str, TheoryRelation]:
         found = links.get(iri_of.get(theory_id, ""), {})
-        return {ids_of.get(c, ids.local_id(c)): r for c, r in found.items()}
+        return {ids_of.get(c) or ids.local_id(c): r for c, r in found.items()}
 
     la, lb = by_id(a_id), by_id(b_id)
     cmocs = _Cmocs(index, la, lb)

@@ -18,10 +18,18 @@ from cmo.model.theories import CmocSelection, NewTheoryVersion
 from cmo.questions.selection import chooser
 from cmo.rdf.provenance import acting_as
 from cmo.review.cmocs import create_cmoc, delete_cmoc, edit_cmoc, get_cmoc
+from cmo.review.index import build_index, review_indexes
 from cmo.review.reviews import create_review
 from cmo.review.theories import add_theory, delete_theory, get_theory, list_theories
 from cmo.review.theory_diff import diff_theories
-from cmo.review.theory_links import link_cmocs, links_of, new_theory_version, theory_detail
+from cmo.review.theory_links import (
+    link_cmocs,
+    links_by_iri,
+    links_of,
+    new_theory_version,
+    review_links,
+    theory_detail,
+)
 from cmo.review.validation import validate_review
 from cmo.store import Store
 from cmo.store.writes import current_revision
@@ -236,3 +244,20 @@ def test_export_and_import_keep_relations_parts_and_changes(store: Store, fmt: s
         assert get_theory(store, "copy", theory_id) == get_theory(store, "r", theory_id)
     assert diff_theories(store, "copy", "t-v1", "t-v2").model_dump(exclude={"review"}) == \
         diff_theories(store, "r", "t-v1", "t-v2").model_dump(exclude={"review"})
+
+
+def test_links_bring_the_index_along_as_a_fresh_reading_would(store: Store) -> None:
+    _review(store)
+    before = review_indexes(store, ["r"])[0]
+    diff_theories(store, "r", "t-v1", "t-v1")  # the links are kept with the index
+    with acting_as("Ana"):
+        new_theory_version(store, "r", "t-v1", NewTheoryVersion(what="x", carry_over=True))
+        link_cmocs(store, "r", "t-v2", F, ["c02", "c03"])
+    kept = store.state.indexes["r"]
+    assert kept is not before and kept.revision == current_revision(store, "r")
+    fresh = build_index("r", store.graph_triples(ids.review_iri("r")))
+    assert {c.id: set(c.theories) for c in kept.cmocs} == {
+        c.id: set(c.theories) for c in fresh.cmocs}
+    assert kept.theories == fresh.theories and kept.agents == fresh.agents
+    assert review_links(store, kept) == links_by_iri(store, "r")
+    assert diff_theories(store, "r", "t-v1", "t-v2").re_related[0].id == "c02"
