@@ -11,6 +11,7 @@ from pyoxigraph import NamedNode
 
 import cmo
 from cmo.errors import AlreadyExists, NotFound, UnknownConcept
+from cmo.graph.knowledge_graph import KnowledgeGraph
 from cmo.interchange.rdf_files import export_review, import_rdf, rdf_format
 from cmo.model import ids
 from cmo.model.records import NewCMOc, ProgrammeTheory, TheoryPart, TheoryRelation
@@ -261,3 +262,45 @@ def test_links_bring_the_index_along_as_a_fresh_reading_would(store: Store) -> N
     assert kept.theories == fresh.theories and kept.agents == fresh.agents
     assert review_links(store, kept) == links_by_iri(store, "r")
     assert diff_theories(store, "r", "t-v1", "t-v2").re_related[0].id == "c02"
+
+
+# The worked example, through the library's entry object, as a reviewer asks ----------------------
+
+def test_example_what_changed_from_v1_to_v2_and_on_what_evidence(example_store: Store) -> None:
+    theories = KnowledgeGraph(example_store).review("peer-support").theories
+    diff = theories.diff("peer-support-v1", "peer-support-v2")
+    [change] = diff.changes
+    assert change.change.what.startswith("Adds the conditions that switch the mechanisms on")
+    assert change.change.by == "Example reviewer"
+    quotes = {c.id: [e.quote for e in c.evidence] for c in change.justified_by}
+    assert quotes["c10"] == ["Five experimental studies in the UK have failed to demonstrate "
+                             "positive findings for breastfeeding peer support (at least three "
+                             "were low intensity)."]
+    assert "intensity" in (diff.statement.after or "") and diff.statement.changed
+    context = next(p for p in diff.parts if p.part == "context")
+    assert "high intensity support" in context.concepts_added
+    assert context.concepts_removed == ["similar characteristics"]
+
+
+def test_example_which_findings_refute_the_initial_theory_and_what_became_of_them(
+        example_store: Store) -> None:
+    theories = KnowledgeGraph(example_store).review("peer-support").theories
+    v1 = theories.links("peer-support-v1")
+    assert sorted(c for c, r in v1.items() if r == F) == ["c10", "c38"]
+    v2 = theories.links("peer-support-v2")
+    assert {c: v2[c] for c in ("c10", "c38")} == {"c10": S, "c38": S}
+    assert theories.show("peer-support-v2").counts == {
+        "tested": len(v2) - 17, "supports": 14, "refutes": 0, "refines": 3}
+
+
+def test_example_refine_v2_with_the_network_findings(example_store: Store) -> None:
+    theories = KnowledgeGraph(example_store).review("peer-support").theories
+    v3 = theories.new_version("peer-support-v2", what="adds local networks",
+                              rationale="groups work through networks", cmocs=["c13", "c22"],
+                              carry_over=True)
+    linked = theories.link("peer-support-v3", "supports", context="social network involvement")
+    assert linked.cmocs == ["c22", "c30"] and linked.changed == 2
+    assert theories.link("peer-support-v3", "refutes", ["c01"]).changed == 1
+    diff = theories.diff("peer-support-v2", v3.id)
+    assert {(c.id, c.before, c.after) for c in diff.re_related} == {
+        ("c22", N, S), ("c30", N, S), ("c01", TheoryRelation.tested, F)}
