@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pyoxigraph import Triple
 
-from cmo.errors import AlreadyExists, InUse, NotFound
+from cmo.errors import AlreadyExists, InUse, InvalidInput, NotFound, Problem
 from cmo.model import ids
 from cmo.model.namespace import RKG
-from cmo.model.records import ConceptKind, ProgrammeTheory
+from cmo.model.records import ConceptKind, ProgrammeTheory, TheoryChange
 from cmo.rdf.mapping import read_theory, theory_triples
 from cmo.rdf.provenance import current_agent
 from cmo.rdf.theories import change_iri, change_triples, read_change
@@ -58,13 +58,23 @@ def version_triples(names: ReviewNames, theory: ProgrammeTheory, iri: str) -> li
     out = theory_triples(theory, iri, revised, KnownConcepts(names))
     if theory.change is not None:
         if revised is None:
-            raise NotFound(f"Theory {theory.id!r} records a change but revises no version: "
-                           "give `revision_of`.")
+            raise InvalidInput(f"Theory {theory.id!r} records a change but revises no "
+                               "version.", [Problem(field="revision_of",
+                                                    reason="needed with `change`")])
         change = theory.change
         out += change_triples(change, change_iri(iri), iri, revised,
                               [names.cmoc(c) for c in change.cmocs],
                               change.by or current_agent(), change.at)
     return out
+
+
+def _stamped(theory: ProgrammeTheory, stored: TheoryChange | None) -> ProgrammeTheory:
+    """`theory` with its change's who and when as stored (a change edited keeps them), else
+    left for the write to record (the current agent, now): a caller cannot set them."""
+    if theory.change is None:
+        return theory
+    return theory.model_copy(update={"change": theory.change.model_copy(update={
+        "by": stored.by if stored else None, "at": stored.at if stored else None})})
 
 
 @locked
@@ -75,6 +85,7 @@ def add_theory(store: Store, review_id: str, theory: ProgrammeTheory) -> Program
     if theory.id in names.theories:
         raise AlreadyExists(f"Review {review_id!r} already has a theory {theory.id!r}.")
     iri = ids.theory_iri(review_id, theory.id)
+    theory = _stamped(theory, None)
     write(store, review_id, add=version_triples(names, theory, iri))
     return get_theory(store, review_id, theory.id)
 
@@ -84,9 +95,10 @@ def update_theory(store: Store, review_id: str, theory: ProgrammeTheory) -> Prog
     """Replace the label, statement, version, parts, revision link or change of a version."""
     names = ReviewNames.load(store, review_id)
     iri = names.theory(theory.id)
+    stored = get_theory(store, review_id, theory.id).change
     if "change" not in theory.model_fields_set:  # a body from before changes were recorded
-        theory = theory.model_copy(update={"change": get_theory(store, review_id,
-                                                                theory.id).change})
+        theory = theory.model_copy(update={"change": stored})
+    theory = _stamped(theory, stored)
     write(store, review_id, remove=[iri, change_iri(iri)],
           add=version_triples(names, theory, iri))
     return get_theory(store, review_id, theory.id)

@@ -142,3 +142,18 @@ def test_bulk_link_of_ten_thousand_cmocs_by_filter_is_one_write(service: Service
     too_many = service.admin.post("/reviews/big/theories/b-v1/links", json={
         "relation": "supports", "ids": [f"c{n}" for n in range(10_001)]})
     assert too_many.status_code in (413, 422) and "bulk_cmocs" in too_many.text
+
+
+def test_who_and_when_of_a_change_cannot_be_set_by_the_caller(editor: httpx.Client) -> None:
+    forged = {"what": "x", "by": "Someone Else", "at": "2001-01-01T00:00:00Z"}
+    r = editor.post("/reviews/th/theories", json={"id": "f-v2", "label": "F", "version": 2,
+                                                  "revision_of": "t-v1", "change": forged})
+    assert r.status_code == 201, r.text
+    change = r.json()["change"]
+    assert change["by"] == "editor-th" and not change["at"].startswith("2001")
+    put = editor.put("/reviews/th/theories/f-v2", json={**r.json(), "change": {
+        **forged, "what": "y"}})
+    assert put.json()["change"] == {**change, "what": "y"}  # edited; who and when stay
+    lone = editor.post("/reviews/th/theories", json={"id": "f-v9", "label": "F",
+                                                     "change": {"what": "x"}})
+    assert lone.status_code == 422 and "revision_of" in lone.text
