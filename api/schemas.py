@@ -17,6 +17,7 @@ from cmo.model.records import (
     NewConcept,
     Short,
     Text,
+    TheoryLink,
     validated,
 )
 from cmo.review.cmocs import CMOcVersion
@@ -97,6 +98,9 @@ class CMOcFields(BaseModel):
     evidence: Many[Evidence] | None = None
     programme_theory: Label | None = None
     theories: Many[Label] | None = None
+    theory_links: Many[TheoryLink] | None = Field(
+        default=None, description="the relation (tested, supports, refutes, refines) to each "
+        "theory version; given without `theories`, it also says which versions")
     leads_to: Many[Identifier] | None = None
     notes: Text | None = None
     # Read-only but for POST's id: accepted so that a GET body can be sent back, and ignored.
@@ -144,6 +148,7 @@ class CMOcOut(BaseModel):
     confidence: Confidence | None
     evidence: list[Evidence]
     theories: list[str]
+    theory_links: list[TheoryLink]
     leads_to: list[str]
     notes: str | None
     reviewer: str | None
@@ -159,6 +164,7 @@ class CMOcOut(BaseModel):
                    actor=c.actor, mechanism_fired=c.mechanism_fired,
                    outcome_direction=c.outcome_direction,
                    confidence=c.confidence, evidence=c.evidence, theories=c.theories,
+                   theory_links=c.theory_links,
                    leads_to=c.leads_to, notes=c.notes, reviewer=c.reviewer, created=c.created,
                    modified=c.modified)
 
@@ -210,4 +216,8 @@ def merge_cmoc(store: Store, review_id: str, body: CMOcFields,
         theories.append(body.programme_theory)
     if "theories" in given or body.programme_theory:
         data["theories"] = [resolve_theory(store, review_id, t) for t in theories]
+    if "theory_links" in given:
+        data["theory_links"] = given["theory_links"]
+        if "theories" not in given and not body.programme_theory:
+            data.pop("theories", None)  # the links say which versions
     return validated(cmo.NewCMOc, data, "The CMOc")

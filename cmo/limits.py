@@ -34,6 +34,8 @@ class Limits:
     literal_chars: int = 100_000
     #: Items in one list of a CMOc: contexts, outcomes, studies, evidence, theories, leads_to.
     list_items: int = 200
+    #: CMOc ids in one bulk link to a theory version (a filter may select any number).
+    bulk_cmocs: int = 10_000
     #: Data rows in one extraction sheet or concept sheet.
     sheet_rows: int = 200_000
     #: Cells (rows × columns) in one sheet.

@@ -24,6 +24,7 @@ from cmo.cli.service import serve, token
 from cmo.cli.session import Session
 from cmo.cli.shares import share
 from cmo.cli.sources import quotes, source
+from cmo.cli.theories import theory
 from cmo.errors import CmoError, UsageError
 
 
@@ -63,7 +64,7 @@ def cli(ctx: click.Context, store: str | None) -> None:
 
 
 for command in (import_files, export, validate, stats, query, draw, figure, serve, token,
-                reviews, concepts, visibility, source, quotes, share):
+                reviews, concepts, visibility, source, quotes, share, theory):
     cli.add_command(command)
 
 

@@ -18,7 +18,16 @@ import httpx
 from cmo.cli.server_file import ServerFile
 from cmo.errors import CmoError, Problem, StoreError
 from cmo.interchange.rdf_files import ImportReport
-from cmo.model.records import Concept, ConceptKind, ConceptMerge, NewConcept, NewConcepts, Review
+from cmo.model.records import (
+    Concept,
+    ConceptKind,
+    ConceptMerge,
+    NewConcept,
+    NewConcepts,
+    ProgrammeTheory,
+    Review,
+)
+from cmo.model.theories import NewTheoryVersion, TheoryLinking, TheoryLinkRequest
 from cmo.review.shares import NewShare, SharedLink
 from cmo.sources.model import AnchorReport, QuotesReport
 
@@ -167,3 +176,17 @@ class RunningServer:
     def revoke_share(self, review: str, share_id: str) -> None:
         """Revoke a share link through the server (it stops at once)."""
         self.call("DELETE", self._review_path(review) + f"/shares/{quote(share_id, safe='')}")
+
+    def new_theory_version(self, review: str, earlier: str,
+                           new: NewTheoryVersion) -> ProgrammeTheory:
+        """Make a theory version with its recorded change through the server."""
+        path = self._review_path(review) + f"/theories/{quote(earlier, safe='')}/versions"
+        answer = self.call("POST", path, json=new.model_dump(mode="json", exclude_unset=True))
+        return ProgrammeTheory.model_validate(answer.json())
+
+    def link_theory(self, review: str, theory_id: str,
+                    request: TheoryLinkRequest) -> TheoryLinking:
+        """Relate CMOcs to a theory version through the server, in one write."""
+        path = self._review_path(review) + f"/theories/{quote(theory_id, safe='')}/links"
+        answer = self.call("POST", path, json=request.model_dump(mode="json", exclude_none=True))
+        return TheoryLinking.model_validate(answer.json())

@@ -19,6 +19,7 @@ studies by key, CMOcs and theory versions by id.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from cmo.errors import InvalidInput, Problem
@@ -31,8 +32,17 @@ from cmo.model.records import (
     NewCMOc,
     ProgrammeTheory,
     Study,
+    TheoryRelation,
 )
 from cmo.model.suggestions import ConceptSuggestion
+from cmo.model.theories import (
+    CmocSelection,
+    NewTheoryVersion,
+    TheoryDetail,
+    TheoryDiff,
+    TheoryLinking,
+)
+from cmo.questions.selection import chooser
 from cmo.review.cmocs import create_cmoc, delete_cmoc, edit_cmoc, find_cmocs, get_cmoc
 from cmo.review.concepts import (
     add_concept,
@@ -51,6 +61,8 @@ from cmo.review.theories import (
     list_theories,
     update_theory,
 )
+from cmo.review.theory_diff import diff_theories
+from cmo.review.theory_links import link_cmocs, links_of, new_theory_version, theory_detail
 
 
 class CMOcs(Collection[CMOConfiguration]):
@@ -226,3 +238,34 @@ class Theories(Collection[ProgrammeTheory]):
     def list(self) -> list[ProgrammeTheory]:
         """Every version of every programme theory, by label then version."""
         return list_theories(self._store, self.review_id)
+
+    def new_version(self, earlier_id: str, new: NewTheoryVersion | None = None, /,
+                    **fields: Any) -> ProgrammeTheory:
+        """Make the next version from `earlier_id` with its recorded change (`what`,
+        `rationale`, justifying `cmocs`; who and when are recorded), optionally carrying over
+        its CMOc links (`carry_over=True`); one write."""
+        return new_theory_version(self._store, self.review_id, earlier_id,
+                                  built(NewTheoryVersion, new, fields))
+
+    def link(self, theory_id: str, relation: TheoryRelation | str,
+             selection: CmocSelection | Sequence[str] | None = None, /,
+             **filters: Any) -> TheoryLinking:
+        """Relate CMOcs to a version with `relation` (tested, supports, refutes, refines), in
+        one write: a list of ids, or a `CmocSelection` (or its filters: context, mechanism,
+        outcome, study, design, min_confidence, fired_only, direction, theory)."""
+        chosen = (CmocSelection(ids=list(selection)) if isinstance(selection, Sequence)
+                  else built(CmocSelection, selection, filters))
+        return link_cmocs(self._store, self.review_id, theory_id, TheoryRelation(relation),
+                          chooser(chosen))
+
+    def links(self, theory_id: str) -> dict[str, TheoryRelation]:
+        """CMOc id -> its relation to a version."""
+        return links_of(self._store, self.review_id, theory_id)
+
+    def show(self, theory_id: str) -> TheoryDetail:
+        """A version with its linked CMOcs, their relations and the versions that revise it."""
+        return theory_detail(self._store, self.review_id, theory_id)
+
+    def diff(self, a: str, b: str) -> TheoryDiff:
+        """What changed from version `a` to `b`, and on what evidence."""
+        return diff_theories(self._store, self.review_id, a, b)

@@ -61,6 +61,7 @@ class RKG(DefinedNamespace):
     OutcomeDirection: URIRef  # class of the outcome directions
     ConfidenceLevel: URIRef  # class of the confidence levels
     StudyDesign: URIRef  # class of the study designs
+    TheoryChange: URIRef  # the refinement of a theory version into the next (a prov:Activity)
 
     # Properties
     quote: URIRef  # Evidence -> verbatim passage
@@ -89,6 +90,18 @@ class RKG(DefinedNamespace):
     journal: URIRef  # Study -> journal name
     statement: URIRef  # ProgrammeTheory -> "if ... then ... because ..."
     version: URIRef  # ProgrammeTheory -> xsd:integer
+    ifContext: URIRef  # ProgrammeTheory -> its "if ..." part
+    thenOutcome: URIRef  # ProgrammeTheory -> its "then ..." part
+    becauseMechanism: URIRef  # ProgrammeTheory -> its "because ..." part
+    theoryContext: URIRef  # ProgrammeTheory -> Context
+    theoryMechanism: URIRef  # ProgrammeTheory -> Mechanism
+    theoryOutcome: URIRef  # ProgrammeTheory -> Outcome
+    supportsTheory: URIRef  # CMOc -> ProgrammeTheory (a rkg:partOfTheory)
+    refutesTheory: URIRef  # CMOc -> ProgrammeTheory (a rkg:partOfTheory)
+    refinesTheory: URIRef  # CMOc -> ProgrammeTheory (a rkg:partOfTheory)
+    whatChanged: URIRef  # TheoryChange -> what changed, in a sentence
+    rationale: URIRef  # TheoryChange -> the reviewer's memo
+    justifiedBy: URIRef  # TheoryChange -> CMOc
     revision: URIRef  # Review -> token that changes on every write (cache validation)
     ofStudy: URIRef  # Source -> Study
     hasPage: URIRef  # Source -> SourcePage

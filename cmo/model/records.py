@@ -342,6 +342,23 @@ class Evidence(_Model):
         return self.source is not None and self.start is not None
 
 
+class TheoryRelation(Words):
+    """How a CMOc bears on a programme theory version; `tested` is the plain membership
+    ("tested against")."""
+
+    tested = "tested"
+    supports = "supports"
+    refutes = "refutes"
+    refines = "refines"
+
+
+class TheoryLink(_Model):
+    """A CMOc's relation to one programme theory version."""
+
+    theory: Identifier
+    relation: TheoryRelation = TheoryRelation.tested
+
+
 class NewCMOc(_Model):
     """A CMOc to create, before the review gives it an id; concepts are given by label."""
 
@@ -357,6 +374,9 @@ class NewCMOc(_Model):
     confidence: Confidence | None = None
     evidence: Many[Evidence] = Field(default_factory=list)
     theories: Many[Identifier] = Field(default_factory=list, description="programme theory ids")
+    theory_links: Many[TheoryLink] = Field(
+        default_factory=list, description="the relation to each theory in `theories` "
+        "(supports, refutes, refines; tested when not given). Given alone, it sets `theories`")
     leads_to: Many[Identifier] = Field(default_factory=list, description="ids of later CMOcs")
     reviewer: Short | None = None
     notes: Text | None = None
@@ -373,6 +393,23 @@ class NewCMOc(_Model):
     def _collapse_spaces(cls, value: str | None) -> str | None:
         return clean_label(value) if value is not None else None
 
+    @model_validator(mode="after")
+    def _one_link_per_theory(self) -> NewCMOc:
+        # `theories` says which versions (so older clients editing it keep working); a link
+        # qualifies one of them, and one left out of `theories` is dropped with it.
+        relation: dict[str, TheoryRelation] = {}
+        for link in self.theory_links:
+            if relation.setdefault(link.theory, link.relation) != link.relation:
+                raise PydanticCustomError(
+                    "two_relations", "a CMOc has one relation to theory {theory}, not two",
+                    {"theory": link.theory})
+        if "theories" not in self.model_fields_set and self.theory_links:
+            self.theories = list(relation)
+        self.theories = list(dict.fromkeys(self.theories))
+        self.theory_links = [TheoryLink(theory=t, relation=relation.get(t, TheoryRelation.tested))
+                             for t in self.theories]
+        return self
+
 
 class CMOConfiguration(NewCMOc):
     """One context-mechanism-outcome configuration; concepts are given by label."""
@@ -380,11 +417,45 @@ class CMOConfiguration(NewCMOc):
     id: Identifier
 
 
+class TheoryPart(_Model):
+    """One part of a theory version's "if ... then ... because ...": its words, and the concepts
+    of the review it is about (labels or synonyms of existing concepts of the part's kind)."""
+
+    text: Text | None = None
+    concepts: Many[Label] = Field(default_factory=list)
+
+    @field_validator("concepts")
+    @classmethod
+    def _collapse_list_spaces(cls, values: list[str]) -> list[str]:
+        return [clean_label(v) for v in values]
+
+
+class TheoryChange(_Model):
+    """What changed from the version a theory version revised, why, on which CMOcs, by whom and
+    when. `by` and `at` are recorded by the write (the token holder, now): given values are
+    ignored."""
+
+    what: Text = Field(min_length=1, description="what changed, in a sentence")
+    rationale: Text | None = Field(default=None, description="the reviewer's memo: why")
+    cmocs: Many[Identifier] = Field(default_factory=list,
+                                    description="ids of the CMOcs that justify the change")
+    by: Short | None = Field(default=None, description="read-only: who made the change")
+    at: datetime | None = Field(default=None, description="read-only: when")
+
+
 class ProgrammeTheory(_Model):
-    """One version of a programme theory; a refinement points to the version it revised."""
+    """One version of a programme theory; a refinement points to the version it revised.
+
+    `context`, `outcome` and `mechanism` are its optional "if", "then" and "because" parts;
+    `change` is the recorded change that made it from the version it revised (if any).
+    """
 
     id: Identifier
     label: Label
     statement: Text | None = None
     version: int = Field(default=1, ge=1)
     revision_of: Identifier | None = None
+    context: TheoryPart | None = Field(default=None, description="the \"if ...\" part")
+    outcome: TheoryPart | None = Field(default=None, description="the \"then ...\" part")
+    mechanism: TheoryPart | None = Field(default=None, description="the \"because ...\" part")
+    change: TheoryChange | None = None

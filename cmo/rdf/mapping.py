@@ -34,6 +34,8 @@ from cmo.model.records import (
     Review,
     Study,
     StudyDesign,
+    TheoryPart,
+    TheoryRelation,
 )
 from cmo.rdf.anchors import anchor_triples, read_anchor
 
@@ -111,13 +113,28 @@ R = {name: _r(getattr(RKG, name)) for name in (
     "inReview", "fromStudy", "hasContext", "hasMechanism", "hasOutcome", "hasIntervention",
     "hasActor", "resource", "mechanismFired", "outcomeDirection", "confidence", "supportedBy",
     "supportsPart", "leadsTo", "partOfTheory", "reviewQuestion", "public", "year", "studyDesign",
-    "journal", "statement", "version", "revision")}
+    "journal", "statement", "version", "revision", "ifContext", "thenOutcome",
+    "becauseMechanism", "theoryContext", "theoryMechanism", "theoryOutcome")}
+#: A CMOc's relation to a theory version -> its predicate (`tested` is rkg:partOfTheory alone).
+RELATION_IRI = {TheoryRelation.supports: _r(RKG.supportsTheory),
+                TheoryRelation.refutes: _r(RKG.refutesTheory),
+                TheoryRelation.refines: _r(RKG.refinesTheory)}
+_RELATION_OF = {v.value: k for k, v in RELATION_IRI.items()}
+#: A theory version's parts: the text predicate and the concept predicate of each.
+PART_IRI = {ConceptKind.context: (R["ifContext"], R["theoryContext"]),
+            ConceptKind.outcome: (R["thenOutcome"], R["theoryOutcome"]),
+            ConceptKind.mechanism: (R["becauseMechanism"], R["theoryMechanism"])}
 
 
-class Refs(Protocol):
-    """Which IRI a label, key or id stands for within one review."""
+class ConceptRefs(Protocol):
+    """Which IRI a concept label stands for within one review."""
 
     def concept(self, kind: ConceptKind, label: str) -> str: ...
+
+
+class Refs(ConceptRefs, Protocol):
+    """Which IRI a label, key or id stands for within one review."""
+
     def study(self, key: str) -> str: ...
     def theory(self, theory_id: str) -> str: ...
     def cmoc(self, cmoc_id: str) -> str: ...
@@ -227,8 +244,11 @@ def concept_triples(review_id: str, concept: Concept, iri: str,
     return t.out
 
 
-def theory_triples(theory: ProgrammeTheory, iri: str, revision_of_iri: str | None) -> list[Triple]:
-    """The triples describing one version of a programme theory."""
+def theory_triples(theory: ProgrammeTheory, iri: str, revision_of_iri: str | None,
+                   refs: ConceptRefs | None = None) -> list[Triple]:
+    """The triples describing one version of a programme theory (`refs` names the concepts its
+    parts are about; needed only when they name some). Its recorded change is described apart
+    (`cmo.rdf.theories.change_triples`)."""
     t = _Triples(iri)
     t.add(P.type, R["ProgrammeTheory"])
     t.add(P.identifier, theory.id)
@@ -236,6 +256,15 @@ def theory_triples(theory: ProgrammeTheory, iri: str, revision_of_iri: str | Non
     t.add(R["statement"], theory.statement)
     t.add(R["version"], Literal(theory.version))
     t.add(P.revision_of, revision_of_iri, iri=True)
+    for kind, (text_p, concept_p) in PART_IRI.items():
+        part: TheoryPart | None = getattr(theory, kind.value)
+        if part is None:
+            continue
+        t.add(text_p, part.text)
+        for label in part.concepts:
+            if refs is None:
+                raise ValueError("theory_triples needs refs for the concepts of its parts")
+            t.add(concept_p, refs.concept(kind, label), iri=True)
     return t.out
 
 
@@ -263,8 +292,11 @@ def cmoc_triples(review_id: str, cmoc: CMOConfiguration, refs: Refs) -> list[Tri
     t.add(R["outcomeDirection"], DIRECTION_IRI[cmoc.outcome_direction] if cmoc.outcome_direction
           else None)
     t.add(R["confidence"], CONFIDENCE_IRI[cmoc.confidence] if cmoc.confidence else None)
+    relation = {link.theory: link.relation for link in cmoc.theory_links}
     for theory_id in cmoc.theories:
         t.add(R["partOfTheory"], refs.theory(theory_id), iri=True)
+        if relation.get(theory_id) in RELATION_IRI:
+            t.add(RELATION_IRI[relation[theory_id]], refs.theory(theory_id), iri=True)
     for later in cmoc.leads_to:
         t.add(R["leadsTo"], refs.cmoc(later), iri=True)
     if cmoc.reviewer:
@@ -351,15 +383,30 @@ def read_concept(desc: Description, iri: str, kind: ConceptKind, names: Names) -
 
 
 def read_theory(desc: Description, iri: str, names: Names) -> ProgrammeTheory:
-    """A programme theory version from the triples describing it."""
+    """A programme theory version from the triples describing it (without its change)."""
     d = desc[iri]
     revised = _one(d, P.revision_of)
     version = _one(d, R["version"])
+    parts = {}
+    for kind, (text_p, concept_p) in PART_IRI.items():
+        text, concepts = _one(d, text_p), _all(d, concept_p)
+        if text is not None or concepts:
+            parts[kind.value] = {"text": text, "concepts": sorted(
+                (names.label_of(c) for c in concepts), key=str.casefold)}
     return ProgrammeTheory.model_validate({
         "id": _one(d, P.identifier) or ids.local_id(iri),
         "label": _one(d, P.label) or ids.local_id(iri), "statement": _one(d, R["statement"]),
         "version": int(version) if version else 1,
-        "revision_of": names.id_of(revised) if revised else None}, context=STORED)
+        "revision_of": names.id_of(revised) if revised else None, **parts}, context=STORED)
+
+
+def theory_links_of(d: dict[str, list[Term]], names: Names) -> list[dict[str, str]]:
+    """A CMOc's links to theory versions, each with its relation (`tested` when plain)."""
+    out = {names.id_of(t): TheoryRelation.tested.value for t in _all(d, R["partOfTheory"])}
+    for p, relation in _RELATION_OF.items():
+        for t in d.get(p, []):
+            out[names.id_of(t.value)] = relation.value
+    return [{"theory": t, "relation": r} for t, r in sorted(out.items())]
 
 
 def _evidence_order(iri: str) -> tuple[int, str]:
@@ -388,6 +435,7 @@ def read_cmoc(desc: Description, iri: str, names: Names) -> CMOConfiguration:
     direction = _one(d, R["outcomeDirection"])
     confidence = _one(d, R["confidence"])
     reviewer = _one(d, P.attributed_to)
+    links = theory_links_of(d, names)
     return CMOConfiguration.model_validate({
         "id": _one(d, P.identifier) or ids.local_id(iri),
         "studies": sorted((names.key_of(s) for s in _all(d, R["fromStudy"])), key=str.casefold),
@@ -399,7 +447,7 @@ def read_cmoc(desc: Description, iri: str, names: Names) -> CMOConfiguration:
         "outcome_direction": _DIRECTION_OF.get(direction) if direction else None,
         "confidence": _CONFIDENCE_OF.get(confidence) if confidence else None,
         "evidence": evidence,
-        "theories": sorted(names.id_of(t) for t in _all(d, R["partOfTheory"])),
+        "theories": [link["theory"] for link in links], "theory_links": links,
         "leads_to": sorted(names.id_of(c) for c in _all(d, R["leadsTo"])),
         "reviewer": names.label_of(reviewer) if reviewer else None,
         "notes": _one(d, P.note), "created": _when(d, P.created),

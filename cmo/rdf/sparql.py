@@ -67,6 +67,12 @@ def insert_data(graph: str, triples: Iterable[Triple], where: str | None = None)
     return " ;\n".join(parts)
 
 
+def delete_triples(graph: str, triples: Iterable[Triple]) -> str:
+    """An update removing exactly these ground `triples` from `graph`, where GUARD holds (the
+    caller's write puts its guard there, as in `update_text`)."""
+    return f"DELETE {{ {_blocks(graph, list(triples))} }} WHERE {{ GUARD }}"
+
+
 def _blank(t: Triple) -> bool:
     return isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode)
 

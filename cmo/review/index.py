@@ -23,7 +23,15 @@ from pyoxigraph import NamedNode, Triple
 from cmo.errors import NotFound
 from cmo.model import ids
 from cmo.model.ids import normalise_label
-from cmo.rdf.mapping import _CONFIDENCE_OF, _DESIGN_OF, _DIRECTION_OF, CLASS_KIND, P, R
+from cmo.rdf.mapping import (
+    _CONFIDENCE_OF,
+    _DESIGN_OF,
+    _DIRECTION_OF,
+    CLASS_KIND,
+    RELATION_IRI,
+    P,
+    R,
+)
 from cmo.rdf.sparql import query_text
 from cmo.store import Store, Term
 
@@ -117,7 +125,8 @@ class ReviewIndex:
 _WANTED = frozenset(p.value for p in (
     P.type, P.identifier, R["fromStudy"], R["hasContext"], R["hasMechanism"], R["hasOutcome"],
     R["mechanismFired"], R["outcomeDirection"], R["confidence"], R["partOfTheory"],
-    R["leadsTo"], R["supportedBy"], P.pref_label, P.alt_label, P.broader, P.definition, P.label,
+    R["leadsTo"], R["supportedBy"], *RELATION_IRI.values(), P.pref_label, P.alt_label,
+    P.broader, P.definition, P.label,
     P.title, R["year"], R["studyDesign"], R["version"], R["quote"], R["page"], P.source,
     R["revision"]))
 
@@ -210,6 +219,7 @@ _K = {name: R[name].value for name in (
     "outcomeDirection", "confidence", "hasContext", "hasMechanism", "hasOutcome", "fromStudy",
     "mechanismFired", "partOfTheory", "leadsTo", "supportedBy")}
 _ID = P.identifier.value
+_RELATIONS = tuple(p.value for p in RELATION_IRI.values())
 _EMPTY: list[str] = []
 _NONE: list[str | None] = [None]
 
@@ -227,7 +237,9 @@ def _add_cmoc(index: ReviewIndex, s: str, d: dict[str, list[str]], review_id: st
         fired=(d.get(_K["mechanismFired"]) or ["true"])[0] not in ("false", "0"),
         direction=_DIRECTION_OF[direction].value if direction in _DIRECTION_OF else None,
         confidence=_CONFIDENCE_OF[confidence].value if confidence in _CONFIDENCE_OF else None,
-        theories=tuple(d.get(_K["partOfTheory"], _EMPTY)),
+        # A relation (supports, refutes, refines) is membership too, if a file gave it alone.
+        theories=tuple(dict.fromkeys([*d.get(_K["partOfTheory"], _EMPTY),
+                                      *(t for p in _RELATIONS for t in d.get(p, _EMPTY))])),
         leads_to=tuple(d.get(_K["leadsTo"], _EMPTY)),
         evidence=tuple(sorted(d.get(_K["supportedBy"], _EMPTY))))
     index.cmocs.append(facts)

@@ -29,8 +29,10 @@ from tests.builders import sample_cmoc
 
 
 def _answers(store: Store) -> dict[str, object]:
-    """What the question engine says about the review (creation times aside)."""
-    cmocs = [c.model_copy(update={"created": None, "modified": None, "theories": []})
+    """What the question engine says about the review (creation times aside; a sheet names a
+    theory by label, not a version, so neither versions nor relations to them are compared)."""
+    cmocs = [c.model_copy(update={"created": None, "modified": None, "theories": [],
+                                  "theory_links": []})
              for c in list_cmocs(store, "peer-support")]
     return {
         "cmocs": cmocs, "concepts": list_concepts(store, "peer-support"),
