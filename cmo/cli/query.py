@@ -20,7 +20,7 @@ from cmo.cli.answers import answer_rows
 from cmo.cli.output import CELL_WIDTH, echo_json, format_option, print_table, wide_option
 from cmo.cli.session import reading
 from cmo.errors import UnknownValue
-from cmo.model.answers import Chains
+from cmo.model.answers import Chains, Contradictions
 from cmo.model.records import Confidence, Direction, StudyDesign, Words, choose
 from cmo.questions import engine as q
 from cmo.store import Store
@@ -200,6 +200,15 @@ def show(answer: BaseModel, fmt: str, wide: bool = False) -> None:
     """Print an answer as JSON, CSV, or a table (with a note when a page of chains is cut)."""
     if fmt == "json":
         echo_json(answer.model_dump(mode="json"))
+        return
+    if isinstance(answer, Contradictions) and fmt == "table":
+        # Two sections: what the contexts do not explain, then what they may.
+        for title, part in (("Unexplained (same context configuration)", answer.rows),
+                            ("Explained by context", answer.explained)):
+            click.echo(f"{title}: {len(part)}")
+            if part:
+                header, rows = answer_rows(Contradictions(rows=part))
+                print_table(rows, header, None if wide else CELL_WIDTH)
         return
     header, rows = answer_rows(answer)
     if fmt == "csv":

@@ -61,6 +61,15 @@ class RKG(DefinedNamespace):
     OutcomeDirection: URIRef  # class of the outcome directions
     ConfidenceLevel: URIRef  # class of the confidence levels
     StudyDesign: URIRef  # class of the study designs
+    Appraisal: URIRef  # one judgement of a study's (or fragment's) relevance, rigour or richness
+    RelevanceLevel: URIRef  # class of the relevance levels
+    RigourLevel: URIRef  # class of the rigour levels
+    RichnessLevel: URIRef  # class of the richness levels
+    ConfidenceAssessment: URIRef  # the reviewer's confidence profile for a finding
+    ComponentJudgement: URIRef  # the judgement of one GRADE-CERQual component
+    CERQualComponent: URIRef  # class of the GRADE-CERQual components
+    ConcernLevel: URIRef  # class of the concern levels
+    FindingConfidence: URIRef  # class of the levels of confidence in a finding
 
     # Properties
     quote: URIRef  # Evidence -> verbatim passage
@@ -98,6 +107,17 @@ class RKG(DefinedNamespace):
     pageNumber: URIRef  # SourcePage -> 1, 2, ...
     pageText: URIRef  # SourcePage -> its normalised text
     offset: URIRef  # SourcePage -> where it begins in the source's text
+    appraises: URIRef  # Appraisal -> Study or Evidence
+    relevance: URIRef  # Appraisal -> RelevanceLevel
+    rigour: URIRef  # Appraisal -> RigourLevel
+    richness: URIRef  # Appraisal -> RichnessLevel
+    rationale: URIRef  # Appraisal or ComponentJudgement -> the reviewer's reasoning
+    findingKey: URIRef  # ConfidenceAssessment -> which finding
+    assesses: URIRef  # ConfidenceAssessment -> CMOc
+    hasJudgement: URIRef  # ConfidenceAssessment -> ComponentJudgement
+    component: URIRef  # ComponentJudgement -> CERQualComponent
+    concern: URIRef  # ComponentJudgement -> ConcernLevel (the reviewer's)
+    suggestedConcern: URIRef  # ComponentJudgement -> ConcernLevel (the graph's, when judged)
 
     # Concept sets
     OutcomeDirections: URIRef
@@ -119,3 +139,29 @@ class RKG(DefinedNamespace):
     RealistReview: URIRef
     GreyLiterature: URIRef
     Commentary: URIRef
+    RelevanceLevels: URIRef
+    HighRelevance: URIRef
+    ModerateRelevance: URIRef
+    LowRelevance: URIRef
+    RigourLevels: URIRef
+    HighRigour: URIRef
+    ModerateRigour: URIRef
+    LowRigour: URIRef
+    RichnessLevels: URIRef
+    Thick: URIRef
+    Thin: URIRef
+    CERQualComponents: URIRef
+    MethodologicalLimitations: URIRef
+    Coherence: URIRef
+    Adequacy: URIRef
+    RelevanceOfData: URIRef
+    ConcernLevels: URIRef
+    NoConcerns: URIRef
+    MinorConcerns: URIRef
+    ModerateConcerns: URIRef
+    SeriousConcerns: URIRef
+    FindingConfidenceLevels: URIRef
+    HighFindingConfidence: URIRef
+    ModerateFindingConfidence: URIRef
+    LowFindingConfidence: URIRef
+    VeryLowFindingConfidence: URIRef
