@@ -12,6 +12,7 @@ from fastapi_offline import FastAPIOffline
 import cmo
 from api import problems, web
 from api.routes import (
+    appraisal,
     cmocs,
     concepts,
     linked_data,
@@ -153,7 +154,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     app.state.settings = settings
     app.state.local_secret = local_secret
     for module in (reviews, cmocs, studies, sources, concepts, theories, questions, transfer,
-                   sparql, linked_data, views, tokens):
+                   sparql, linked_data, views, tokens, appraisal):
         app.include_router(module.router)
     web.install(app, settings)
     problems.install(app)

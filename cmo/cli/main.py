@@ -15,6 +15,7 @@ from typing import IO, Any
 
 import click
 
+from cmo.cli.appraise import appraise, confidence
 from cmo.cli.concepts import concepts
 from cmo.cli.draw import draw
 from cmo.cli.query import query
@@ -61,7 +62,7 @@ def cli(ctx: click.Context, store: str | None) -> None:
 
 
 for command in (import_files, export, validate, stats, query, draw, serve, token, reviews,
-                concepts, visibility, source, quotes):
+                concepts, visibility, source, quotes, appraise, confidence):
     cli.add_command(command)
 
 

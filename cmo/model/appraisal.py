@@ -18,7 +18,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cmo.model.records import Identifier, Label, Many, Short, Text, Words
+from cmo.model.records import Direction, Identifier, Label, Many, Short, Text, Words
 
 
 class Relevance(Words):
@@ -157,7 +157,7 @@ class Finding(_Model):
     context: Label | None = None
     mechanism: Label | None = None
     outcome: Label | None = None
-    direction: str | None = None
+    direction: Direction | None = None
     fired: bool = True
     roll_up: bool = False
     cmocs: Many[Identifier] = Field(default_factory=list)

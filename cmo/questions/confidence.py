@@ -98,7 +98,7 @@ def _pattern(index: ReviewIndex, f: Finding) -> tuple[str, str, list[CmocFacts]]
     chosen = [c for c in index.cmocs if c.mechanism == mech.iri and out.iri in c.outcomes
               and c.fired == f.fired and (f.direction is None or c.direction == f.direction)
               and not under.isdisjoint(c.contexts)]
-    key = "|".join(("pattern", ctx.iri, mech.iri, out.iri, f.direction or "", str(f.fired),
+    key = "|".join(("pattern", ctx.iri, mech.iri, out.iri, str(f.direction or ""), str(f.fired),
                     str(f.roll_up)))
     words = (f"{ctx.label}{' (and narrower)' if f.roll_up else ''} -> {mech.label} -> "
              f"{out.label} ({f.direction or 'any direction'}, "
