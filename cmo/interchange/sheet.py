@@ -30,6 +30,7 @@ from cmo.errors import Problem, UnknownValue
 from cmo.interchange.tables import Table
 from cmo.limits import LIMITS
 from cmo.model import ids
+from cmo.model.appraisal import Relevance, Richness, Rigour
 from cmo.model.records import (
     CMOConfiguration,
     Concept,
@@ -38,6 +39,7 @@ from cmo.model.records import (
     Direction,
     Evidence,
     StudyDesign,
+    Words,
     choose,
 )
 from cmo.words import counted
@@ -47,12 +49,20 @@ COLUMNS = (
     "mechanism_fired", "outcome_direction", "confidence", "quote", "page", "source", "position",
     "programme_theory",
     "leads_to", "study_title", "study_authors", "study_year", "study_design", "doi", "reviewer",
-    "notes",
+    "notes", "study_relevance", "study_relevance_rationale", "study_richness",
+    "study_richness_rationale", "study_rigour", "study_rigour_rationale",
 )
 REQUIRED = ("study", "context", "mechanism", "outcome")
 CONCEPT_COLUMNS = ("kind", "label", "broader", "alt_labels", "definition")
 STUDY_COLUMNS = {"study_title": "title", "study_authors": "authors", "study_year": "year",
                  "study_design": "design", "doi": "doi"}
+#: The study's appraisal (issue 16): each aspect's level and its rationale.
+APPRAISAL_COLUMNS = {f"study_{aspect}{part}": f"{aspect}{part}"
+                     for aspect in ("relevance", "richness", "rigour")
+                     for part in ("", "_rationale")}
+STUDY_COLUMNS.update(APPRAISAL_COLUMNS)
+_LEVELS: dict[str, type[Words]] = {"relevance": Relevance, "richness": Richness,
+                                   "rigour": Rigour}
 QUOTE_SEPARATOR = "\n;\n"
 _BOOLEAN = {"yes": True, "y": True, "true": True, "1": True,
             "no": False, "n": False, "false": False, "0": False}
@@ -241,12 +251,29 @@ def _study_meta(r: _RowReader, studies: list[str]) -> dict[str, Any]:
             meta[key] = int(value)
         elif column == "study_design":
             meta[key] = _design(r, value)
+        elif key in _LEVELS:
+            meta[key] = _level(r, column, key, value)
         else:
             meta[key] = value
+    for aspect in _LEVELS:
+        if r.get(f"study_{aspect}_rationale") and not r.get(f"study_{aspect}"):
+            r.problem(f"study_{aspect}_rationale",
+                      f"a rationale needs the level it explains in study_{aspect}")
     if meta and len(studies) > 1:
         r.problem("study", "study_* columns describe one study, but this row names "
                            f"{len(studies)}; give the metadata on a row of each study alone")
     return {k: v for k, v in meta.items() if v is not None}
+
+
+def _level(r: _RowReader, column: str, aspect: str, value: str) -> str | None:
+    """An appraisal level's token (any case); a problem naming the closest if none fits."""
+    try:
+        return choose(_LEVELS[aspect], aspect, value).value
+    except UnknownValue as exc:
+        near = (f" (did you mean {' or '.join(map(repr, exc.suggestions))}?)"
+                if exc.suggestions else "")
+        r.problem(column, f"unknown value {value!r}{near}; use one of: {', '.join(exc.allowed)}")
+        return None
 
 
 def _design(r: _RowReader, value: str) -> str | None:
