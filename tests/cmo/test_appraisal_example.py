@@ -72,12 +72,12 @@ def test_how_confident_are_we_that_postnatal_and_combined_support_build_confiden
     assert parts["methodological-limitations"].suggested == "none"
     assert parts["adequacy"].suggested == "moderate" and "2 studies" in parts[
         "adequacy"].explanation
+    verdicts = ConfidenceJudgements.model_validate({"finding": finding, "judgements": [
+        {"component": c, "concern": parts[c].suggested, "reason": "agree"}
+        for c in ("methodological-limitations", "coherence", "adequacy")] + [
+        {"component": "relevance", "concern": "moderate",
+         "reason": "neither review is about UK peer support alone"}]})
     with acting_as("Ann"):
-        judged = judge_confidence(example_store, "peer-support", ConfidenceJudgements.model_validate(
-            {"finding": finding, "judgements": [
-                {"component": c, "concern": parts[c].suggested, "reason": "agree"}
-                for c in ("methodological-limitations", "coherence", "adequacy")] + [
-                {"component": "relevance", "concern": "moderate",
-                 "reason": "neither review is about UK peer support alone"}]}))
+        judged = judge_confidence(example_store, "peer-support", verdicts)
     assert judged.confirmed and {c.judged_by for c in judged.components} == {"Ann"}
     assert judged.overall == "low" and judged.suggested_overall == "moderate"
