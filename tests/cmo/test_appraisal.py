@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 import cmo
@@ -17,8 +21,10 @@ from cmo.review.appraisals import (
     override_evidence,
 )
 from cmo.review.cmocs import delete_cmoc
+from cmo.review.index import build_index, review_indexes
+from cmo.review.snapshots import Snapshots, _digest
 from cmo.review.studies import delete_study, get_study, update_study
-from cmo.store import Store
+from cmo.store import Store, open_store
 
 pytestmark = pytest.mark.virtuoso
 
@@ -134,3 +140,60 @@ def test_hostile_rationale_is_stored_as_text(store: Store) -> None:
     assert got.rigour.rationale == text.strip()
     with pytest.raises(ValueError):
         AppraisalUpdate(rigour="high", rationale="x" * 200_000)
+
+
+def _appraised_on_disk(tmp_path: Path) -> Path:
+    store = open_store(f"oxigraph:{tmp_path / 'store'}")
+    _review(store)
+    cmo.KnowledgeGraph(store).reviews.create(id="r2", title="R2").cmocs.create(
+        id="c1", studies=["Other 2022"], contexts=["rural"], mechanism="trust", outcomes=["uptake"])
+    appraise_study(store, "r", "Trial 2020", AppraisalUpdate(rigour="high", richness="thick",
+                                                            rationale="a trial"))
+    appraise_study(store, "r", "Opinion 2019", AppraisalUpdate(rigour="low", rationale="opinion"))
+    override_evidence(store, "r", "c1", 1, EvidenceOverride(relevance="low", rationale="aside"))
+    store.close()
+    return tmp_path / "store"
+
+
+def _rigour(matrix: Any) -> list[tuple[str, int, int, int, int]]:
+    return [(r.context.label, r.rigour.high, r.rigour.moderate, r.rigour.low,
+             r.rigour.unappraised) for r in matrix.rows]
+
+
+def test_a_new_process_gets_the_appraisals_from_the_snapshots(tmp_path: Path) -> None:
+    path = _appraised_on_disk(tmp_path)
+    first = open_store(f"oxigraph:{path}")
+    expected = _rigour(q.context_mechanism_matrix(first))  # kept on disk: over two reviews
+    index = build_index("r", first.graph_triples("https://w3id.org/realist-kg/id/review/r"))
+    first.close()
+    again = open_store(f"oxigraph:{path}")
+    shelf = Snapshots.of(again)
+    assert shelf is not None and index.revision is not None
+    assert shelf.load("r", index.revision) == index and index.appraisals
+    again.graph_triples = _refuse  # type: ignore[method-assign,assignment]
+    assert _rigour(q.context_mechanism_matrix(again)) == expected
+    assert expected == [("rural", 1, 0, 1, 1), ("rural", 0, 0, 0, 1)]  # one cell per review
+    filtered = q.context_mechanism_matrix(again, ["r"], q.CmocFilter.of(min_relevance="low"))
+    # Only c1 passes: its quote was judged (low); no study is appraised for relevance.
+    assert [r.cmocs for r in filtered.rows] == [1]
+    again.close()
+
+
+def _refuse(graph: str) -> Iterator[object]:
+    raise AssertionError(f"read {graph} from the store")
+
+
+def test_a_snapshot_of_the_earlier_layout_is_read_again(tmp_path: Path) -> None:
+    path = _appraised_on_disk(tmp_path)
+    store = open_store(f"oxigraph:{path}")
+    q.context_mechanism_matrix(store)
+    store.close()
+    folder = Snapshots.of(open_store(f"oxigraph:{path}"))
+    assert folder is not None
+    file = folder.folder / "r.json"
+    body = file.read_bytes().partition(b"\n")[2]
+    file.write_bytes(b"realist-kg review index 1 " + _digest(body) + b"\n" + body)
+    again = open_store(f"oxigraph:{path}")
+    revision = review_indexes(again, ["r"])[0].revision
+    assert revision is not None and folder.load("r", revision) is not None  # saved afresh
+    again.close()
