@@ -9,7 +9,8 @@ Reading never stops at the first mistake: `read_sheet` returns every row it coul
 `Problem` (row, column, reason) for every one it could not, numbered as the spreadsheet shows them.
 `cmo.interchange.sheet_import` turns a clean sheet into triples and writes them in one transaction.
 
->>> from cmo.interchange.tables import Table
+>>> from cmo.interchange.sheet_appraisal import APPRAISAL_COLUMNS, LEVELS, level, lone_rationales
+from cmo.interchange.tables import Table
 >>> t = Table("s.csv", ["study", "context", "mechanism", "outcome", "outcome_direction"],
 ...           [(2, ["Jolly 2012", "rural; remote", "trust", "uptake", "postive"])])
 >>> sheet = read_sheet(t)
@@ -27,10 +28,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from cmo.errors import Problem, UnknownValue
+from cmo.interchange.sheet_appraisal import APPRAISAL_COLUMNS, LEVELS, level, lone_rationales
 from cmo.interchange.tables import Table
 from cmo.limits import LIMITS
 from cmo.model import ids
-from cmo.model.appraisal import Relevance, Richness, Rigour
 from cmo.model.records import (
     CMOConfiguration,
     Concept,
@@ -39,7 +40,6 @@ from cmo.model.records import (
     Direction,
     Evidence,
     StudyDesign,
-    Words,
     choose,
 )
 from cmo.words import counted
@@ -56,13 +56,7 @@ REQUIRED = ("study", "context", "mechanism", "outcome")
 CONCEPT_COLUMNS = ("kind", "label", "broader", "alt_labels", "definition")
 STUDY_COLUMNS = {"study_title": "title", "study_authors": "authors", "study_year": "year",
                  "study_design": "design", "doi": "doi"}
-#: The study's appraisal (issue 16): each aspect's level and its rationale.
-APPRAISAL_COLUMNS = {f"study_{aspect}{part}": f"{aspect}{part}"
-                     for aspect in ("relevance", "richness", "rigour")
-                     for part in ("", "_rationale")}
 STUDY_COLUMNS.update(APPRAISAL_COLUMNS)
-_LEVELS: dict[str, type[Words]] = {"relevance": Relevance, "richness": Richness,
-                                   "rigour": Rigour}
 QUOTE_SEPARATOR = "\n;\n"
 _BOOLEAN = {"yes": True, "y": True, "true": True, "1": True,
             "no": False, "n": False, "false": False, "0": False}
@@ -251,29 +245,15 @@ def _study_meta(r: _RowReader, studies: list[str]) -> dict[str, Any]:
             meta[key] = int(value)
         elif column == "study_design":
             meta[key] = _design(r, value)
-        elif key in _LEVELS:
-            meta[key] = _level(r, column, key, value)
+        elif key in LEVELS:
+            meta[key] = level(r.problem, column, key, value)
         else:
             meta[key] = value
-    for aspect in _LEVELS:
-        if r.get(f"study_{aspect}_rationale") and not r.get(f"study_{aspect}"):
-            r.problem(f"study_{aspect}_rationale",
-                      f"a rationale needs the level it explains in study_{aspect}")
+    lone_rationales(r.get, r.problem)
     if meta and len(studies) > 1:
         r.problem("study", "study_* columns describe one study, but this row names "
                            f"{len(studies)}; give the metadata on a row of each study alone")
     return {k: v for k, v in meta.items() if v is not None}
-
-
-def _level(r: _RowReader, column: str, aspect: str, value: str) -> str | None:
-    """An appraisal level's token (any case); a problem naming the closest if none fits."""
-    try:
-        return choose(_LEVELS[aspect], aspect, value).value
-    except UnknownValue as exc:
-        near = (f" (did you mean {' or '.join(map(repr, exc.suggestions))}?)"
-                if exc.suggestions else "")
-        r.problem(column, f"unknown value {value!r}{near}; use one of: {', '.join(exc.allowed)}")
-        return None
 
 
 def _design(r: _RowReader, value: str) -> str | None:

@@ -30,13 +30,13 @@ from pyoxigraph import Literal, NamedNode, Triple
 from cmo.errors import InvalidInput, Problem, ValidationFailed
 from cmo.interchange.rdf_files import ImportReport, new_review_title
 from cmo.interchange.sheet import (
-    APPRAISAL_COLUMNS,
     COLUMNS,
     CONCEPT_COLUMNS,
     STUDY_COLUMNS,
     Sheet,
     read_sheet,
 )
+from cmo.interchange.sheet_appraisal import APPRAISAL_COLUMNS, appraisal_from_sheet
 from cmo.interchange.tables import Table
 from cmo.model import ids
 from cmo.model.records import (
@@ -48,7 +48,6 @@ from cmo.model.records import (
     Review,
     Study,
 )
-from cmo.rdf.appraisals import appraisal_triples
 from cmo.rdf.mapping import (
     DESIGN_IRI,
     P,
@@ -59,7 +58,6 @@ from cmo.rdf.mapping import (
     theory_triples,
 )
 from cmo.rdf.ntriples import NTriples, cmoc_ntriples
-from cmo.rdf.provenance import current_agent
 from cmo.review.concepts import list_concepts
 from cmo.review.index import review_indexes
 from cmo.review.names import ReviewNames
@@ -257,7 +255,9 @@ class _Plan:
             judged = {k: fields.pop(k) for k in list(fields) if k in APPRAISAL_COLUMNS.values()}
             old = stored.get(norm)
             iri = self.names.study(key)
-            self._appraise(iri, key, judged, row, old is not None)
+            index = review_indexes(self.store, [self.review_id])[0] \
+                if judged and old is not None else None
+            self.triples += appraisal_from_sheet(iri, judged, index, self._at_row(row))
             if old is None:
                 self.names.new_studies.pop(iri, None)
                 self.described_studies += 1
@@ -265,25 +265,9 @@ class _Plan:
                 continue
             self._fill_study(iri, old, fields, row)
 
-    def _appraise(self, iri: str, key: str, judged: dict[str, str], row: int,
-                  stored: bool) -> None:
-        """The study's appraisal from its columns; a level that differs from the stored one is
-        a problem (as other study metadata), one not judged yet is added."""
-        if not judged:
-            return
-        index = review_indexes(self.store, [self.review_id])[0] if stored else None
-        now, who = datetime.now(UTC), current_agent()
-        for aspect in ("relevance", "richness", "rigour"):
-            level = judged.get(aspect)
-            if level is None:
-                continue
-            was = index.level(iri, aspect) if index is not None else None
-            if was is not None and was != level:
-                self.problem(f"{level!r} differs from the stored {was!r} for study {key!r}",
-                             f"study_{aspect}", row)
-            elif was is None:
-                self.triples += appraisal_triples(iri, aspect, level,
-                                                  judged.get(f"{aspect}_rationale"), who, now)
+    def _at_row(self, row: int) -> Callable[[str, str], None]:
+        """`problem(column, reason)` for one row of the sheet."""
+        return lambda column, reason: self.problem(reason, column, row)
 
     def _fill_study(self, iri: str, old: Study, fields: dict[str, Any], row: int) -> None:
         preds = {"title": P.title, "authors": P.creator, "year": R["year"],

@@ -45,10 +45,17 @@ Pair = tuple[ReviewIndex, CmocFacts]
 
 
 def _broader(index: ReviewIndex, iri: str) -> set[str]:
+    """The concepts broader than `iri`, transitively (remembered with the index)."""
     memo: dict[str, set[str]] = index.memo.setdefault(("ancestors",), {})
     found = memo.get(iri)
     if found is None:
-        found = memo[iri] = index.ancestors(iri)
+        found, todo = set(), list(index.broader.get(iri, ()))
+        while todo:
+            parent = todo.pop()
+            if parent not in found and parent != iri:
+                found.add(parent)
+                todo.extend(index.broader.get(parent, ()))
+        memo[iri] = found
     return found
 
 

@@ -123,17 +123,6 @@ class ReviewIndex:
                     todo.append(child)
         return seen
 
-    def ancestors(self, iri: str) -> set[str]:
-        """The concepts broader than `iri`, transitively (not `iri` itself)."""
-        seen: set[str] = set()
-        todo = list(self.broader.get(iri, ()))
-        while todo:
-            parent = todo.pop()
-            if parent not in seen and parent != iri:
-                seen.add(parent)
-                todo.extend(self.broader.get(parent, ()))
-        return seen
-
     def level(self, target: str, aspect: str) -> str | None:
         """The level a study or evidence item is appraised at for `aspect`, if it is."""
         found = self.appraisals.get(target)

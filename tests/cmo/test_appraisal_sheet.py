@@ -58,3 +58,13 @@ def test_appraisal_round_trips_through_the_sheet(store: Store) -> None:
     assert (back.rigour.level, back.richness.level, back.relevance) == ("low", "thick", None)
     assert back.rigour.rationale == 'opinion, "quoted"; with =formula'
     assert export_sheet(again, "r", "csv") == data
+
+
+def test_a_sheet_that_contradicts_the_stored_appraisal_is_refused(store: Store) -> None:
+    import_file(store, "r", "s.csv", _csv("A 2020,UK,trust,uptake,high,,,"))
+    with pytest.raises(cmo.InvalidInput) as caught:
+        import_file(store, "r", "more.csv", _csv("A 2020,rural,trust,uptake,low,,high,"))
+    assert [(p.row, p.field) for p in caught.value.problems] == [(2, "study_rigour")]
+    import_file(store, "r", "more.csv", _csv("A 2020,rural,trust,uptake,HIGH,,high,"))
+    got = get_appraisal(store, "r", "A 2020")
+    assert (got.rigour.level, got.relevance.level) == ("high", "high")  # filled in, kept
