@@ -235,11 +235,14 @@ def _ancestors(g: Generated, context: str) -> set[str]:
 
 
 @ORACLE
-@given(g=reviews(), min_studies=st.integers(1, 3), roll_up=st.booleans())
-def test_patterns_match(g: Generated, min_studies: int, roll_up: bool) -> None:
+@given(g=reviews(), min_studies=st.integers(1, 3), roll_up=st.booleans(), min_rigour=LEAST)
+def test_patterns_match(g: Generated, min_studies: int, roll_up: bool,
+                        min_rigour: str | None) -> None:
     groups: dict[tuple[str, str, str, str | None, bool], set[str]] = defaultdict(set)
     gathered: dict[tuple[str, str, str, str | None, bool], set[str]] = defaultdict(set)
     for c in g.cmocs:
+        if min_rigour is not None and _rank(g, c, "rigour") < RANK[min_rigour]:
+            continue
         for ctx in {_canonical(g, x) for x in c.contexts}:
             for up in {ctx} | (_ancestors(g, ctx) if roll_up else set()):
                 for o in set(c.outcomes):
@@ -247,7 +250,8 @@ def test_patterns_match(g: Generated, min_studies: int, roll_up: bool) -> None:
                     groups[key].update(c.studies)
                     if up != ctx:
                         gathered[key].add(ctx)
-    got = q.recurring_patterns(_store(g), min_studies, roll_up=roll_up)
+    got = q.recurring_patterns(_store(g), min_studies, roll_up=roll_up,
+                               filters=q.CmocFilter.of(min_rigour=min_rigour))
     assert {(r.context.label, r.mechanism.label, r.outcome.label, r.direction, r.fired): (
         r.studies, {x.label for x in r.gathered}, r.low_rigour_only) for r in got.rows} == {
         k: (len(v), gathered[k], all(g.rigour[s] == "low" for s in v))
