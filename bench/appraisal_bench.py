@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import json
 import platform
 import random
 import shutil
@@ -51,7 +52,7 @@ from cmo.questions.engine import (  # noqa: E402
 )
 from cmo.rdf.appraisals import appraisal_triples  # noqa: E402
 from cmo.review.reviews import update_review  # noqa: E402
-from cmo.store import open_store  # noqa: E402
+from cmo.store import Store, open_store  # noqa: E402
 
 DATA = HERE / "data"
 RESULTS = HERE / "RESULTS.md"
@@ -100,12 +101,34 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
+    p.add_argument("--reuse", action="store_true", help="reuse the store a previous run left "
+                   "in bench/data (its snapshots too), skipping generation and loading")
     args = p.parse_args(argv)
     n_reviews = max(30, args.cmocs // 300)
     DATA.mkdir(parents=True, exist_ok=True)
     nq, store_dir = DATA / f"abench-{args.cmocs}.nq", DATA / f"abench-{args.cmocs}-store"
     log = lambda *a: print(*a, flush=True)  # noqa: E731
 
+    sidecar = DATA / f"abench-{args.cmocs}.json"
+    reuse = args.reuse = args.reuse and store_dir.exists() and sidecar.exists()
+    if reuse:
+        asked = json.loads(sidecar.read_text())
+        rid, ctx_label = asked["review"], asked["context"]
+        finding = Finding.model_validate(asked["finding"])
+        log(f"reusing {store_dir} (its review indexes come from their snapshots)")
+        store = open_store(f"oxigraph:{store_dir}")
+    else:
+        rid, ctx_label, finding, store = load(args, n_reviews, nq, store_dir, sidecar, log)
+    t0 = time.perf_counter()
+    context_mechanism_matrix(store)  # reads every review into its index, as a first question does
+    log(f"first full matrix (every review indexed): {time.perf_counter() - t0:.1f} s")
+    measure(args, n_reviews, store, rid, ctx_label, finding, log)
+    return 0
+
+
+def load(args: argparse.Namespace, n_reviews: int, nq: Path, store_dir: Path, sidecar: Path,
+         log: Callable[..., None]) -> tuple[str, str, Finding, Store]:
+    """Generate, appraise and bulk-load the corpus; the review, context and finding to ask."""
     t0 = time.perf_counter()
     c = corpus_mod.generate(args.cmocs, n_reviews, 30, args.seed)
     mid = c.reviews[len(c.reviews) // 2]
@@ -131,13 +154,18 @@ def main(argv: list[str] | None = None) -> int:
     store = open_store(f"oxigraph:{store_dir}")
     for g in review_iris:
         store.update(f'INSERT DATA {{ GRAPH <{g}> {{ <{g}> <{RKG}revision> "bench-1" }} }}')
-    t0 = time.perf_counter()
-    context_mechanism_matrix(store)  # reads every review into its index, as a first question does
-    log(f"first full matrix (every review indexed): {time.perf_counter() - t0:.1f} s")
+    sidecar.write_text(json.dumps({"review": rid, "context": ctx_label,
+                                   "finding": finding.model_dump(mode="json")}))
+    return rid, ctx_label, finding, store
 
+
+def measure(args: argparse.Namespace, n_reviews: int, store: Store, rid: str, ctx_label: str,
+            finding: Finding, log: Callable[..., None]) -> None:
+    """Time the questions; print the table and append it to RESULTS.md."""
     strict = CmocFilter.of(min_rigour="moderate", min_relevance="moderate")
     rig = CmocFilter.of(min_rigour="moderate")
     R, rows = args.repeat, []
+    how = "reused from an earlier run, indexes from snapshots" if args.reuse else "fresh"
 
     def row(what: str, fn: Callable[[], Any], goal: float | None = None,
             repeat: int | None = None) -> Any:
@@ -181,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"\n## Appraisal filters, roll-up, contradictions, confidence (issue 16), {stamp}\n",
              f"Command: `PYTHONPATH=. python bench/appraisal_bench.py --cmocs {args.cmocs} "
-             f"--repeat {R}`. Embedded store on disk; {n_reviews} reviews, 30 studies each, every "
+             f"--repeat {R}{' --reuse' if args.reuse else ''}`. Embedded store on disk ({how}); "
+             f"{n_reviews} reviews, 30 studies each, every "
              "study appraised on three aspects and every tenth quote with its own rigour. "
              f"Machine: `{platform.platform()}`, Python {platform.python_version()}, 2 cores "
              "shared with other sessions' tests.\n",
@@ -192,7 +221,6 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_record:
         with RESULTS.open("a") as f:
             f.write(text)
-    return 0
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ review's revision token changes, so answers are always those of the stored data.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -191,9 +191,8 @@ def mechanisms_for_context(store: Store, context: str, *, include_narrower: bool
     tallies: dict[str, _Tally] = defaultdict(_Tally)
     outcomes: dict[str, dict[tuple[str, str | None], int]] = defaultdict(lambda: defaultdict(int))
     refs: dict[str, ConceptRef] = {}
-    for index, c in _selected(indexes, filters):
-        asked = under.get(index.review_id)
-        if not asked or c.mechanism is None or asked.isdisjoint(c.contexts):
+    for index, c in _under(indexes, under, filters):
+        if c.mechanism is None:
             continue
         refs.setdefault(c.mechanism, _ref(index, c.mechanism))
         tallies[c.mechanism].add(c)
@@ -207,6 +206,20 @@ def mechanisms_for_context(store: Store, context: str, *, include_narrower: bool
     rows.sort(key=lambda r: _order(r.mechanism))
     return MechanismsForContext(context=resolved[0][1], include_narrower=include_narrower,
                                 rows=rows)
+
+
+def _under(indexes: Sequence[ReviewIndex], under: dict[str, set[str]],
+           filters: CmocFilter) -> Iterator[tuple[ReviewIndex, CmocFacts]]:
+    """The CMOcs with a context in `under` (per review) that pass the filter: the context is
+    checked first, so only those CMOcs pay for the filter."""
+    for index in indexes:
+        asked = under.get(index.review_id)
+        if not asked:
+            continue
+        for c in index.cmocs:
+            if not asked.isdisjoint(c.contexts) and (
+                    filters is NO_FILTER or filters.accepts(c, index)):
+                yield index, c
 
 
 def _mechanism_cmocs(store: Store, mechanism: str, reviews: Sequence[str] | None,

@@ -38,7 +38,7 @@ from cmo.questions.selection import (
     side,
     study_rigour,
 )
-from cmo.review.index import CmocFacts, ReviewIndex
+from cmo.review.index import CmocFacts, ReviewIndex, gc_paused
 from cmo.store import Store
 
 Pair = tuple[ReviewIndex, CmocFacts]
@@ -67,6 +67,12 @@ def recurring_patterns(store: Store, min_studies: int = 2, *, roll_up: bool = Fa
     contexts count toward the broader ones. Each row counts its studies by rigour and is
     flagged when all of them are of low rigour."""
     indexes = asked(store, reviews, filters)
+    with gc_paused():  # many small sets while 100k CMOcs are alive: no cycle-collector passes
+        return _patterns(indexes, min_studies, roll_up, filters)
+
+
+def _patterns(indexes: list[ReviewIndex], min_studies: int, roll_up: bool,
+              filters: CmocFilter) -> Patterns:
     groups: dict[tuple[str, str, str, str | None, bool],
                  tuple[set[str], set[str], set[str]]] = {}
     refs: dict[str, ConceptRef] = {}
@@ -95,10 +101,12 @@ def recurring_patterns(store: Store, min_studies: int = 2, *, roll_up: bool = Fa
         if len(s) < min_studies:
             continue
         counts = rigour_counts(s, rigour)
-        rows.append(Pattern(context=refs[ctx], mechanism=refs[m], outcome=refs[o], direction=d,
-                            fired=f, studies=len(s), cmocs=sorted(ids), rigour=counts,
-                            low_rigour_only=bool(s) and counts.low == len(s),
-                            gathered=sorted((refs[g] for g in gathered), key=order)))
+        # Every value is made here from validated parts: no second validation (~3x faster).
+        rows.append(Pattern.model_construct(
+            context=refs[ctx], mechanism=refs[m], outcome=refs[o], direction=d, fired=f,
+            studies=len(s), cmocs=sorted(ids), rigour=counts,
+            low_rigour_only=bool(s) and counts.low == len(s),
+            gathered=sorted((refs[g] for g in gathered), key=order) if gathered else []))
     rows.sort(key=lambda r: (-r.studies, order(r.context), order(r.mechanism),
                              order(r.outcome), r.direction or "", not r.fired))
     return Patterns(min_studies=min_studies, roll_up=roll_up, rows=rows)
@@ -142,8 +150,14 @@ def contradictions(store: Store, *, reviews: Sequence[str] | None = None,
     negative) or fired on one side and not on the other; each with the evidence on both
     sides. Kept apart: `rows`, the same context configuration on both sides (unexplained),
     and `explained`, configurations that differ (`explained_by`: the differing contexts)."""
+    indexes = asked(store, reviews, filters)
+    with gc_paused():
+        return _contradictions(indexes, filters)
+
+
+def _contradictions(indexes: list[ReviewIndex], filters: CmocFilter) -> Contradictions:
     by_mechanism: dict[str, list[Pair]] = defaultdict(list)
-    for index, c in selected(asked(store, reviews, filters), filters):
+    for index, c in selected(indexes, filters):
         if c.mechanism is not None and c.contexts:
             by_mechanism[c.mechanism].append((index, c))
     found: tuple[list[Contradiction], list[Contradiction]] = ([], [])

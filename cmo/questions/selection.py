@@ -73,7 +73,8 @@ def rigour_counts(studies: Iterable[str], rigour: dict[str, str]) -> RigourCount
     counts = {"high": 0, "moderate": 0, "low": 0, "unappraised": 0}
     for s in studies:
         counts[rigour.get(s, "unappraised")] += 1
-    return RigourCounts(**counts)
+    # Four ints counted here: nothing to check again (model_construct, ~3x faster).
+    return RigourCounts.model_construct(None, **counts)
 
 
 @dataclass(frozen=True)
