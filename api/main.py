@@ -12,6 +12,7 @@ from fastapi_offline import FastAPIOffline
 import cmo
 from api import problems, web
 from api.routes import (
+    appraisal,
     cmocs,
     concepts,
     figures,
@@ -155,7 +156,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     app.state.settings = settings
     app.state.local_secret = local_secret
     for module in (reviews, cmocs, studies, sources, concepts, theories, questions, transfer,
-                   sparql, linked_data, views, figures, tokens, shares):
+                   sparql, linked_data, views, figures, tokens, shares, appraisal):
         app.include_router(module.router)
     app.include_router(shares.page)
     web.install(app, settings)

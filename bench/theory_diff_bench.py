@@ -31,7 +31,7 @@ import pyoxigraph
 from cmo.interchange.importer import import_file
 from cmo.model.records import ProgrammeTheory, Review, TheoryRelation
 from cmo.model.theories import CmocSelection, NewTheoryVersion
-from cmo.questions.selection import chooser
+from cmo.questions.bulk import chooser
 from cmo.review.index import review_indexes
 from cmo.review.reviews import create_review
 from cmo.review.theories import add_theory

@@ -121,7 +121,8 @@ def test_query_question_answers_in_every_format(example_url: str, args: list[str
     if args[0] == "matrix":
         row = data["rows"][0]
         assert set(row) == {"context", "mechanism", "reviews", "cmocs", "studies", "fired",
-                            "not_fired"}
+                            "not_fired", "rigour"}
+        assert set(row["rigour"]) == {"high", "moderate", "low", "unappraised"}
         assert set(row["context"]) == {"iri", "label"}
     if args[0] == "mechanisms":
         assert set(data) == {"context", "include_narrower", "rows"}

@@ -57,14 +57,21 @@ def test_contradictions_read_as_words_one_side_a_row(two_reviews: str) -> None:
     result = invoke_cmo("--store", two_reviews, "query", "contradictions", "--wide")
     assert result.exit_code == 0
     assert not REPR.search(result.stdout), result.stdout
-    lines = result.stdout.splitlines()
-    assert lines[0].split() == ["kind", "context", "mechanism", "outcome", "side", "cmocs",
-                                "studies"]
-    sides = {re.sub(r"\s{2,}", "|", line) for line in lines[2:]}
-    assert "direction|rural clinics|trust in staff|uptake|positive|m1|Adams 2001" in sides
-    assert "direction|rural clinics|trust in staff|uptake|negative|m2|Baker 2002" in sides
-    assert "firing|rural clinics|trust in staff|fired|m1|Adams 2001" in sides
-    assert "firing|rural clinics|trust in staff|not fired|m2|Baker 2002" in sides
+    # Two sections: the same context configuration on both sides first (unexplained), then
+    # the peer-support review's, whose differing contexts may explain them.
+    unexplained, explained = result.stdout.split("Explained by context: ")
+    lines = unexplained.splitlines()
+    assert lines[0] == "Unexplained (same context configuration): 2"
+    assert lines[1].split() == ["kind", "contexts", "mechanism", "outcome", "explained_by",
+                                "side", "side_contexts", "cmocs", "studies"]
+    sides = {re.sub(r"\s{2,}", "|", line) for line in lines[3:]}
+    assert ("direction|rural clinics|trust in staff|uptake|positive|rural clinics|m1|Adams 2001"
+            in sides)
+    assert ("direction|rural clinics|trust in staff|uptake|negative|rural clinics|m2|Baker 2002"
+            in sides)
+    assert "firing|rural clinics|trust in staff|fired|rural clinics|m1|Adams 2001" in sides
+    assert "firing|rural clinics|trust in staff|not fired|rural clinics|m2|Baker 2002" in sides
+    assert explained.startswith("4\n") and "low intensity support" in explained
 
 
 @pytest.mark.parametrize("args", QUESTIONS, ids=lambda a: "-".join(a[:2]))

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from api.deps import PrincipalDep, ReadableReview, StoreDep, readable_review_ids
 from cmo.model import answers
+from cmo.model.appraisal import Relevance, Rigour
 from cmo.model.records import Confidence, Direction, StudyDesign
 from cmo.questions import engine
 from cmo.questions.engine import (
@@ -22,7 +23,7 @@ from cmo.questions.engine import (
 )
 
 router = APIRouter(tags=["questions"])
-E = TypeVar("E", StudyDesign, Confidence, Direction)
+E = TypeVar("E", StudyDesign, Confidence, Direction, Relevance, Rigour)
 
 
 def _json(answer: BaseModel) -> Response:
@@ -41,12 +42,16 @@ def cmoc_filter(
         min_confidence: Annotated[str | None, Query(description=_words(Confidence))] = None,
         fired_only: bool = False,
         direction: Annotated[str | None, Query(description=_words(Direction))] = None,
-        theory: Annotated[str | None, Query(description="theory id or label")] = None
+        theory: Annotated[str | None, Query(description="theory id or label")] = None,
+        min_relevance: Annotated[str | None, Query(description=_words(Relevance))] = None,
+        min_rigour: Annotated[str | None, Query(description=_words(Rigour))] = None
         ) -> CmocFilter:
-    """Which CMOcs count: by study design, confidence, firing, direction or theory. An unknown
-    value is refused (422, naming the field, the value and the closest allowed values)."""
+    """Which CMOcs count: by study design, confidence, firing, direction, theory, or the
+    appraised relevance and rigour of their sources. An unknown value is refused (422, naming
+    the field, the value and the closest allowed values)."""
     return CmocFilter.of(design=design, min_confidence=min_confidence, fired_only=fired_only,
-                         direction=direction, theory=theory)
+                         direction=direction, theory=theory, min_relevance=min_relevance,
+                         min_rigour=min_rigour)
 
 
 FilterDep = Annotated[CmocFilter, Depends(cmoc_filter)]
@@ -126,13 +131,17 @@ def chains(review: ReadableReview, store: StoreDep, start: str | None = None,
 
 @router.get("/reviews/{review_id}/patterns", response_model=answers.Patterns)
 def patterns(review: ReadableReview, store: StoreDep, filters: FilterDep,
-             min_studies: Annotated[int, Query(ge=1)] = 2) -> Response:
-    """Demi-regularities: patterns supported by at least `min_studies` distinct studies."""
-    return _json(recurring_patterns(store, min_studies, reviews=[review.id], filters=filters))
+             min_studies: Annotated[int, Query(ge=1)] = 2, roll_up: bool = False) -> Response:
+    """Demi-regularities: patterns supported by at least `min_studies` distinct studies; with
+    `roll_up`, CMOcs of narrower contexts count toward the broader ones (`gathered`)."""
+    return _json(recurring_patterns(store, min_studies, roll_up=roll_up, reviews=[review.id],
+                                    filters=filters))
 
 
 @router.get("/reviews/{review_id}/contradictions", response_model=answers.Contradictions)
 def contradictions(review: ReadableReview, store: StoreDep,
                    filters: FilterDep) -> Response:
-    """Same context and mechanism with opposite directions, or fired here and not there."""
+    """Same mechanism and a shared context with opposite directions, or fired here and not
+    there: `rows` with the same context configuration on both sides (unexplained), and
+    `explained`, where the configurations differ (`explained_by`)."""
     return _json(engine.contradictions(store, reviews=[review.id], filters=filters))

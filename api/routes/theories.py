@@ -19,7 +19,7 @@ from cmo.model.theories import (
     TheoryLinking,
     TheoryLinkRequest,
 )
-from cmo.questions.selection import chooser
+from cmo.questions.bulk import chooser
 from cmo.rdf.provenance import acting_as
 from cmo.review import theories
 from cmo.review.theory_diff import diff_theories

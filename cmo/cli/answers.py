@@ -11,8 +11,8 @@ then each mechanism in brackets and the outcomes it leads to.
 >>> header, rows = answer_rows(Matrix(rows=[MatrixCell(context=c, mechanism=m, reviews=["r"],
 ...                                                   cmocs=2, studies=1, fired=2, not_fired=0)]))
 >>> header, rows
-(['review', 'context', 'mechanism', 'cmocs', 'studies', 'fired', 'not_fired'], \
-[['r', 'rural', 'trust', '2', '1', '2', '0']])
+(['review', 'context', 'mechanism', 'cmocs', 'studies', 'fired', 'not_fired', 'rigour'], \
+[['r', 'rural', 'trust', '2', '1', '2', '0', '']])
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pydantic import BaseModel
 from cmo.model.answers import (
     ChainCMOc,
     Chains,
+    ConceptRef,
     ContextsForMechanism,
     Contradictions,
     Counts,
@@ -33,11 +34,12 @@ from cmo.model.answers import (
     MechanismsForContext,
     OutcomesForMechanism,
     Patterns,
+    RigourCounts,
 )
 from cmo.words import counted
 
 Rows = tuple[list[str], list[list[str]]]
-COUNTS = ["cmocs", "studies", "fired", "not_fired"]
+COUNTS = ["cmocs", "studies", "fired", "not_fired", "rigour"]
 
 
 def _text(value: object) -> str:
@@ -48,8 +50,14 @@ def _text(value: object) -> str:
     return str(value)
 
 
+def _rigour(counts: RigourCounts) -> str:
+    """The studies by rigour, zeros left out: '2 high, 1 unappraised'."""
+    return ", ".join(f"{n} {level}" for level, n in counts.model_dump().items() if n)
+
+
 def _counts(row: Counts) -> list[str]:
-    return [str(row.cmocs), str(row.studies), str(row.fired), str(row.not_fired)]
+    return [str(row.cmocs), str(row.studies), str(row.fired), str(row.not_fired),
+            _rigour(row.rigour)]
 
 
 def _joined(values: Iterable[str]) -> str:
@@ -107,18 +115,28 @@ def _chains(a: Chains) -> Rows:
 
 
 def _patterns(a: Patterns) -> Rows:
-    return (["context", "mechanism", "outcome", "direction", "fired", "studies", "cmocs"],
-            [[r.context.label, r.mechanism.label, r.outcome.label, _text(r.direction),
-              _text(r.fired), str(r.studies), _joined(r.cmocs)] for r in a.rows])
+    gathered = ["gathered"] if a.roll_up else []
+    return (["context", *gathered, "mechanism", "outcome", "direction", "fired", "studies",
+             "rigour", "only_low_rigour", "cmocs"],
+            [[r.context.label, *([_labels(r.gathered)] if a.roll_up else []), r.mechanism.label,
+              r.outcome.label, _text(r.direction), _text(r.fired), str(r.studies),
+              _rigour(r.rigour), _text(r.low_rigour_only), _joined(r.cmocs)] for r in a.rows])
+
+
+def _labels(refs: Iterable[ConceptRef]) -> str:
+    return "; ".join(r.label for r in refs)
 
 
 def _contradictions(a: Contradictions) -> Rows:
-    """One row per side, so both sides of a contradiction stand one under the other."""
-    return (["kind", "context", "mechanism", "outcome", "side", "cmocs", "studies"],
-            [[r.kind, r.context.label, r.mechanism.label, r.outcome.label if r.outcome else "",
-              side.claim, _joined(side.cmocs),
+    """One row per side, so both sides of a contradiction stand one under the other; the
+    unexplained first (empty `explained_by`), then those their contexts may explain."""
+    return (["kind", "contexts", "mechanism", "outcome", "explained_by", "side",
+             "side_contexts", "cmocs", "studies"],
+            [[r.kind, _labels(r.contexts), r.mechanism.label,
+              r.outcome.label if r.outcome else "", _labels(r.explained_by), side.claim,
+              _labels(side.contexts), _joined(side.cmocs),
               _joined(dict.fromkeys(e.study.key for e in side.evidence if e.study))]
-             for r in a.rows for side in r.sides])
+             for r in [*a.rows, *a.explained] for side in r.sides])
 
 
 _ROWS: dict[type[BaseModel], Callable[[Any], Rows]] = {

@@ -15,6 +15,7 @@ from typing import IO, Any
 
 import click
 
+from cmo.cli.appraise import appraise, confidence
 from cmo.cli.concepts import concepts
 from cmo.cli.draw import draw
 from cmo.cli.figure import figure
@@ -64,7 +65,8 @@ def cli(ctx: click.Context, store: str | None) -> None:
 
 
 for command in (import_files, export, validate, stats, query, draw, figure, serve, token,
-                reviews, concepts, visibility, source, quotes, share, theory):
+                reviews, concepts, visibility, source, quotes, share, theory, appraise,
+                confidence):
     cli.add_command(command)
 
 

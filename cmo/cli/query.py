@@ -2,7 +2,8 @@
 
 Every question takes ``--review`` (repeatable; default: all reviews) and ``--format``; all but
 `chains` take the CMOc filters (``--design``, ``--min-confidence``, ``--fired-only``,
-``--direction``, ``--theory``), whose choices come from the model's enums.
+``--direction``, ``--theory``, ``--min-relevance``, ``--min-rigour``), whose choices come from
+the model's enums.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from cmo.cli.output import (
 )
 from cmo.cli.session import reading
 from cmo.errors import UnknownValue
-from cmo.model.answers import Chains
+from cmo.model.answers import Chains, Contradictions
+from cmo.model.appraisal import Relevance, Rigour
 from cmo.model.records import Confidence, Direction, StudyDesign, Words, choose
 from cmo.questions import engine as q
 from cmo.review.codings import list_codings
@@ -67,8 +69,16 @@ FILTERS = (
                  help="only CMOcs whose outcome moved this way"),
     click.option("--theory", help="only CMOcs of this programme theory (id or label; an unknown "
                  "one is a usage error naming the closest)"),
+    click.option("--min-relevance", type=Word(Relevance, "min_relevance"),
+                 metavar="[" + "|".join(Relevance) + "]",
+                 help="only CMOcs from sources appraised at least this relevant"),
+    click.option("--min-rigour", type=Word(Rigour, "min_rigour"),
+                 metavar="[" + "|".join(Rigour) + "]",
+                 help="only CMOcs from sources appraised at least this rigorous (a quote's "
+                 "own rigour counts instead of its study's)"),
 )
-FILTER_NAMES = ("design", "min_confidence", "fired_only", "direction", "theory")
+FILTER_NAMES = ("design", "min_confidence", "fired_only", "direction", "theory",
+                "min_relevance", "min_rigour")
 CONTEXT = click.option("--context", required=True, help="context label, synonym or IRI")
 MECHANISM = click.option("--mechanism", required=True, help="mechanism label, synonym or IRI")
 NO_NARROWER = click.option("--no-narrower", is_flag=True,
@@ -183,14 +193,17 @@ def chains(store: Store, cmoc: str | None, **options: Any) -> BaseModel:
 @query.command()
 @click.option("--min-studies", type=int, default=2, show_default=True,
               help="at least N distinct studies")
+@click.option("--roll-up", is_flag=True, help="count CMOcs of narrower contexts toward the "
+              "broader ones (skos:broader); each row names the contexts it gathered")
 @question()
-def patterns(store: Store, min_studies: int, **common: Any) -> BaseModel:
+def patterns(store: Store, min_studies: int, roll_up: bool, **common: Any) -> BaseModel:
     """Demi-regularities: CMO patterns recurring across studies.
 
     The same context, mechanism, outcome, direction and firing, in at least --min-studies
-    distinct studies.
+    distinct studies; each row counts its studies by rigour and says whether they are all
+    of low rigour.
     """
-    return q.recurring_patterns(store, min_studies, **common)
+    return q.recurring_patterns(store, min_studies, roll_up=roll_up, **common)
 
 
 @query.command()
@@ -198,8 +211,10 @@ def patterns(store: Store, min_studies: int, **common: Any) -> BaseModel:
 def contradictions(store: Store, **common: Any) -> BaseModel:
     """Opposite directions, or fired in one study and not another.
 
-    The same context and mechanism with positive and negative outcomes, or a mechanism that
-    fired in one study and not in another; each with the evidence on both sides.
+    The same mechanism and a shared context with positive and negative outcomes, or fired on
+    one side and not the other; each with the evidence on both sides. Checked against each
+    CMOc's whole context configuration: shown apart, those with the same configuration
+    (unexplained) and those whose contexts differ (explained by context).
     """
     return q.contradictions(store, **common)
 
@@ -228,6 +243,15 @@ def show(answer: BaseModel, fmt: str, wide: bool = False) -> None:
     """Print an answer as JSON, CSV, or a table (with a note when a page of chains is cut)."""
     if fmt == "json":
         echo_json(answer.model_dump(mode="json"))
+        return
+    if isinstance(answer, Contradictions) and fmt == "table":
+        # Two sections: what the contexts do not explain, then what they may.
+        for title, part in (("Unexplained (same context configuration)", answer.rows),
+                            ("Explained by context", answer.explained)):
+            click.echo(f"{title}: {len(part)}")
+            if part:
+                header, rows = answer_rows(Contradictions(rows=part))
+                print_table(rows, header, None if wide else CELL_WIDTH)
         return
     header, rows = answer_rows(answer)
     if fmt == "csv":

@@ -19,7 +19,7 @@ from cmo.model.theories import (
     TheoryLinking,
     TheoryLinkRequest,
 )
-from cmo.questions.selection import chooser
+from cmo.questions.bulk import chooser
 from cmo.rdf.provenance import acting_as
 from cmo.review.theories import list_theories
 from cmo.review.theory_diff import diff_theories
@@ -159,11 +159,14 @@ def new_version(earlier: str, review: str, what: str, rationale: str | None,
 @click.option("--fired-only", is_flag=True, help="only CMOcs whose mechanism fired")
 @click.option("--direction", help="CMOcs with this outcome direction")
 @click.option("--in-theory", help="CMOcs already linked to this theory (id or label)")
+@click.option("--min-relevance", help="CMOcs with a study of at least this relevance")
+@click.option("--min-rigour", help="CMOcs with a study of at least this rigour")
 @format_option("text", "json")
 def link(theory_id: str, review: str, relation: str, cmocs: tuple[str, ...],
          context: str | None, mechanism: str | None, outcome: str | None, study: str | None,
          design: str | None, min_confidence: str | None, fired_only: bool,
-         direction: str | None, in_theory: str | None, fmt: str) -> None:
+         direction: str | None, in_theory: str | None, min_relevance: str | None,
+         min_rigour: str | None, fmt: str) -> None:
     """Relate many CMOcs to a version in one write: by id (--cmoc), or every CMOc matching the
     filters. An unknown CMOc, concept or theory writes nothing.
 
@@ -174,7 +177,8 @@ def link(theory_id: str, review: str, relation: str, cmocs: tuple[str, ...],
         "relation": relation, "ids": list(cmocs) or None, "context": context,
         "mechanism": mechanism, "outcome": outcome, "study": study, "design": design,
         "min_confidence": min_confidence, "fired_only": fired_only, "direction": direction,
-        "theory": in_theory}, "The link")
+        "theory": in_theory, "min_relevance": min_relevance, "min_rigour": min_rigour},
+        "The link")
 
     def here(store: Store) -> TheoryLinking:
         with acting_as(COMMAND_LINE):

@@ -18,6 +18,13 @@ import httpx
 from cmo.cli.server_file import ServerFile
 from cmo.errors import CmoError, Problem, StoreError
 from cmo.interchange.rdf_files import ImportReport
+from cmo.model.appraisal import (
+    AppraisalUpdate,
+    ConfidenceJudgements,
+    EvidenceAppraisal,
+    EvidenceOverride,
+    StudyAppraisal,
+)
 from cmo.model.records import (
     Concept,
     ConceptKind,
@@ -28,6 +35,7 @@ from cmo.model.records import (
     Review,
 )
 from cmo.model.theories import NewTheoryVersion, TheoryLinking, TheoryLinkRequest
+from cmo.questions.confidence import ConfidenceProfile
 from cmo.review.shares import NewShare, SharedLink
 from cmo.sources.model import AnchorReport, QuotesReport
 
@@ -190,3 +198,24 @@ class RunningServer:
         path = self._review_path(review) + f"/theories/{quote(theory_id, safe='')}/links"
         answer = self.call("POST", path, json=request.model_dump(mode="json", exclude_none=True))
         return TheoryLinking.model_validate(answer.json())
+
+    def appraise(self, review: str, key: str, update: AppraisalUpdate) -> StudyAppraisal:
+        """Judge a study's relevance, richness or rigour through the server."""
+        answer = self.call("PUT", self._review_path(review)
+                           + f"/studies/{quote(key, safe='')}/appraisal",
+                           json=update.model_dump(mode="json", exclude_none=True))
+        return StudyAppraisal.model_validate(answer.json())
+
+    def override_evidence(self, review: str, cmoc: str, item: int,
+                          override: EvidenceOverride) -> EvidenceAppraisal:
+        """Give one quote its own rigour or relevance through the server."""
+        answer = self.call("PUT", self._review_path(review)
+                           + f"/cmocs/{quote(cmoc, safe='')}/evidence/{item}/appraisal",
+                           json=override.model_dump(mode="json", exclude_none=True))
+        return EvidenceAppraisal.model_validate(answer.json())
+
+    def judge_confidence(self, review: str, verdicts: ConfidenceJudgements) -> ConfidenceProfile:
+        """Record the reviewer's judgements of a finding's confidence through the server."""
+        answer = self.call("PUT", self._review_path(review) + "/confidence",
+                           json=verdicts.model_dump(mode="json", exclude_none=True))
+        return ConfidenceProfile.model_validate(answer.json())

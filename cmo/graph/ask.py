@@ -1,7 +1,8 @@
 """The realist questions, asked of one review (`review.ask`), several or all (`kg.ask`).
 
 Every question takes the same filters on which CMOcs count (`Filters`): a study design, a
-minimum confidence, fired CMOcs only, an outcome direction, a programme theory.
+minimum confidence, fired CMOcs only, an outcome direction, a programme theory, a minimum
+relevance and a minimum rigour of their sources.
 
 >>> import cmo
 >>> review = cmo.open("memory:").reviews.create(id="ps", title="Peer support")
@@ -30,6 +31,7 @@ from cmo.model.answers import (
     OutcomesForMechanism,
     Patterns,
 )
+from cmo.model.appraisal import Relevance, Rigour
 from cmo.model.records import Confidence, Direction, StudyDesign
 from cmo.questions import engine
 from cmo.questions.chains import chains
@@ -47,6 +49,8 @@ class Filters(TypedDict, total=False):
     fired_only: bool
     direction: Direction | str
     theory: str
+    min_relevance: Relevance | str
+    min_rigour: Rigour | str
 
 
 class Questions:
@@ -99,14 +103,16 @@ class Questions:
                                      include_narrower=include_narrower, reviews=self.reviews,
                                      filters=_filter(filters))
 
-    def recurring_patterns(self, min_studies: int = 2,
+    def recurring_patterns(self, min_studies: int = 2, *, roll_up: bool = False,
                            **filters: Unpack[Filters]) -> Patterns:
-        """Demi-regularities: context-mechanism-outcome patterns backed by `min_studies`."""
-        return engine.recurring_patterns(self.kg.store, min_studies, reviews=self.reviews,
-                                         filters=_filter(filters))
+        """Demi-regularities: context-mechanism-outcome patterns backed by `min_studies`
+        (with `roll_up`, narrower contexts count toward the broader ones)."""
+        return engine.recurring_patterns(self.kg.store, min_studies, roll_up=roll_up,
+                                         reviews=self.reviews, filters=_filter(filters))
 
     def contradictions(self, **filters: Unpack[Filters]) -> Contradictions:
-        """Same context and mechanism with opposite outcomes, or fired here and not there."""
+        """Opposite outcomes, or fired here and not there, for the same mechanism and shared
+        contexts: unexplained (`rows`, same configuration) and explained by context apart."""
         return engine.contradictions(self.kg.store, reviews=self.reviews,
                                      filters=_filter(filters))
 

@@ -13,6 +13,8 @@ studies by key, CMOcs and theory versions by id.
 >>> _ = review.studies.create(key="Jolly 2012", year=2012)
 >>> review.studies.update("jolly 2012", design="rct").design
 <StudyDesign.rct: 'rct'>
+>>> review.studies.appraise("Jolly 2012", rigour="high", rationale="trials").rigour.level
+'high'
 >>> [t.id for t in review.theories.list()], len(review.cmocs)
 ([], 0)
 """
@@ -24,6 +26,7 @@ from typing import Any
 
 from cmo.errors import InvalidInput, Problem
 from cmo.graph.parts import Collection, built
+from cmo.model.appraisal import AppraisalUpdate, StudyAppraisal
 from cmo.model.records import (
     CMOConfiguration,
     Concept,
@@ -42,7 +45,8 @@ from cmo.model.theories import (
     TheoryDiff,
     TheoryLinking,
 )
-from cmo.questions.selection import chooser
+from cmo.questions.bulk import chooser
+from cmo.review.appraisals import appraise_study, get_appraisal
 from cmo.review.cmocs import create_cmoc, delete_cmoc, edit_cmoc, find_cmocs, get_cmoc
 from cmo.review.concepts import (
     add_concept,
@@ -210,6 +214,16 @@ class Studies(Collection[Study]):
     def list(self) -> list[Study]:
         """Every study of the review, by key."""
         return list_studies(self._store, self.review_id)
+
+    def appraise(self, key: str, **judged: Any) -> StudyAppraisal:
+        """Judge a study's relevance, richness and/or rigour, with rationales (the fields of
+        `AppraisalUpdate`); aspects not given keep their judgement."""
+        return appraise_study(self._store, self.review_id, key,
+                              built(AppraisalUpdate, None, judged))
+
+    def appraisal(self, key: str) -> StudyAppraisal:
+        """A study's appraisal: each aspect's level, rationale, appraiser and date."""
+        return get_appraisal(self._store, self.review_id, key)
 
 
 class Theories(Collection[ProgrammeTheory]):

@@ -14,19 +14,21 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cmo.errors import Problem, UnsupportedFormat, Violation
 from cmo.graph.ask import Questions
 from cmo.graph.collections import CMOcs, Concepts, Studies, Theories
-from cmo.graph.parts import OfReview
+from cmo.graph.parts import OfReview, built
 from cmo.graph.sources import Sources
 from cmo.interchange.importer import import_file
 from cmo.interchange.qdpx import QdpxOptions, export_qdpx
 from cmo.interchange.rdf_files import EXPORT_FORMATS, ImportReport, export_review
 from cmo.interchange.sheet_export import SHEET_EXPORT_FORMATS, export_sheet
 from cmo.interchange.sheet_import import Progress
+from cmo.model.appraisal import ConfidenceJudgements, Finding
 from cmo.model.records import Review
+from cmo.questions.confidence import ConfidenceProfile, confidence_profile, judge_confidence
 from cmo.questions.stats import ReviewStats, review_stats
 from cmo.review.reviews import get_review, update_review
 from cmo.review.validation import validate_review
@@ -170,6 +172,18 @@ class ReviewGraph(OfReview):
         return HeatmapView(self._store, self.review_id, context=context, theory=theory,
                            min_studies=min_studies, fired_only=fired_only, title=title,
                            height=height)
+
+    def confidence(self, **finding: Any) -> ConfidenceProfile:
+        """The confidence profile of a finding (the fields of `Finding`: a pattern, a theory,
+        or CMOc ids): four GRADE-CERQual components, suggested and judged, and the overall."""
+        return confidence_profile(self.kg.store, self.id, built(Finding, None, finding))
+
+    def judge_confidence(self, finding: dict[str, Any],
+                         judgements: list[dict[str, str]]) -> ConfidenceProfile:
+        """Confirm or override components of a finding's confidence, each with a reason:
+        `judgements` like [{"component": "coherence", "concern": "minor", "reason": "..."}]."""
+        return judge_confidence(self.kg.store, self.id, built(ConfidenceJudgements, None, {
+            "finding": finding, "judgements": judgements}))
 
     def __repr__(self) -> str:
         return f"<ReviewGraph {self.review_id!r} in {self.kg.url}>"

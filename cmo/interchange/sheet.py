@@ -9,7 +9,8 @@ Reading never stops at the first mistake: `read_sheet` returns every row it coul
 `Problem` (row, column, reason) for every one it could not, numbered as the spreadsheet shows them.
 `cmo.interchange.sheet_import` turns a clean sheet into triples and writes them in one transaction.
 
->>> from cmo.interchange.tables import Table
+>>> from cmo.interchange.sheet_appraisal import APPRAISAL_COLUMNS, LEVELS, level, lone_rationales
+from cmo.interchange.tables import Table
 >>> t = Table("s.csv", ["study", "context", "mechanism", "outcome", "outcome_direction"],
 ...           [(2, ["Jolly 2012", "rural; remote", "trust", "uptake", "postive"])])
 >>> sheet = read_sheet(t)
@@ -27,6 +28,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from cmo.errors import Problem, UnknownValue
+from cmo.interchange.sheet_appraisal import APPRAISAL_COLUMNS, LEVELS, level, lone_rationales
 from cmo.interchange.tables import Table
 from cmo.limits import LIMITS
 from cmo.model import ids
@@ -47,12 +49,14 @@ COLUMNS = (
     "mechanism_fired", "outcome_direction", "confidence", "quote", "page", "source", "position",
     "programme_theory",
     "leads_to", "study_title", "study_authors", "study_year", "study_design", "doi", "reviewer",
-    "notes",
+    "notes", "study_relevance", "study_relevance_rationale", "study_richness",
+    "study_richness_rationale", "study_rigour", "study_rigour_rationale",
 )
 REQUIRED = ("study", "context", "mechanism", "outcome")
 CONCEPT_COLUMNS = ("kind", "label", "broader", "alt_labels", "definition")
 STUDY_COLUMNS = {"study_title": "title", "study_authors": "authors", "study_year": "year",
                  "study_design": "design", "doi": "doi"}
+STUDY_COLUMNS.update(APPRAISAL_COLUMNS)
 QUOTE_SEPARATOR = "\n;\n"
 _BOOLEAN = {"yes": True, "y": True, "true": True, "1": True,
             "no": False, "n": False, "false": False, "0": False}
@@ -241,8 +245,11 @@ def _study_meta(r: _RowReader, studies: list[str]) -> dict[str, Any]:
             meta[key] = int(value)
         elif column == "study_design":
             meta[key] = _design(r, value)
+        elif key in LEVELS:
+            meta[key] = level(r.problem, column, key, value)
         else:
             meta[key] = value
+    lone_rationales(r.get, r.problem)
     if meta and len(studies) > 1:
         r.problem("study", "study_* columns describe one study, but this row names "
                            f"{len(studies)}; give the metadata on a row of each study alone")

@@ -6,7 +6,8 @@ spreadsheet would run as a formula are prefixed with `'`; importing removes the 
 importing an export gives the same answers.
 
 What the sheet cannot hold stays in the RDF exports only: creation times, a study's journal and
-purpose, theory statements and versions (a CMOc names its theories by label).
+purpose, theory statements and versions (a CMOc names its theories by label), who appraised a
+study and when, a quote's own rigour or relevance, and confidence judgements.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from collections.abc import Iterator
 from cmo.errors import Problem, UnsupportedFormat
 from cmo.interchange.sheet import COLUMNS, CONCEPT_COLUMNS, QUOTE_SEPARATOR
 from cmo.interchange.tables import write_csv, write_xlsx
+from cmo.model.appraisal import StudyAppraisal
 from cmo.model.records import CMOConfiguration, Study
+from cmo.review.appraisals import list_appraisals
 from cmo.review.cmocs import list_cmocs
 from cmo.review.concepts import list_concepts
 from cmo.review.studies import list_studies
@@ -30,8 +33,17 @@ def _join(values: list[str]) -> str:
     return "; ".join(values)
 
 
-def _row(cmoc: CMOConfiguration, studies: dict[str, Study], theories: dict[str, str]
-         ) -> list[str]:
+def _appraisal(found: StudyAppraisal | None) -> dict[str, str]:
+    cells = {}
+    for aspect in ("relevance", "richness", "rigour"):
+        judged = getattr(found, aspect) if found else None
+        cells[f"study_{aspect}"] = judged.level if judged else ""
+        cells[f"study_{aspect}_rationale"] = judged.rationale or "" if judged else ""
+    return cells
+
+
+def _row(cmoc: CMOConfiguration, studies: dict[str, Study], theories: dict[str, str],
+         appraised: dict[str, StudyAppraisal]) -> list[str]:
     study = studies.get(cmoc.studies[0]) if len(cmoc.studies) == 1 else None
     design = study.design.value if study and study.design else ""
     cells = {
@@ -57,6 +69,7 @@ def _row(cmoc: CMOConfiguration, studies: dict[str, Study], theories: dict[str, 
         "study_year": str(study.year) if study and study.year else "",
         "study_design": design, "doi": study.doi or "" if study else "",
         "reviewer": cmoc.reviewer or "", "notes": cmoc.notes or "",
+        **_appraisal(appraised.get(study.key) if study else None),
     }
     return [cells[c] for c in COLUMNS]
 
@@ -65,8 +78,9 @@ def cmoc_rows(store: Store, review_id: str) -> Iterator[list[str]]:
     """The rows of the CMO sheet of a review (without the header)."""
     studies = {s.key: s for s in list_studies(store, review_id)}
     theories = {t.id: t.label for t in list_theories(store, review_id)}
+    appraised = {a.study: a for a in list_appraisals(store, review_id)}
     for cmoc in list_cmocs(store, review_id):
-        yield _row(cmoc, studies, theories)
+        yield _row(cmoc, studies, theories, appraised)
 
 
 def concept_rows(store: Store, review_id: str) -> Iterator[list[str]]:

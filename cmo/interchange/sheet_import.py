@@ -29,7 +29,14 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from cmo.errors import InvalidInput, Problem, ValidationFailed
 from cmo.interchange.rdf_files import ImportReport, new_review_title
-from cmo.interchange.sheet import COLUMNS, CONCEPT_COLUMNS, STUDY_COLUMNS, Sheet, read_sheet
+from cmo.interchange.sheet import (
+    COLUMNS,
+    CONCEPT_COLUMNS,
+    STUDY_COLUMNS,
+    Sheet,
+    read_sheet,
+)
+from cmo.interchange.sheet_appraisal import APPRAISAL_COLUMNS, appraisal_from_sheet
 from cmo.interchange.tables import Table
 from cmo.model import ids
 from cmo.model.records import (
@@ -52,6 +59,7 @@ from cmo.rdf.mapping import (
 )
 from cmo.rdf.ntriples import NTriples, cmoc_ntriples
 from cmo.review.concepts import list_concepts
+from cmo.review.index import review_indexes
 from cmo.review.names import ReviewNames
 from cmo.review.new_concepts import (
     CMOC_FIELDS,
@@ -244,14 +252,22 @@ class _Plan:
         stored = ({ids.normalise_label(s.key): s for s in list_studies(self.store, self.review_id)}
                   if self.exists and meta else {})
         for norm, (key, fields, row) in meta.items():
+            judged = {k: fields.pop(k) for k in list(fields) if k in APPRAISAL_COLUMNS.values()}
             old = stored.get(norm)
             iri = self.names.study(key)
+            index = review_indexes(self.store, [self.review_id])[0] \
+                if judged and old is not None else None
+            self.triples += appraisal_from_sheet(iri, judged, index, self._at_row(row))
             if old is None:
                 self.names.new_studies.pop(iri, None)
                 self.described_studies += 1
                 self.triples += study_triples(Study(key=key, **fields), iri)
                 continue
             self._fill_study(iri, old, fields, row)
+
+    def _at_row(self, row: int) -> Callable[[str, str], None]:
+        """`problem(column, reason)` for one row of the sheet."""
+        return lambda column, reason: self.problem(reason, column, row)
 
     def _fill_study(self, iri: str, old: Study, fields: dict[str, Any], row: int) -> None:
         preds = {"title": P.title, "authors": P.creator, "year": R["year"],

@@ -12,13 +12,24 @@ class ConceptRef(BaseModel):
     label: str
 
 
+class RigourCounts(BaseModel):
+    """How many of a row's studies are appraised at each level of rigour, or not yet."""
+
+    high: int = 0
+    moderate: int = 0
+    low: int = 0
+    unappraised: int = 0
+
+
 class Counts(BaseModel):
-    """How many CMOcs and distinct studies back a row, and how many fired or did not."""
+    """How many CMOcs and distinct studies back a row, how many fired or did not, and how
+    many of those studies are of high, moderate or low rigour (or not appraised)."""
 
     cmocs: int
     studies: int
     fired: int
     not_fired: int
+    rigour: RigourCounts = Field(default_factory=RigourCounts)
 
 
 class MatrixCell(Counts):
@@ -69,8 +80,10 @@ class ContextsForMechanism(BaseModel):
     """Where a mechanism fired and where it did not, side by side."""
 
     mechanism: ConceptRef
-    fired_in: list[ContextRow] = Field(description="contexts with at least one fired CMOc")
-    not_fired_in: list[ContextRow] = Field(description="contexts with at least one not fired")
+    fired_in: list[ContextRow] = Field(description="contexts with at least one fired CMOc; "
+                                       "each row counts only the fired ones")
+    not_fired_in: list[ContextRow] = Field(description="contexts with at least one CMOc that "
+                                           "did not fire; each row counts only those")
 
 
 class OutcomeRow(Counts):
@@ -168,34 +181,49 @@ class Pattern(BaseModel):
     fired: bool
     studies: int
     cmocs: list[str]
+    rigour: RigourCounts = Field(default_factory=RigourCounts)
+    low_rigour_only: bool = Field(default=False, description="every study behind it is "
+                                  "appraised, and all are of low rigour")
+    gathered: list[ConceptRef] = Field(default_factory=list, description="with roll-up: the "
+                                       "narrower contexts whose CMOcs count here")
 
 
 class Patterns(BaseModel):
     """Recurring context-mechanism-outcome patterns, most studies first."""
 
     min_studies: int
+    roll_up: bool = False
     rows: list[Pattern]
 
 
 class Side(BaseModel):
-    """One side of a contradiction: a direction (or fired / not fired) and its evidence."""
+    """One side of a contradiction: a direction (or fired / not fired), the full context
+    configuration of its CMOcs, and its evidence."""
 
     claim: str
+    contexts: list[ConceptRef] = Field(default_factory=list)
     cmocs: list[str]
     evidence: list[EvidenceItem]
 
 
 class Contradiction(BaseModel):
-    """Same context and mechanism: opposite directions, or fired in one study and not another."""
+    """Same mechanism, contexts in common: opposite directions, or fired on one side and not
+    the other. Explained when the two context configurations differ (`explained_by`)."""
 
     kind: str = Field(description="'direction' or 'firing'")
-    context: ConceptRef
+    contexts: list[ConceptRef] = Field(description="the contexts both sides share")
     mechanism: ConceptRef
     outcome: ConceptRef | None = None
+    explained_by: list[ConceptRef] = Field(
+        default_factory=list, description="the contexts one side has and the other lacks; "
+        "empty when both sides have the same configuration")
     sides: list[Side]
 
 
 class Contradictions(BaseModel):
-    """Every contradiction found, each with the evidence on both sides."""
+    """Contradictions found, kept apart: `rows` have the same context configuration on both
+    sides (unexplained); `explained` differ in their contexts, which may explain them."""
 
-    rows: list[Contradiction]
+    rows: list[Contradiction] = Field(description="unexplained: same configuration")
+    explained: list[Contradiction] = Field(default_factory=list,
+                                           description="explained by context")

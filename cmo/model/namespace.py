@@ -62,6 +62,15 @@ class RKG(DefinedNamespace):
     ConfidenceLevel: URIRef  # class of the confidence levels
     StudyDesign: URIRef  # class of the study designs
     TheoryChange: URIRef  # the refinement of a theory version into the next (a prov:Activity)
+    Appraisal: URIRef  # one judgement of a study's (or fragment's) relevance, rigour or richness
+    RelevanceLevel: URIRef  # class of the relevance levels
+    RigourLevel: URIRef  # class of the rigour levels
+    RichnessLevel: URIRef  # class of the richness levels
+    ConfidenceAssessment: URIRef  # the reviewer's confidence profile for a finding
+    ComponentJudgement: URIRef  # the judgement of one GRADE-CERQual component
+    CERQualComponent: URIRef  # class of the GRADE-CERQual components
+    ConcernLevel: URIRef  # class of the concern levels
+    FindingConfidence: URIRef  # class of the levels of confidence in a finding
 
     # Properties
     quote: URIRef  # Evidence -> verbatim passage
@@ -100,7 +109,6 @@ class RKG(DefinedNamespace):
     refutesTheory: URIRef  # CMOc -> ProgrammeTheory (a rkg:partOfTheory)
     refinesTheory: URIRef  # CMOc -> ProgrammeTheory (a rkg:partOfTheory)
     whatChanged: URIRef  # TheoryChange -> what changed, in a sentence
-    rationale: URIRef  # TheoryChange -> the reviewer's memo
     justifiedBy: URIRef  # TheoryChange -> CMOc
     revision: URIRef  # Review -> token that changes on every write (cache validation)
     ofStudy: URIRef  # Source -> Study
@@ -115,6 +123,17 @@ class RKG(DefinedNamespace):
     Coding: URIRef  # a coded passage not yet part of a CMOc
     codedAs: URIRef  # Coding -> a concept it was coded to
     qdaGuid: URIRef  # Coding -> the GUID its REFI-QDA project gave it
+    appraises: URIRef  # Appraisal -> Study or Evidence
+    relevance: URIRef  # Appraisal -> RelevanceLevel
+    rigour: URIRef  # Appraisal -> RigourLevel
+    richness: URIRef  # Appraisal -> RichnessLevel
+    rationale: URIRef  # TheoryChange, Appraisal or ComponentJudgement -> the reviewer's reasoning
+    findingKey: URIRef  # ConfidenceAssessment -> which finding
+    assesses: URIRef  # ConfidenceAssessment -> CMOc
+    hasJudgement: URIRef  # ConfidenceAssessment -> ComponentJudgement
+    component: URIRef  # ComponentJudgement -> CERQualComponent
+    concern: URIRef  # ComponentJudgement -> ConcernLevel (the reviewer's)
+    suggestedConcern: URIRef  # ComponentJudgement -> ConcernLevel (the graph's, when judged)
 
     # Concept sets
     OutcomeDirections: URIRef
@@ -136,3 +155,29 @@ class RKG(DefinedNamespace):
     RealistReview: URIRef
     GreyLiterature: URIRef
     Commentary: URIRef
+    RelevanceLevels: URIRef
+    HighRelevance: URIRef
+    ModerateRelevance: URIRef
+    LowRelevance: URIRef
+    RigourLevels: URIRef
+    HighRigour: URIRef
+    ModerateRigour: URIRef
+    LowRigour: URIRef
+    RichnessLevels: URIRef
+    Thick: URIRef
+    Thin: URIRef
+    CERQualComponents: URIRef
+    MethodologicalLimitations: URIRef
+    Coherence: URIRef
+    Adequacy: URIRef
+    RelevanceOfData: URIRef
+    ConcernLevels: URIRef
+    NoConcerns: URIRef
+    MinorConcerns: URIRef
+    ModerateConcerns: URIRef
+    SeriousConcerns: URIRef
+    FindingConfidenceLevels: URIRef
+    HighFindingConfidence: URIRef
+    ModerateFindingConfidence: URIRef
+    LowFindingConfidence: URIRef
+    VeryLowFindingConfidence: URIRef

@@ -60,13 +60,16 @@ class CmocSelection(_Model):
     direction: Label | None = None
     theory: Label | None = Field(default=None, description="CMOcs already linked to this "
                                  "theory (id or label)")
+    min_relevance: Label | None = None
+    min_rigour: Label | None = None
 
     @model_validator(mode="after")
     def _ids_or_filter(self) -> CmocSelection:
         if self.ids is None and not self.by_filter:
             raise PydanticCustomError("nothing_chosen", "give CMOc `ids` or at least one "
                                       "filter (context, mechanism, outcome, study, design, "
-                                      "min_confidence, fired_only, direction, theory)")
+                                      "min_confidence, fired_only, direction, theory, "
+                                      "min_relevance, min_rigour)")
         return self
 
     @property
@@ -76,7 +79,7 @@ class CmocSelection(_Model):
 
 
 _FILTERS = ("context", "mechanism", "outcome", "study", "design", "min_confidence", "direction",
-            "theory")
+            "theory", "min_relevance", "min_rigour")
 
 
 class TheoryLinkRequest(CmocSelection):

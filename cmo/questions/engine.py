@@ -16,18 +16,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any, TypeVar
+from typing import Any
 
-from cmo.errors import InvalidInput, NotFound, Problem, UnknownConcept
+from cmo.errors import InvalidInput, NotFound, Problem
 from cmo.model.answers import (
     ConceptRef,
     ContextRow,
     ContextsForMechanism,
-    Contradiction,
-    Contradictions,
-    EvidenceItem,
     EvidenceTrail,
     Matrix,
     MatrixCell,
@@ -36,16 +32,31 @@ from cmo.model.answers import (
     OutcomeCount,
     OutcomeRow,
     OutcomesForMechanism,
-    Pattern,
-    Patterns,
-    Side,
-    StudyRef,
+    RigourCounts,
 )
-from cmo.model.ids import normalise_label
-from cmo.model.records import Confidence, Direction, StudyDesign, choose
-from cmo.model.vocabulary import closest
 from cmo.questions.chains import chains as chains  # a question too: cmo.questions.engine.chains
 from cmo.questions.filters import check_theory
+from cmo.questions.patterns import contradictions as contradictions
+from cmo.questions.patterns import recurring_patterns as recurring_patterns
+from cmo.questions.selection import (
+    NO_FILTER as NO_FILTER,
+)
+from cmo.questions.selection import (
+    CmocFilter as CmocFilter,
+)
+from cmo.questions.selection import (
+    Tally,
+    asked,
+    evidence_items,
+    ids_of,
+    order,
+    ref,
+    resolve,
+    rigour_counts,
+    selected,
+    study_ref,
+    study_rigour,
+)
 from cmo.review.index import (
     CmocFacts,
     ReviewIndex,
@@ -56,126 +67,15 @@ from cmo.review.index import (
 )
 from cmo.store import Store
 
-E = TypeVar("E", StudyDesign, Confidence, Direction)
-_CONFIDENCE_RANK = {"low": 0, "moderate": 1, "high": 2}
-
-
-@dataclass(frozen=True)
-class CmocFilter:
-    """Which CMOcs count: by study design, minimum confidence, firing, direction, theory."""
-
-    design: StudyDesign | str | None = None
-    min_confidence: Confidence | str | None = None
-    fired_only: bool = False
-    direction: Direction | str | None = None
-    theory: str | None = None
-
-    @classmethod
-    def of(cls, *, design: str | None = None, min_confidence: str | None = None,
-           fired_only: bool = False, direction: str | None = None,
-           theory: str | None = None) -> CmocFilter:
-        """The filter people's words ask for: a design by token, label or synonym, any value in
-        any case; UnknownValue (naming the field and the closest values) for one outside its
-        set. A theory is checked against the reviews when a question is asked."""
-        def word(choices: type[E], name: str, value: str | None) -> E | None:
-            return choose(choices, name, value) if value is not None else None
-
-        return cls(word(StudyDesign, "design", design),
-                   word(Confidence, "min_confidence", min_confidence), fired_only,
-                   word(Direction, "direction", direction), theory)
-
-    def accepts(self, c: CmocFacts, index: ReviewIndex) -> bool:
-        """Whether a CMOc passes every filter that is set."""
-        if self.fired_only and not c.fired:
-            return False
-        if self.direction is not None and c.direction != str(self.direction):
-            return False
-        if self.min_confidence is not None and (
-                c.confidence is None or
-                _CONFIDENCE_RANK[c.confidence] < _CONFIDENCE_RANK[str(self.min_confidence)]):
-            return False
-        if self.design is not None and not any(
-                index.studies[s].design == str(self.design) for s in c.studies
-                if s in index.studies):
-            return False
-        if self.theory is not None:
-            wanted = normalise_label(self.theory)
-            if not any(t in index.theories and wanted in (
-                    normalise_label(index.theories[t][0]), normalise_label(index.theories[t][1]))
-                    for t in c.theories):
-                return False
-        return True
-
-
-NO_FILTER = CmocFilter()
-
-
-def _ref(index: ReviewIndex, iri: str) -> ConceptRef:
-    return ConceptRef(iri=iri, label=index.label.get(iri, iri.rsplit("/", 1)[-1]))
-
-
-def _order(ref: ConceptRef) -> tuple[str, str]:
-    return (ref.label.casefold(), ref.iri)
-
-
-class _Tally:
-    """Counts for one row: CMOcs, distinct studies, fired and not fired."""
-
-    __slots__ = ("cmocs", "fired", "not_fired", "studies")
-
-    def __init__(self) -> None:
-        self.cmocs = self.fired = self.not_fired = 0
-        self.studies: set[str] = set()
-
-    def add(self, c: CmocFacts) -> None:
-        self.cmocs += 1
-        self.studies.update(c.studies)
-        if c.fired:
-            self.fired += 1
-        else:
-            self.not_fired += 1
-
-    def counts(self) -> dict[str, int]:
-        return {"cmocs": self.cmocs, "studies": len(self.studies), "fired": self.fired,
-                "not_fired": self.not_fired}
-
-
-def _selected(indexes: Iterable[ReviewIndex],
-              filters: CmocFilter) -> Iterator[tuple[ReviewIndex, CmocFacts]]:
-    for index in indexes:
-        for c in index.cmocs:
-            if filters is NO_FILTER or filters.accepts(c, index):
-                yield index, c
+_Tally = Tally
+_ref, _order, _selected, _ids, _asked, _resolve = ref, order, selected, ids_of, asked, resolve
+_study_ref, _evidence = study_ref, evidence_items
 
 
 def lookup_concept(store: Store, kind: str, text: str,
                    reviews: Sequence[str] | None = None) -> list[ConceptRef]:
     """Concepts of `kind` named by an IRI, label or synonym (any case or spacing), per review."""
     return [ref for _, ref in _resolve(review_indexes(store, _ids(reviews)), kind, text)]
-
-
-def _ids(reviews: Sequence[str] | None) -> list[str] | None:
-    return list(reviews) if reviews else None
-
-
-def _asked(store: Store, reviews: Sequence[str] | None,
-           filters: CmocFilter) -> list[ReviewIndex]:
-    """The indexes of the reviews asked, once the filter's theory is known to be in them."""
-    indexes = review_indexes(store, _ids(reviews))
-    check_theory(indexes, filters.theory)
-    return indexes
-
-
-def _resolve(indexes: Sequence[ReviewIndex], kind: str,
-             text: str) -> list[tuple[ReviewIndex, ConceptRef]]:
-    found = [(ix, _ref(ix, iri)) for ix in indexes if (iri := ix.resolve(kind, text))]
-    if not found:
-        # Every known label and synonym, normalised, pointing at the preferred label to suggest.
-        known = {name: ix.label[iri] for ix in indexes for (k, name), iri in ix.by_label.items()
-                 if k == kind}
-        near = closest(text, known)
-        raise UnknownConcept(kind, text, list(dict.fromkeys(known[c] for c in near)))
-    return found
 
 
 def context_mechanism_matrix(store: Store, reviews: Sequence[str] | None = None,
@@ -210,7 +110,8 @@ def _matrix_doc(matrix: Matrix) -> dict[str, Any]:
     def n(ref: ConceptRef) -> int:
         return number.setdefault((ref.iri, ref.label), len(number))
 
-    rows = [[n(r.context), n(r.mechanism), r.cmocs, r.studies, r.fired, r.not_fired, r.reviews]
+    rows = [[n(r.context), n(r.mechanism), r.cmocs, r.studies, r.fired, r.not_fired, r.reviews,
+             r.rigour.high, r.rigour.moderate, r.rigour.low, r.rigour.unappraised]
             for r in matrix.rows]
     return {"concepts": list(number), "rows": rows}
 
@@ -220,8 +121,8 @@ def _matrix_from_doc(doc: Any) -> Matrix:
     refs = {i: ConceptRef(iri=iri, label=label) for i, (iri, label) in enumerate(doc["concepts"])}
     return Matrix.model_construct(rows=[
         MatrixCell(context=refs[c], mechanism=refs[m], cmocs=n, studies=s, fired=f, not_fired=nf,
-                   reviews=rv)
-        for c, m, n, s, f, nf, rv in doc["rows"]])
+                   reviews=rv, rigour=RigourCounts(high=h, moderate=md, low=lo, unappraised=un))
+        for c, m, n, s, f, nf, rv, h, md, lo, un in doc["rows"]])
 
 
 def _matrix(indexes: Sequence[ReviewIndex], filters: CmocFilter) -> Matrix:
@@ -265,10 +166,12 @@ def _cells(indexes: Sequence[ReviewIndex], filters: CmocFilter
     refs = {iri: _ref(index, iri) for iri, index in owner.items()}
     order = {iri: _order(ref) for iri, ref in refs.items()}
     only = [ix.review_id for ix in indexes]
+    rigour = study_rigour(indexes)
     rows = [((*order[ctx], *order[mech]),
              MatrixCell(context=refs[ctx], mechanism=refs[mech], cmocs=t.cmocs,
                         studies=len(t.studies), fired=t.fired, not_fired=t.not_fired,
-                        reviews=list(only) if where is None else sorted(where[(ctx, mech)])))
+                        reviews=list(only) if where is None else sorted(where[(ctx, mech)]),
+                        rigour=rigour_counts(t.studies, rigour)))
             for (ctx, mech), t in cells.items()]
     rows.sort(key=lambda pair: pair[0])
     return cells, rows
@@ -288,16 +191,16 @@ def mechanisms_for_context(store: Store, context: str, *, include_narrower: bool
     tallies: dict[str, _Tally] = defaultdict(_Tally)
     outcomes: dict[str, dict[tuple[str, str | None], int]] = defaultdict(lambda: defaultdict(int))
     refs: dict[str, ConceptRef] = {}
-    for index, c in _selected(indexes, filters):
-        asked = under.get(index.review_id)
-        if not asked or c.mechanism is None or asked.isdisjoint(c.contexts):
+    for index, c in _under(indexes, under, filters):
+        if c.mechanism is None:
             continue
         refs.setdefault(c.mechanism, _ref(index, c.mechanism))
         tallies[c.mechanism].add(c)
         for o in set(c.outcomes):
             refs.setdefault(o, _ref(index, o))
             outcomes[c.mechanism][(o, c.direction)] += 1
-    rows = [MechanismRow(mechanism=refs[m], **t.counts(), outcomes=sorted(
+    rigour = study_rigour(indexes)
+    rows = [MechanismRow(mechanism=refs[m], **t.counts(rigour), outcomes=sorted(
         (OutcomeCount(outcome=refs[o], direction=d, cmocs=n) for (o, d), n in outcomes[m].items()),
         key=lambda r: (_order(r.outcome), r.direction or ""))) for m, t in tallies.items()]
     rows.sort(key=lambda r: _order(r.mechanism))
@@ -305,69 +208,70 @@ def mechanisms_for_context(store: Store, context: str, *, include_narrower: bool
                                 rows=rows)
 
 
+def _under(indexes: Sequence[ReviewIndex], under: dict[str, set[str]],
+           filters: CmocFilter) -> Iterator[tuple[ReviewIndex, CmocFacts]]:
+    """The CMOcs with a context in `under` (per review) that pass the filter: the context is
+    checked first, so only those CMOcs pay for the filter."""
+    for index in indexes:
+        asked = under.get(index.review_id)
+        if not asked:
+            continue
+        for c in index.cmocs:
+            if not asked.isdisjoint(c.contexts) and (
+                    filters is NO_FILTER or filters.accepts(c, index)):
+                yield index, c
+
+
 def _mechanism_cmocs(store: Store, mechanism: str, reviews: Sequence[str] | None,
                      include_narrower: bool, filters: CmocFilter
-                     ) -> tuple[ConceptRef, list[tuple[ReviewIndex, CmocFacts]]]:
+                     ) -> tuple[ConceptRef, list[tuple[ReviewIndex, CmocFacts]], dict[str, str]]:
     indexes = _asked(store, reviews, filters)
     resolved = _resolve(indexes, "mechanism", mechanism)
     under = {ix.review_id: (ix.descendants(ref.iri) if include_narrower else {ref.iri})
              for ix, ref in resolved}
     chosen = [(ix, c) for ix, c in _selected(indexes, filters)
               if c.mechanism in under.get(ix.review_id, ())]
-    return resolved[0][1], chosen
+    return resolved[0][1], chosen, study_rigour(indexes)
 
 
 def contexts_for_mechanism(store: Store, mechanism: str, *, include_narrower: bool = True,
                            reviews: Sequence[str] | None = None,
                            filters: CmocFilter = NO_FILTER) -> ContextsForMechanism:
-    """The contexts where a mechanism fired and those where it did not, side by side."""
-    ref, chosen = _mechanism_cmocs(store, mechanism, reviews, include_narrower, filters)
-    tallies: dict[str, _Tally] = defaultdict(_Tally)
+    """The contexts where a mechanism fired and those where it did not, side by side: each side
+    counts only its own CMOcs (a context on both sides is counted once on each)."""
+    mech, chosen, rigour = _mechanism_cmocs(store, mechanism, reviews, include_narrower,
+                                            filters)
+    sides: tuple[dict[str, Tally], dict[str, Tally]] = (defaultdict(Tally), defaultdict(Tally))
     refs: dict[str, ConceptRef] = {}
     for index, c in chosen:
         for ctx in set(c.contexts):
             refs.setdefault(ctx, _ref(index, ctx))
-            tallies[ctx].add(c)
-    rows = sorted((ContextRow(context=refs[k], **t.counts()) for k, t in tallies.items()),
-                  key=lambda r: _order(r.context))
-    return ContextsForMechanism(mechanism=ref, fired_in=[r for r in rows if r.fired],
-                                not_fired_in=[r for r in rows if r.not_fired])
+            sides[0 if c.fired else 1][ctx].add(c)
+
+    def rows(tallies: dict[str, Tally]) -> list[ContextRow]:
+        return sorted((ContextRow(context=refs[k], **t.counts(rigour))
+                       for k, t in tallies.items()), key=lambda r: _order(r.context))
+
+    return ContextsForMechanism(mechanism=mech, fired_in=rows(sides[0]),
+                                not_fired_in=rows(sides[1]))
 
 
 def outcomes_for_mechanism(store: Store, mechanism: str, *, include_narrower: bool = True,
                            reviews: Sequence[str] | None = None,
                            filters: CmocFilter = NO_FILTER) -> OutcomesForMechanism:
     """What a mechanism produces: each outcome and direction, with its counts."""
-    ref, chosen = _mechanism_cmocs(store, mechanism, reviews, include_narrower, filters)
+    mech, chosen, rigour = _mechanism_cmocs(store, mechanism, reviews, include_narrower,
+                                            filters)
     tallies: dict[tuple[str, str | None], _Tally] = defaultdict(_Tally)
     refs: dict[str, ConceptRef] = {}
     for index, c in chosen:
         for o in set(c.outcomes):
             refs.setdefault(o, _ref(index, o))
             tallies[(o, c.direction)].add(c)
-    rows = sorted((OutcomeRow(outcome=refs[o], direction=d, **t.counts())
+    rows = sorted((OutcomeRow(outcome=refs[o], direction=d, **t.counts(rigour))
                    for (o, d), t in tallies.items()),
                   key=lambda r: (_order(r.outcome), r.direction or ""))
-    return OutcomesForMechanism(mechanism=ref, rows=rows)
-
-
-def _study_ref(index: ReviewIndex, iri: str) -> StudyRef:
-    s = index.studies.get(iri)
-    return StudyRef(iri=iri, key=s.key if s else iri.rsplit("/", 1)[-1],
-                    title=s.title if s else None, design=s.design if s else None)
-
-
-def _evidence(index: ReviewIndex, c: CmocFacts) -> list[EvidenceItem]:
-    items = []
-    for ev in c.evidence:
-        e = index.evidence.get(ev)
-        if e is None:
-            continue
-        source = e.source or (c.studies[0] if len(c.studies) == 1 else None)
-        items.append(EvidenceItem(review=index.review_id, cmoc=c.id, fired=c.fired,
-                                  direction=c.direction, quote=e.quote, page=e.page,
-                                  study=_study_ref(index, source) if source else None))
-    return items
+    return OutcomesForMechanism(mechanism=mech, rows=rows)
 
 
 def _trail(pairs: Iterable[tuple[ReviewIndex, CmocFacts]]) -> EvidenceTrail:
@@ -417,69 +321,3 @@ def evidence_trail(store: Store, *, cmoc: str | None = None, concept: str | None
 
     return _trail((ix, c) for ix, c in _selected(indexes, filters)
                   if not under.get(ix.review_id, set()).isdisjoint(links(c)))
-
-
-def recurring_patterns(store: Store, min_studies: int = 2, *,
-                       reviews: Sequence[str] | None = None,
-                       filters: CmocFilter = NO_FILTER) -> Patterns:
-    """Demi-regularities: context-mechanism-outcome patterns (same direction and firing)
-    supported by at least `min_studies` distinct studies."""
-    groups: dict[tuple[str, str, str, str | None, bool], tuple[set[str], list[str]]] = {}
-    refs: dict[str, ConceptRef] = {}
-    for index, c in _selected(_asked(store, reviews, filters), filters):
-        if c.mechanism is None:
-            continue
-        for x in (*c.contexts, c.mechanism, *c.outcomes):
-            refs.setdefault(x, _ref(index, x))
-        for ctx in set(c.contexts):
-            for o in set(c.outcomes):
-                studies, cmocs = groups.setdefault((ctx, c.mechanism, o, c.direction, c.fired),
-                                                   (set(), []))
-                studies.update(c.studies)
-                cmocs.append(c.id)
-    rows = [Pattern(context=refs[ctx], mechanism=refs[m], outcome=refs[o], direction=d, fired=f,
-                    studies=len(s), cmocs=sorted(set(ids)))
-            for (ctx, m, o, d, f), (s, ids) in groups.items() if len(s) >= min_studies]
-    rows.sort(key=lambda r: (-r.studies, _order(r.context), _order(r.mechanism),
-                             _order(r.outcome), r.direction or "", not r.fired))
-    return Patterns(min_studies=min_studies, rows=rows)
-
-
-def contradictions(store: Store, *, reviews: Sequence[str] | None = None,
-                   filters: CmocFilter = NO_FILTER) -> Contradictions:
-    """Same context and mechanism with opposite outcome directions (positive vs negative), or
-    fired in one study and not in another; each with the evidence on both sides."""
-    cells: dict[tuple[str, str], list[tuple[ReviewIndex, CmocFacts]]] = defaultdict(list)
-    for index, c in _selected(_asked(store, reviews, filters), filters):
-        for ctx in set(c.contexts):
-            if c.mechanism is not None:
-                cells[(ctx, c.mechanism)].append((index, c))
-    rows: list[Contradiction] = []
-    for (ctx, mech), pairs in cells.items():
-        index = pairs[0][0]
-        base = {"context": _ref(index, ctx), "mechanism": _ref(index, mech)}
-        fired = [p for p in pairs if p[1].fired]
-        not_fired = [p for p in pairs if not p[1].fired]
-        studies = {s for _, c in pairs for s in c.studies}
-        if fired and not_fired and len(studies) > 1:
-            rows.append(Contradiction(kind="firing", **base, sides=[
-                _side("fired", fired), _side("not fired", not_fired)]))
-        by_outcome: dict[str, list[tuple[ReviewIndex, CmocFacts]]] = defaultdict(list)
-        for p in pairs:
-            for o in set(p[1].outcomes):
-                by_outcome[o].append(p)
-        for o, opairs in by_outcome.items():
-            pos = [p for p in opairs if p[1].direction == "positive"]
-            neg = [p for p in opairs if p[1].direction == "negative"]
-            if pos and neg:
-                rows.append(Contradiction(kind="direction", **base, outcome=_ref(index, o),
-                                          sides=[_side("positive", pos), _side("negative", neg)]))
-    rows.sort(key=lambda r: (r.kind, _order(r.context), _order(r.mechanism),
-                             _order(r.outcome) if r.outcome else ("", "")))
-    return Contradictions(rows=rows)
-
-
-def _side(claim: str, pairs: list[tuple[ReviewIndex, CmocFacts]]) -> Side:
-    pairs = sorted(pairs, key=lambda p: (p[0].review_id, p[1].id))
-    return Side(claim=claim, cmocs=[c.id for _, c in pairs],
-                evidence=[e for ix, c in pairs for e in _evidence(ix, c)])

@@ -51,6 +51,7 @@ from cmo.rdf.mapping import (
 )
 from cmo.rdf.provenance import agent_triples, current_agent
 from cmo.rdf.sparql import query_text
+from cmo.review.appraisals import appraisal_nodes
 from cmo.review.index import CmocFacts, index_after_adding, review_indexes
 from cmo.review.names import ReviewNames
 from cmo.review.new_concepts import created, near_duplicate_warnings, refuse_for_cmoc
@@ -320,11 +321,16 @@ def edit_cmoc(store: Store, review_id: str, cmoc_id: str,
 
 def delete_cmoc(store: Store, review_id: str, cmoc_id: str, *,
                 if_match: str | None = None) -> None:
-    """Delete a CMOc, its evidence, and the chain links that point at it."""
+    """Delete a CMOc, its evidence (and the appraisals of it), and the chain links that point
+    at it."""
     def attempt() -> None:
         expected = current_revision(store, review_id)
         iri = ReviewNames.load(store, review_id).cmoc(cmoc_id)
-        _check_version(_read(store, review_id, cmoc_id, iri), cmoc_id, if_match)
-        write(store, review_id, remove=[iri], unlink=[iri], expected=expected)
+        stored = _read(store, review_id, cmoc_id, iri)
+        _check_version(stored, cmoc_id, if_match)
+        quotes = [ids.evidence_iri(review_id, cmoc_id, n + 1)
+                  for n in range(len(stored.cmoc.evidence))]
+        write(store, review_id, remove=[iri, *appraisal_nodes(quotes)], unlink=[iri],
+              expected=expected)
 
     transact(store, review_id, attempt)

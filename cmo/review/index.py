@@ -23,6 +23,7 @@ from pyoxigraph import NamedNode, Triple
 from cmo.errors import NotFound
 from cmo.model import ids
 from cmo.model.ids import normalise_label
+from cmo.rdf.appraisals import GENERATED_AT, LEVEL_OF, A
 from cmo.rdf.mapping import (
     _CONFIDENCE_OF,
     _DESIGN_OF,
@@ -42,6 +43,9 @@ T = TypeVar("T")
 _TYPE, _CMOC, _STUDY = P.type.value, R["CMOConfiguration"].value, R["Study"].value
 _THEORY = R["ProgrammeTheory"].value
 _AGENT = P.agent.value
+_APPRAISAL, _APPRAISES = A["Appraisal"].value, A["appraises"].value
+_RATIONALE, _AT = A["rationale"].value, GENERATED_AT.value
+_ASPECTS = tuple((aspect, A[aspect].value) for aspect in ("relevance", "richness", "rigour"))
 
 
 @dataclass(slots=True)
@@ -83,6 +87,16 @@ class EvidenceFacts:
     source: str | None = None
 
 
+@dataclass(slots=True)
+class AppraisalFacts:
+    """One appraisal of one aspect: its level token, rationale, appraiser (agent IRI), time."""
+
+    level: str
+    rationale: str | None = None
+    agent: str | None = None
+    time: str | None = None
+
+
 @dataclass
 class ReviewIndex:
     """One review, read into dictionaries."""
@@ -104,6 +118,8 @@ class ReviewIndex:
     # Answers computed from this review alone; a write replaces the index, and so clears them.
     memo: dict[Hashable, Any] = field(default_factory=dict)
     agents: dict[str, str] = field(default_factory=dict)
+    # Study or evidence IRI -> aspect ("relevance", "richness", "rigour") -> its appraisal.
+    appraisals: dict[str, dict[str, AppraisalFacts]] = field(default_factory=dict)
 
     def descendants(self, iri: str) -> set[str]:
         """The concept and every concept narrower than it, transitively."""
@@ -114,6 +130,12 @@ class ReviewIndex:
                     seen.add(child)
                     todo.append(child)
         return seen
+
+    def level(self, target: str, aspect: str) -> str | None:
+        """The level a study or evidence item is appraised at for `aspect`, if it is."""
+        found = self.appraisals.get(target)
+        judged = found.get(aspect) if found else None
+        return judged.level if judged else None
 
     def resolve(self, kind: str, text: str) -> str | None:
         """The IRI of the `kind` concept named by an IRI, label or synonym (any case/spacing)."""
@@ -128,7 +150,8 @@ _WANTED = frozenset(p.value for p in (
     R["leadsTo"], R["supportedBy"], *RELATION_IRI.values(), P.pref_label, P.alt_label,
     P.broader, P.definition, P.label,
     P.title, R["year"], R["studyDesign"], R["version"], R["quote"], R["page"], P.source,
-    R["revision"]))
+    R["revision"], A["appraises"], A["relevance"], A["richness"], A["rigour"], A["rationale"],
+    GENERATED_AT, P.attributed_to))
 
 
 def build_index(review_id: str,
@@ -170,6 +193,8 @@ def build_index(review_id: str,
                                      int(version) if version.isdigit() else 1)
             elif t == _AGENT and P.label.value in d:
                 index.agents[s] = d[P.label.value][0]
+            elif t == _APPRAISAL:
+                _add_appraisal(index, d)
         if R["quote"].value in d:
             index.evidence[s] = EvidenceFacts(d[R["quote"].value][0],
                                               next(iter(d.get(R["page"].value, [])), None),
@@ -212,7 +237,20 @@ def index_after_adding(store: Store, review_id: str, before: str, after: str,
         alt_labels={**old.alt_labels, **new.alt_labels}, broader={**old.broader, **new.broader},
         narrower=narrower, by_label={**new.by_label, **old.by_label},
         studies={**old.studies, **new.studies}, theories={**old.theories, **new.theories},
-        evidence={**old.evidence, **new.evidence}, agents={**old.agents, **new.agents})
+        evidence={**old.evidence, **new.evidence}, agents={**old.agents, **new.agents},
+        appraisals={**old.appraisals, **new.appraisals})
+
+
+def _add_appraisal(index: ReviewIndex, d: dict[str, list[str]]) -> None:
+    target = next(iter(d.get(_APPRAISES, ())), None)
+    for aspect, predicate in _ASPECTS:
+        for level in d.get(predicate, ()):
+            known = LEVEL_OF.get(level)
+            if target is not None and known is not None and known[0] == aspect:
+                index.appraisals.setdefault(target, {})[aspect] = AppraisalFacts(
+                    known[1], next(iter(d.get(_RATIONALE, ())), None),
+                    next(iter(d.get(P.attributed_to.value, ())), None),
+                    next(iter(d.get(_AT, ())), None))
 
 
 _K = {name: R[name].value for name in (

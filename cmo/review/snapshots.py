@@ -28,11 +28,12 @@ from typing import Any
 
 from cmo.model import ids
 from cmo.model.records import ConceptKind, Confidence, Direction, StudyDesign
-from cmo.review.index import CmocFacts, EvidenceFacts, ReviewIndex, StudyFacts
+from cmo.rdf.appraisals import LEVEL_IRI
+from cmo.review.index import AppraisalFacts, CmocFacts, EvidenceFacts, ReviewIndex, StudyFacts
 from cmo.store import Store
 
 #: The first bytes of every snapshot; a change of layout changes the number.
-MAGIC = b"realist-kg review index 1 "
+MAGIC = b"realist-kg review index 2 "  # 2: appraisals (issue 16)
 #: A snapshot bigger than this is not read (a review of about a million CMOcs).
 MAX_BYTES = 1 << 30
 #: Answers kept on disk (the full matrix at 100k CMOcs: 6 MB); the least recently used go.
@@ -40,6 +41,7 @@ KEEP_ANSWERS = 8
 _KINDS = frozenset(k.value for k in ConceptKind)
 _DIRECTIONS = frozenset(d.value for d in Direction)
 _CONFIDENCES = frozenset(c.value for c in Confidence)
+_ASPECTS = frozenset(("relevance", "richness", "rigour"))
 
 
 def snapshot_dir(store: Store) -> Path | None:
@@ -215,6 +217,9 @@ def _encode(ix: ReviewIndex, identity: str) -> dict[str, Any]:
         "evidence": [[n(iri), n(e.quote), n(e.page), n(e.source)]
                      for iri, e in ix.evidence.items()],
         "agents": [[n(iri), n(label)] for iri, label in ix.agents.items()],
+        "appraisals": [[n(target), n(aspect), n(a.level), n(a.rationale), n(a.agent), n(a.time)]
+                       for target, aspects in ix.appraisals.items()
+                       for aspect, a in aspects.items()],
     }
     doc["strings"] = list(n.number)
     return doc
@@ -297,4 +302,10 @@ def _decode(doc: Any, review_id: str, revision: str, identity: str) -> ReviewInd
         ix.evidence[one(iri)] = EvidenceFacts(one(quote), opt(page), opt(source))
     for iri, label in _rows(doc, "agents", 2):
         ix.agents[one(iri)] = one(label)
+    for target, aspect, level, rationale, agent, time in _rows(doc, "appraisals", 6):
+        name = opt(aspect, _ASPECTS) or ""
+        if (name, one(level)) not in LEVEL_IRI:
+            raise ValueError(level)
+        ix.appraisals.setdefault(one(target), {})[name] = AppraisalFacts(
+            one(level), opt(rationale), opt(agent), opt(time))
     return ix

@@ -7,6 +7,7 @@ from cmo.model import ids
 from cmo.model.namespace import RKG
 from cmo.model.records import Study
 from cmo.rdf.mapping import read_study, study_triples
+from cmo.review.appraisals import appraisal_nodes
 from cmo.review.names import ReviewNames
 from cmo.store import Store
 from cmo.store.writes import describe_all, describe_one, locked, referrers, write
@@ -52,10 +53,11 @@ def update_study(store: Store, review_id: str, key: str, study: Study) -> Study:
 
 @locked
 def delete_study(store: Store, review_id: str, key: str) -> None:
-    """Delete a study; InUse while a CMOc or quote cites it."""
+    """Delete a study (and its appraisal); InUse while a CMOc or quote cites it."""
     iri = _study_iri(store, review_id, key)
-    users = referrers(store, review_id, iri)
+    own = set(appraisal_nodes([iri]))
+    users = [u for u in referrers(store, review_id, iri) if u not in own]
     if users:
         raise InUse(f"Study {key!r} is cited by {', '.join(users)}; delete or change those first.")
-    write(store, review_id, remove=[iri])
+    write(store, review_id, remove=[iri, *own])
 

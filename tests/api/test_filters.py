@@ -28,7 +28,8 @@ def test_design_filter_accepts_any_case_and_synonyms(service: Service) -> None:
     ("design", "rtc", "rct"), ("theory", "TAM", None),
     ("theory", "How peer suport works", "How peer support works"),
     ("min_confidence", "hihg", "high"), ("direction", "postive", "positive"),
-], ids=["design", "theory", "theory-typo", "confidence", "direction"])
+    ("min_rigour", "hgh", "high"), ("min_relevance", "moderat", "moderate"),
+], ids=["design", "theory", "theory-typo", "confidence", "direction", "rigour", "relevance"])
 def test_unknown_filter_value_is_422_naming_field_value_and_closest(
         service: Service, path: str, params: dict[str, str], field: str, value: str,
         closest: str | None) -> None:

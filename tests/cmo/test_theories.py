@@ -16,7 +16,7 @@ from cmo.interchange.rdf_files import export_review, import_rdf, rdf_format
 from cmo.model import ids
 from cmo.model.records import NewCMOc, ProgrammeTheory, TheoryPart, TheoryRelation
 from cmo.model.theories import CmocSelection, NewTheoryVersion
-from cmo.questions.selection import chooser
+from cmo.questions.bulk import chooser
 from cmo.rdf.provenance import acting_as
 from cmo.review.cmocs import create_cmoc, delete_cmoc, edit_cmoc, get_cmoc
 from cmo.review.index import build_index, review_indexes
