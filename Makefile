@@ -33,6 +33,8 @@ demo: install
 	@echo "Open http://127.0.0.1:8000/docs (API; Authorize takes the same token), or ask with one request:"
 	@echo "  curl 'http://127.0.0.1:8000/reviews/peer-support/mechanisms?context=delivery'"
 	@echo "The mechanism network: http://127.0.0.1:8000/reviews/peer-support/views/mechanisms"
+	@echo "The heatmap: http://127.0.0.1:8000/reviews/peer-support/views/heatmap"
+	@echo "A figure for a report: http://127.0.0.1:8000/reviews/peer-support/figures/network.svg (.png, .pdf)"
 	@echo "SPARQL: http://127.0.0.1:8000/sparql   Stop with Ctrl-C."
 	@echo "An editor token for the API (in another terminal, while this runs; shown once):"
 	@echo "  $(BIN)/cmo --store $(DEMO_STORE) token create --role editor --review peer-support"
