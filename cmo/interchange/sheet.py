@@ -9,8 +9,7 @@ Reading never stops at the first mistake: `read_sheet` returns every row it coul
 `Problem` (row, column, reason) for every one it could not, numbered as the spreadsheet shows them.
 `cmo.interchange.sheet_import` turns a clean sheet into triples and writes them in one transaction.
 
->>> from cmo.interchange.sheet_appraisal import APPRAISAL_COLUMNS, LEVELS, level, lone_rationales
-from cmo.interchange.tables import Table
+>>> from cmo.interchange.tables import Table
 >>> t = Table("s.csv", ["study", "context", "mechanism", "outcome", "outcome_direction"],
 ...           [(2, ["Jolly 2012", "rural; remote", "trust", "uptake", "postive"])])
 >>> sheet = read_sheet(t)
