@@ -26,7 +26,6 @@ True
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +34,7 @@ from pyvis.network import Network
 
 from cmo.review.reviews import get_review
 from cmo.store import Store
+from cmo.views.embedding import iframe_tag
 from cmo.views.export import GRAPH_FORMATS, graph_bytes, plain_graph, view_bytes
 from cmo.views.graph import ViewOptions, build_graph, mechanism_graph, view_title
 from cmo.views.heatmap import HeatmapData, HeatmapView, heatmap_data, heatmap_svg, heatmap_view_html
@@ -71,9 +71,7 @@ class MechanismView:
 
     def iframe(self) -> str:
         """An ``<iframe srcdoc=…>`` holding the embed page: one tag to paste into HTML."""
-        return (f'<iframe title="{html.escape(self.title)}" sandbox="allow-scripts" '
-                f'style="width:100%;height:{html.escape(self.height)};border:1px solid #d0d7de" '
-                f'srcdoc="{html.escape(self.html(embed=True), quote=True)}"></iframe>')
+        return iframe_tag(self.title, self.height, self.html(embed=True))
 
     def _repr_html_(self) -> str:
         """Jupyter and Quarto show the view in a sandboxed iframe."""

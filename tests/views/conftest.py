@@ -46,14 +46,26 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def wait_stable(frame: Any, timeout: float = 30.0) -> None:
-    """Wait for the view's layout to settle. Polls from Python: the page's CSP forbids the
-    eval that Playwright's wait_for_function would need."""
+def _wait_for(frame: Any, flag: str, never: str, timeout: float) -> None:
+    """Poll `flag` from Python: the pages' CSP forbids the eval that Playwright's
+    wait_for_function would need."""
     deadline = time.monotonic() + timeout
-    while not frame.evaluate("() => Boolean(window.cmoView && window.cmoView.stable)"):
+    while not frame.evaluate(f"() => Boolean({flag})"):
         if time.monotonic() > deadline:
-            raise TimeoutError("the view never reported a stable layout")
+            raise TimeoutError(never)
         time.sleep(0.05)
+
+
+def wait_stable(frame: Any, timeout: float = 30.0) -> None:
+    """Wait for the network view's layout to settle."""
+    _wait_for(frame, "window.cmoView && window.cmoView.stable",
+              "the view never reported a stable layout", timeout)
+
+
+def wait_heatmap(frame: Any, timeout: float = 20.0) -> None:
+    """Wait for the heatmap's script to have drawn the grid."""
+    _wait_for(frame, "window.cmoHeatmap && window.cmoHeatmap.stable",
+              "the heatmap never finished drawing", timeout)
 
 
 @pytest.fixture

@@ -6,20 +6,11 @@ from __future__ import annotations
 import struct
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 from tests.conftest import ROOT
-from tests.views.conftest import wait_stable
-
-
-def _wait_heatmap(frame: Any, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not frame.evaluate("() => Boolean(window.cmoHeatmap && window.cmoHeatmap.stable)"):
-        if time.monotonic() > deadline:
-            raise TimeoutError("the heatmap never reported a stable layout")
-        time.sleep(0.05)
+from tests.views.conftest import wait_heatmap, wait_stable
 
 
 def test_build_report_shows_views_on_screen_and_figures_in_print(tmp_path: Path,
@@ -36,7 +27,7 @@ def test_build_report_shows_views_on_screen_and_figures_in_print(tmp_path: Path,
     for frame in frames[:2]:
         wait_stable(frame)
         assert frame.evaluate("window.network.body.data.nodes.length") > 10
-    _wait_heatmap(frames[2])
+    wait_heatmap(frames[2])
     assert frames[2].evaluate("document.querySelectorAll('.hm-cell').length") > 10
     shown = "[...document.querySelectorAll('figure > *')].filter(e => " \
             "getComputedStyle(e).display !== 'none').map(e => e.tagName)"

@@ -3,7 +3,6 @@ quotes on click, keyboard, narrow windows and print."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,15 +15,7 @@ from cmo.store import Store
 from cmo.views import HeatmapView, heatmap_view_html
 from tests.conftest import EXAMPLE
 from tests.views.conftest import HOSTILE
-
-
-def wait_ready(frame: Any, timeout: float = 20.0) -> None:
-    """Wait for the page script to have drawn the grid (polled: the CSP forbids eval)."""
-    deadline = time.monotonic() + timeout
-    while not frame.evaluate("() => Boolean(window.cmoHeatmap && window.cmoHeatmap.stable)"):
-        if time.monotonic() > deadline:
-            raise TimeoutError("the heatmap never finished drawing")
-        time.sleep(0.05)
+from tests.views.conftest import wait_heatmap as wait_ready
 
 
 @pytest.fixture

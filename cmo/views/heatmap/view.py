@@ -13,10 +13,10 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 from cmo.store import Store
+from cmo.views.embedding import iframe_tag
 from cmo.views.figures import check_size, figure_font, svg_bytes
 from cmo.views.graph import ViewOptions
 from cmo.views.heatmap.data import HeatmapData, heatmap_data
@@ -55,9 +55,7 @@ class HeatmapView:
 
     def iframe(self) -> str:
         """An ``<iframe srcdoc=…>`` holding the embed page: one tag to paste into HTML."""
-        return (f'<iframe title="{html.escape(self.title)}" sandbox="allow-scripts" '
-                f'style="width:100%;height:{html.escape(self.height)};border:1px solid #d0d7de" '
-                f'srcdoc="{html.escape(self.html(embed=True), quote=True)}"></iframe>')
+        return iframe_tag(self.title, self.height, self.html(embed=True))
 
     def _repr_html_(self) -> str:
         """Jupyter and Quarto show the heatmap in a sandboxed iframe."""
