@@ -46,3 +46,16 @@ def test_share_url_uses_the_public_url_setting(service: Service) -> None:
             base_url=url, headers={"Authorization": f"Bearer {ADMIN}"}, timeout=30) as client:
         made = client.post(f"{R}/shares", json={"expires_in": "1h"})
     assert made.json()["url"].startswith("https://kg.example.org/realist/shared/")
+
+
+def test_a_heatmap_share_shows_the_private_heatmap_with_its_filters(service: Service) -> None:
+    """The heatmap can be shared like the network: the page the iframe gets is the heatmap,
+    narrowed to the context the share names, while the review itself stays closed."""
+    assert service.anonymous.get(f"{R}/views/heatmap").status_code == 404  # private
+    made = service.admin.post(f"{R}/shares", json={"view": "heatmap",
+                                                    "filters": {"context": "timing"}})
+    assert made.status_code == 201, made.text
+    page = service.anonymous.get(made.json()["url"])
+    assert page.status_code == 200 and "cmoHeatmap" in page.text
+    assert "context: timing" in page.text and "antenatal support" in page.text
+    assert "face-to-face" not in page.text  # a context outside the shared subtree
