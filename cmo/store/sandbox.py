@@ -333,6 +333,10 @@ def _serve(source: str, memory_mb: int) -> None:
     replica = _Replica(source) if source.startswith("sparql+") else None
     store: Store = OxigraphStore(None)
     seen = -1  # the service's write generation this worker's view was opened at
+    # The guard's first use imports rdflib's SPARQL parser (0.2 s, more on a loaded machine):
+    # that is starting, not the first caller's query time, so it happens before "ready".
+    refuse_federation("ASK {}")
+    run_protocol_query(store, "ASK {}", [], "")
     _write(stdout, {"ready": True})
     while (message := _read(stdin)) is not None:
         request, _ = message
